@@ -1,0 +1,4 @@
+/**
+ * Harvester dialect: load-balancer IPPools with ranges, selectors, priority and allocation history.
+ */
+package org.ipam.harvester;
