@@ -1,0 +1,17 @@
+package org.ipam.core.alloc;
+
+/** Which free address a pool hands out next. Segments are always visited in declaration order. */
+public enum OrderPolicy {
+  /** The lowest free address of the first segment that has one (Metal3 sequential, in-cluster). */
+  LOWEST_FIRST,
+  /**
+   * The first free address after the last one handed out, wrapping to the first segment
+   * (Harvester's round robin). A freed address is reused only when the cursor comes round again.
+   */
+  NEXT_AFTER_LAST,
+  /**
+   * A random start inside each segment, then the first free address from there, wrapping (Metal3
+   * random).
+   */
+  RANDOM
+}

@@ -1,0 +1,789 @@
+package org.ipam.core.alloc;
+
+import static org.ipam.core.alloc.U128SortedMap.NONE;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.ipam.core.alloc.AllocationFailure.AddressTaken;
+import org.ipam.core.alloc.AllocationFailure.DiffersFromPreAllocation;
+import org.ipam.core.alloc.AllocationFailure.Exhausted;
+import org.ipam.core.alloc.AllocationFailure.InvalidRequest;
+import org.ipam.core.alloc.AllocationFailure.OutsideSegments;
+import org.ipam.core.alloc.AllocationFailure.OwnerHoldsAnother;
+import org.ipam.core.alloc.AllocationFailure.PreAllocatedToOther;
+import org.ipam.core.alloc.AllocationFailure.Reserved;
+import org.ipam.core.net.Cidr;
+import org.ipam.core.net.Ip;
+import org.ipam.core.net.IpFamily;
+import org.ipam.core.net.IpRange;
+import org.ipam.core.net.U128;
+
+/**
+ * The allocations of one pool, in memory. Every operation costs O(log n) in the number of allocated
+ * intervals (block searches also walk the occupied runs they must skip); memory grows with
+ * allocations, not with the pool: an IPv4 /8 or an IPv6 /48 is as cheap as a /24.
+ *
+ * <p>Promises: no address is held by two owners; an owner holds at most one allocation, and asking
+ * again returns it; every failure is a value that says why. This object is a cache of what the API
+ * server holds: the engine decides here, writes, and releases again if the write fails. Not
+ * thread-safe: one pool, one writer at a time.
+ */
+public final class PoolAllocator {
+  private final PoolSpec spec;
+  private final IpFamily family;
+  private final int bits;
+  private final Segment[] segments;
+  private final long[] firstHi;
+  private final long[] firstLo;
+  private final long[] lastHi;
+  private final long[] lastLo;
+
+  /**
+   * Allocations, reserved addresses and pre-allocations, coalesced: whatever a policy must not hand
+   * out.
+   */
+  private final IntervalSet occupied = new IntervalSet();
+
+  private final IntervalSet reserved = new IntervalSet();
+
+  /** Allocation start to (end, owner). */
+  private final U128SortedMap allocations = new U128SortedMap(true);
+
+  private final OwnerIndex owners = new OwnerIndex();
+  private final Map<Ip, String> preAllocatedTo = new HashMap<>();
+  private final Map<String, Ip> preferred;
+  private final Random random;
+  private final BigInteger total;
+
+  private boolean hasCursor;
+  private long cursorHi;
+  private long cursorLo;
+  private long usedHi;
+  private long usedLo;
+  private long outOfRangeHi;
+  private long outOfRangeLo;
+  private final long[] scratch = new long[2];
+
+  public PoolAllocator(PoolSpec spec) {
+    this.spec = spec;
+    this.family = spec.family();
+    this.bits = family.bits();
+    this.segments = spec.segments().toArray(new Segment[0]);
+    int n = segments.length;
+    firstHi = new long[n];
+    firstLo = new long[n];
+    lastHi = new long[n];
+    lastLo = new long[n];
+    for (int i = 0; i < n; i++) {
+      firstHi[i] = segments[i].range().first().hi();
+      firstLo[i] = segments[i].range().first().lo();
+      lastHi[i] = segments[i].range().last().hi();
+      lastLo[i] = segments[i].range().last().lo();
+    }
+    for (IpRange range : spec.reserved().ranges()) {
+      if (range.family() == family) {
+        reserved.add(hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()));
+        occupied.add(hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()));
+      }
+    }
+    this.total = countAllocatable();
+    spec.preAllocations().forEach(this::reserveFor);
+    this.preferred = new HashMap<>(spec.preferred());
+    this.random = new Random(spec.randomSeed());
+  }
+
+  public PoolSpec spec() {
+    return spec;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /**
+   * One address for owner: the one it holds; else its pre-allocation; else its preferred address if
+   * free; else what the order policy picks.
+   */
+  public AllocationResult allocate(String owner) {
+    Optional<Allocation> held = lookup(owner);
+    if (held.isPresent()) {
+      return held.get();
+    }
+    Ip pre = spec.preAllocations().get(owner);
+    if (pre != null) {
+      return allocatePreAllocated(owner, pre);
+    }
+    Ip wish = preferred.get(owner);
+    if (wish != null
+        && wish.family() == family
+        && isAllocatable(wish)
+        && !occupied.contains(hi(wish), lo(wish))) {
+      return commitAddress(owner, hi(wish), lo(wish), true);
+    }
+    return switch (spec.order()) {
+      case LOWEST_FIRST -> allocateLowest(owner);
+      case NEXT_AFTER_LAST -> allocateAfterCursor(owner);
+      case RANDOM -> allocateRandom(owner);
+    };
+  }
+
+  /**
+   * Exactly this address for owner (Metal3's ipAddress annotation, kubipam's single-address
+   * request).
+   */
+  public AllocationResult allocateSpecific(String owner, Ip address) {
+    if (address.family() != family) {
+      return new InvalidRequest(address + " is " + address.family() + " but the pool is " + family);
+    }
+    Optional<Allocation> held = lookup(owner);
+    if (held.isPresent()) {
+      Allocation allocation = held.get();
+      return !allocation.isBlock() && allocation.address().equals(address)
+          ? allocation
+          : new OwnerHoldsAnother(allocation);
+    }
+    Ip pre = spec.preAllocations().get(owner);
+    if (pre != null) {
+      return pre.equals(address)
+          ? allocatePreAllocated(owner, pre)
+          : new DiffersFromPreAllocation(address, pre);
+    }
+    if (segmentIndexOf(hi(address), lo(address)) < 0) {
+      return new OutsideSegments(address);
+    }
+    String holder = holderOf(hi(address), lo(address));
+    if (holder != null) {
+      return new AddressTaken(address, holder);
+    }
+    String reservedFor = preAllocatedTo.get(address);
+    if (reservedFor != null) {
+      return new PreAllocatedToOther(address, reservedFor);
+    }
+    if (reserved.contains(hi(address), lo(address))) {
+      return new Reserved(address);
+    }
+    return commitAddress(owner, hi(address), lo(address), false);
+  }
+
+  /** An aligned block of the given prefix length (kubipam chunks, prefix pools). */
+  public AllocationResult allocateBlock(String owner, int prefixLength, BlockPlacement placement) {
+    if (prefixLength < 0 || prefixLength > bits) {
+      return new InvalidRequest("prefix length " + prefixLength + " is outside 0.." + bits);
+    }
+    Optional<Allocation> held = lookup(owner);
+    if (held.isPresent()) {
+      return held.get().blockPrefixLength() == prefixLength
+          ? held.get()
+          : new OwnerHoldsAnother(held.get());
+    }
+    int hostBits = bits - prefixLength;
+    boolean found =
+        placement == BlockPlacement.BEST_FIT
+            ? findBestFitBlock(hostBits, scratch)
+            : findLowestAlignedBlock(hostBits, scratch);
+    if (!found) {
+      return new Exhausted();
+    }
+    return commit(
+        owner,
+        scratch[0],
+        scratch[1],
+        scratch[0] | U128.highMask(hostBits),
+        scratch[1] | U128.lowMask(hostBits),
+        prefixLength);
+  }
+
+  /** Exactly this block (kubipam's {@code spec.request} CIDR); it must not have host bits. */
+  public AllocationResult allocateSpecificBlock(String owner, Cidr block) {
+    if (block.family() != family) {
+      return new InvalidRequest(block + " is " + block.family() + " but the pool is " + family);
+    }
+    if (block.hasHostBits()) {
+      return new InvalidRequest(block + " has host bits set; the block is " + block.masked());
+    }
+    Optional<Allocation> held = lookup(owner);
+    if (held.isPresent()) {
+      return held.get().addresses().equals(block.range())
+          ? held.get()
+          : new OwnerHoldsAnother(held.get());
+    }
+    IpRange range = block.range();
+    long sHi = hi(range.first());
+    long sLo = lo(range.first());
+    long eHi = hi(range.last());
+    long eLo = lo(range.last());
+    if (segmentContaining(sHi, sLo, eHi, eLo) < 0) {
+      return new OutsideSegments(range.first());
+    }
+    long p = allocations.floor(eHi, eLo);
+    if (p != NONE && U128.compare(allocations.valHi(p), allocations.valLo(p), sHi, sLo) >= 0) {
+      return new AddressTaken(
+          ip(allocations.keyHi(p), allocations.keyLo(p)), (String) allocations.ref(p));
+    }
+    for (Map.Entry<Ip, String> pre : preAllocatedTo.entrySet()) {
+      if (range.contains(pre.getKey())) {
+        return new PreAllocatedToOther(pre.getKey(), pre.getValue());
+      }
+    }
+    List<IpRange> reservedInside = reserved.overlapping(family, sHi, sLo, eHi, eLo);
+    if (!reservedInside.isEmpty()) {
+      return new Reserved(reservedInside.get(0).first());
+    }
+    return commit(owner, sHi, sLo, eHi, eLo, block.prefixLength());
+  }
+
+  /** Gives back what owner holds. A pre-allocated address stays reserved for its owner. */
+  public Optional<Allocation> release(String owner) {
+    int slot = owners.find(owner);
+    if (slot < 0) {
+      return Optional.empty();
+    }
+    long sHi = owners.hiAt(slot);
+    long sLo = owners.loAt(slot);
+    long p = allocations.find(sHi, sLo);
+    long eHi = allocations.valHi(p);
+    long eLo = allocations.valLo(p);
+    Allocation released = toAllocation(owner, sHi, sLo, eHi, eLo);
+    count(sHi, sLo, eHi, eLo, false);
+    allocations.removeAt(p);
+    owners.removeAt(slot);
+    occupied.remove(sHi, sLo, eHi, eLo);
+    for (IpRange range : reserved.overlapping(family, sHi, sLo, eHi, eLo)) {
+      occupied.add(hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()));
+    }
+    if (!preAllocatedTo.isEmpty()) {
+      for (Ip pre : preAllocatedTo.keySet()) {
+        if (released.addresses().contains(pre)) {
+          occupied.add(hi(pre), lo(pre), hi(pre), lo(pre));
+        }
+      }
+    }
+    return Optional.of(released);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public Optional<Allocation> lookup(String owner) {
+    int slot = owners.find(owner);
+    if (slot < 0) {
+      return Optional.empty();
+    }
+    long p = allocations.find(owners.hiAt(slot), owners.loAt(slot));
+    return Optional.of(
+        toAllocation(
+            owner,
+            allocations.keyHi(p),
+            allocations.keyLo(p),
+            allocations.valHi(p),
+            allocations.valLo(p)));
+  }
+
+  /** The allocation that holds this address, if any. */
+  public Optional<Allocation> holding(Ip address) {
+    if (address.family() != family) {
+      return Optional.empty();
+    }
+    long p = allocations.floor(hi(address), lo(address));
+    if (p == NONE
+        || U128.compare(allocations.valHi(p), allocations.valLo(p), hi(address), lo(address)) < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        toAllocation(
+            (String) allocations.ref(p),
+            allocations.keyHi(p),
+            allocations.keyLo(p),
+            allocations.valHi(p),
+            allocations.valLo(p)));
+  }
+
+  public boolean isAllocated(Ip address) {
+    return holding(address).isPresent();
+  }
+
+  /** The owner an address is pre-allocated to, if any. */
+  public Optional<String> preAllocatedOwner(Ip address) {
+    return Optional.ofNullable(preAllocatedTo.get(address));
+  }
+
+  /** Every allocation in address order. */
+  public void forEach(Consumer<Allocation> action) {
+    for (long p = allocations.first(); p != NONE; p = allocations.next(p)) {
+      action.accept(
+          toAllocation(
+              (String) allocations.ref(p),
+              allocations.keyHi(p),
+              allocations.keyLo(p),
+              allocations.valHi(p),
+              allocations.valLo(p)));
+    }
+  }
+
+  public int allocationCount() {
+    return allocations.size();
+  }
+
+  public PoolCounts counts() {
+    BigInteger used = unsigned(usedHi, usedLo);
+    return new PoolCounts(total, used, total.subtract(used), unsigned(outOfRangeHi, outOfRangeLo));
+  }
+
+  /** How many coalesced occupied intervals the pool keeps: what its memory and costs grow with. */
+  public int occupiedIntervalCount() {
+    return occupied.intervalCount();
+  }
+
+  // ---------------------------------------------------------------- round robin and history
+
+  /**
+   * The last address handed out by a policy or preference, for {@link OrderPolicy#NEXT_AFTER_LAST}.
+   */
+  public Optional<Ip> cursor() {
+    return hasCursor ? Optional.of(ip(cursorHi, cursorLo)) : Optional.empty();
+  }
+
+  /**
+   * Restores the round-robin cursor persisted by a dialect (Harvester's {@code
+   * status.lastAllocated}).
+   */
+  public void restoreCursor(Ip address) {
+    if (address != null && address.family() == family) {
+      hasCursor = true;
+      cursorHi = address.hi();
+      cursorLo = address.lo();
+    }
+  }
+
+  /** Remembers the address owner should get back if it asks again (history). */
+  public void prefer(String owner, Ip address) {
+    preferred.put(owner, address);
+  }
+
+  public void forget(String owner) {
+    preferred.remove(owner);
+  }
+
+  // ---------------------------------------------------------------- rebuild
+
+  /**
+   * Adopts an allocation that already exists in the API. Unlike a request, it is taken even outside
+   * every segment or on a reserved address (nothing allocated is lost; {@link #counts()} shows it
+   * as out of range). It is refused only when it would give one address to two owners, or two
+   * allocations to one owner.
+   */
+  public Optional<RebuildConflict> adopt(ExistingAllocation existing) {
+    IpRange range = existing.addresses();
+    if (range.family() != family) {
+      return Optional.of(
+          new RebuildConflict(
+              existing, false, range + " is " + range.family() + " in a " + family + " pool"));
+    }
+    Optional<Allocation> held = lookup(existing.owner());
+    if (held.isPresent()) {
+      return held.get().addresses().equals(range)
+          ? Optional.empty()
+          : Optional.of(
+              new RebuildConflict(
+                  existing, false, existing.owner() + " already holds " + held.get().addresses()));
+    }
+    long sHi = hi(range.first());
+    long sLo = lo(range.first());
+    long eHi = hi(range.last());
+    long eLo = lo(range.last());
+    long p = allocations.floor(eHi, eLo);
+    if (p != NONE && U128.compare(allocations.valHi(p), allocations.valLo(p), sHi, sLo) >= 0) {
+      return Optional.of(
+          new RebuildConflict(
+              existing,
+              false,
+              ip(allocations.keyHi(p), allocations.keyLo(p))
+                  + " is already allocated to "
+                  + allocations.ref(p)));
+    }
+    int prefix = blockPrefixLength(sHi, sLo, eHi, eLo);
+    commit(existing.owner(), sHi, sLo, eHi, eLo, prefix);
+    for (Map.Entry<Ip, String> pre : preAllocatedTo.entrySet()) {
+      if (range.contains(pre.getKey()) && !pre.getValue().equals(existing.owner())) {
+        return Optional.of(
+            new RebuildConflict(
+                existing, true, pre.getKey() + " is pre-allocated to " + pre.getValue()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A new allocator for spec holding the existing allocations, taken in the given order (pass them
+   * sorted by creation, so the oldest wins a clash). Clashes are reported, never thrown.
+   */
+  public static Rebuilt rebuild(PoolSpec spec, List<ExistingAllocation> existing) {
+    PoolAllocator allocator = new PoolAllocator(spec);
+    List<RebuildConflict> conflicts = new ArrayList<>();
+    for (ExistingAllocation allocation : existing) {
+      allocator.adopt(allocation).ifPresent(conflicts::add);
+    }
+    return new Rebuilt(allocator, List.copyOf(conflicts));
+  }
+
+  /** The rebuilt allocator and what could not be taken into it as it was. */
+  public record Rebuilt(PoolAllocator allocator, List<RebuildConflict> conflicts) {}
+
+  // ---------------------------------------------------------------- policies
+
+  private AllocationResult allocateLowest(String owner) {
+    for (int i = 0; i < segments.length; i++) {
+      if (occupied.firstFree(firstHi[i], firstLo[i], lastHi[i], lastLo[i], scratch)) {
+        return commitAddress(owner, scratch[0], scratch[1], true);
+      }
+    }
+    return new Exhausted();
+  }
+
+  private AllocationResult allocateAfterCursor(String owner) {
+    int start = hasCursor ? segmentIndexOf(cursorHi, cursorLo) : -1;
+    if (start < 0) {
+      return allocateLowest(owner);
+    }
+    // From just after the cursor to the end of its segment, then the other segments in order, then
+    // the beginning
+    // of the cursor's segment.
+    boolean cursorAtEnd = cursorHi == lastHi[start] && cursorLo == lastLo[start];
+    if (!cursorAtEnd
+        && occupied.firstFree(
+            U128.incHigh(cursorHi, cursorLo),
+            cursorLo + 1,
+            lastHi[start],
+            lastLo[start],
+            scratch)) {
+      return commitAddress(owner, scratch[0], scratch[1], true);
+    }
+    for (int k = 1; k < segments.length; k++) {
+      int i = (start + k) % segments.length;
+      if (occupied.firstFree(firstHi[i], firstLo[i], lastHi[i], lastLo[i], scratch)) {
+        return commitAddress(owner, scratch[0], scratch[1], true);
+      }
+    }
+    if (occupied.firstFree(firstHi[start], firstLo[start], cursorHi, cursorLo, scratch)) {
+      return commitAddress(owner, scratch[0], scratch[1], true);
+    }
+    return new Exhausted();
+  }
+
+  private AllocationResult allocateRandom(String owner) {
+    for (int i = 0; i < segments.length; i++) {
+      BigInteger size = segments[i].range().size();
+      BigInteger offset =
+          size.bitLength() < 63
+              ? BigInteger.valueOf(random.nextLong(size.longValue()))
+              : new BigInteger(size.bitLength() + 8, random).mod(size);
+      Ip from = Ip.of(family, segments[i].range().first().toBigInteger().add(offset));
+      if (occupied.firstFree(hi(from), lo(from), lastHi[i], lastLo[i], scratch)) {
+        return commitAddress(owner, scratch[0], scratch[1], true);
+      }
+      if (occupied.firstFree(firstHi[i], firstLo[i], hi(from), lo(from), scratch)) {
+        return commitAddress(owner, scratch[0], scratch[1], true);
+      }
+    }
+    return new Exhausted();
+  }
+
+  private AllocationResult allocatePreAllocated(String owner, Ip pre) {
+    String holder = holderOf(hi(pre), lo(pre));
+    if (holder != null) {
+      return new AddressTaken(pre, holder);
+    }
+    if (segmentAccepting(pre) == null) {
+      return new OutsideSegments(pre);
+    }
+    return commitAddress(owner, hi(pre), lo(pre), false);
+  }
+
+  /**
+   * The lowest aligned block of 2^hostBits addresses, segment by segment; its start goes to out.
+   */
+  private boolean findLowestAlignedBlock(int hostBits, long[] out) {
+    long maskHi = U128.highMask(hostBits);
+    long maskLo = U128.lowMask(hostBits);
+    for (int i = 0; i < segments.length; i++) {
+      long xHi = firstHi[i];
+      long xLo = firstLo[i];
+      while (alignUp(xHi, xLo, maskHi, maskLo, out)) {
+        xHi = out[0];
+        xLo = out[1];
+        long endHi = xHi | maskHi;
+        long endLo = xLo | maskLo;
+        if (U128.compare(endHi, endLo, lastHi[i], lastLo[i]) > 0) {
+          break;
+        }
+        if (!occupied.overlapEnd(xHi, xLo, endHi, endLo, out)) {
+          out[0] = xHi;
+          out[1] = xLo;
+          return true;
+        }
+        if (out[0] == -1L && out[1] == -1L) {
+          break;
+        }
+        // Continue after the occupied run that overlaps the candidate.
+        xHi = U128.incHigh(out[0], out[1]);
+        xLo = out[1] + 1;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Best fit: over every free gap, split into maximal aligned blocks, the smallest block that holds
+   * 2^hostBits addresses, lowest address on ties; the request goes to its start.
+   */
+  private boolean findBestFitBlock(int hostBits, long[] out) {
+    int bestBits = Integer.MAX_VALUE;
+    long bestHi = 0;
+    long bestLo = 0;
+    long[] gap = new long[2];
+    long[] next = new long[2];
+    for (int i = 0; i < segments.length; i++) {
+      long xHi = firstHi[i];
+      long xLo = firstLo[i];
+      while (occupied.firstFree(xHi, xLo, lastHi[i], lastLo[i], gap)) {
+        long gsHi = gap[0];
+        long gsLo = gap[1];
+        long geHi = lastHi[i];
+        long geLo = lastLo[i];
+        if (occupied.nextStartAfter(gsHi, gsLo, next)
+            && U128.compare(next[0], next[1], geHi, geLo) <= 0) {
+          geHi = U128.decHigh(next[0], next[1]);
+          geLo = next[1] - 1;
+        }
+        // Walk the gap's maximal aligned blocks.
+        long aHi = gsHi;
+        long aLo = gsLo;
+        while (true) {
+          int k = largestAlignedBlockBits(aHi, aLo, geHi, geLo);
+          boolean better =
+              k >= hostBits
+                  && (k < bestBits
+                      || (k == bestBits && U128.compare(aHi, aLo, bestHi, bestLo) < 0));
+          if (better) {
+            bestBits = k;
+            bestHi = aHi;
+            bestLo = aLo;
+          }
+          long endHi = aHi | U128.highMask(k);
+          long endLo = aLo | U128.lowMask(k);
+          if (U128.compare(endHi, endLo, geHi, geLo) >= 0) {
+            break;
+          }
+          aHi = U128.incHigh(endHi, endLo);
+          aLo = endLo + 1;
+        }
+        if (bestBits == hostBits || (geHi == lastHi[i] && geLo == lastLo[i])) {
+          break;
+        }
+        xHi = U128.incHigh(geHi, geLo);
+        xLo = geLo + 1;
+      }
+      if (bestBits == hostBits) {
+        break;
+      }
+    }
+    if (bestBits == Integer.MAX_VALUE) {
+      return false;
+    }
+    out[0] = bestHi;
+    out[1] = bestLo;
+    return true;
+  }
+
+  /** The largest k such that a is aligned to 2^k and a + 2^k - 1 does not pass end. */
+  private int largestAlignedBlockBits(long aHi, long aLo, long endHi, long endLo) {
+    int alignment =
+        aLo != 0
+            ? Long.numberOfTrailingZeros(aLo)
+            : (aHi != 0 ? 64 + Long.numberOfTrailingZeros(aHi) : bits);
+    int k = Math.min(alignment, bits);
+    while (k > 0 && U128.compare(aHi | U128.highMask(k), aLo | U128.lowMask(k), endHi, endLo) > 0) {
+      k--;
+    }
+    return k;
+  }
+
+  /** x rounded up to the alignment mask; false when that passes the top of the address space. */
+  private static boolean alignUp(long xHi, long xLo, long maskHi, long maskLo, long[] out) {
+    if ((xHi & maskHi) == 0 && (xLo & maskLo) == 0) {
+      out[0] = xHi;
+      out[1] = xLo;
+      return true;
+    }
+    long endHi = xHi | maskHi;
+    long endLo = xLo | maskLo;
+    if (endHi == -1L && endLo == -1L) {
+      return false;
+    }
+    out[0] = U128.incHigh(endHi, endLo);
+    out[1] = endLo + 1;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- bookkeeping
+
+  private AllocationResult commitAddress(String owner, long aHi, long aLo, boolean movesCursor) {
+    if (movesCursor) {
+      hasCursor = true;
+      cursorHi = aHi;
+      cursorLo = aLo;
+    }
+    return commit(owner, aHi, aLo, aHi, aLo, bits);
+  }
+
+  private Allocation commit(
+      String owner, long sHi, long sLo, long eHi, long eLo, int prefixLength) {
+    allocations.insert(sHi, sLo, eHi, eLo, owner);
+    owners.put(owner, sHi, sLo);
+    occupied.add(sHi, sLo, eHi, eLo);
+    count(sHi, sLo, eHi, eLo, true);
+    return new Allocation(
+        owner, new IpRange(ip(sHi, sLo), ip(eHi, eLo)), prefixLength, segmentFor(sHi, sLo));
+  }
+
+  private void reserveFor(String owner, Ip address) {
+    preAllocatedTo.put(address, owner);
+    occupied.add(hi(address), lo(address), hi(address), lo(address));
+    if (isAllocatable(address)) {
+      usedLo++;
+      usedHi += usedLo == 0 ? 1 : 0;
+    }
+  }
+
+  /**
+   * Adds (or takes away) an allocation's addresses to the used or the out-of-range count.
+   * Pre-allocated addresses were counted as used when they were reserved, so they are not counted
+   * again.
+   */
+  private void count(long sHi, long sLo, long eHi, long eLo, boolean add) {
+    long sizeLo = eLo - sLo + 1;
+    long sizeHi = U128.subHigh(eHi, eLo, sHi, sLo) + (sizeLo == 0 ? 1 : 0);
+    boolean inRange =
+        segmentContaining(sHi, sLo, eHi, eLo) >= 0 && reserved.isFree(sHi, sLo, eHi, eLo);
+    if (inRange && !preAllocatedTo.isEmpty()) {
+      IpRange range = new IpRange(ip(sHi, sLo), ip(eHi, eLo));
+      for (Ip pre : preAllocatedTo.keySet()) {
+        if (range.contains(pre)) {
+          sizeHi = U128.decHigh(sizeHi, sizeLo);
+          sizeLo--;
+        }
+      }
+    }
+    if (inRange) {
+      usedHi =
+          add
+              ? U128.addHigh(usedHi, usedLo, sizeHi, sizeLo)
+              : U128.subHigh(usedHi, usedLo, sizeHi, sizeLo);
+      usedLo = add ? usedLo + sizeLo : usedLo - sizeLo;
+    } else {
+      outOfRangeHi =
+          add
+              ? U128.addHigh(outOfRangeHi, outOfRangeLo, sizeHi, sizeLo)
+              : U128.subHigh(outOfRangeHi, outOfRangeLo, sizeHi, sizeLo);
+      outOfRangeLo = add ? outOfRangeLo + sizeLo : outOfRangeLo - sizeLo;
+    }
+  }
+
+  private BigInteger countAllocatable() {
+    IntervalSet union = new IntervalSet();
+    for (int i = 0; i < segments.length; i++) {
+      union.add(firstHi[i], firstLo[i], lastHi[i], lastLo[i]);
+    }
+    BigInteger sum = BigInteger.ZERO;
+    for (IpRange range : union.toRanges(family)) {
+      sum = sum.add(range.size());
+      for (IpRange inside :
+          reserved.overlapping(
+              family, hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()))) {
+        sum = sum.subtract(inside.size());
+      }
+    }
+    return sum;
+  }
+
+  private boolean isAllocatable(Ip address) {
+    return segmentIndexOf(hi(address), lo(address)) >= 0
+        && !reserved.contains(hi(address), lo(address));
+  }
+
+  private String holderOf(long aHi, long aLo) {
+    long p = allocations.floor(aHi, aLo);
+    if (p == NONE || U128.compare(allocations.valHi(p), allocations.valLo(p), aHi, aLo) < 0) {
+      return null;
+    }
+    return (String) allocations.ref(p);
+  }
+
+  private int segmentIndexOf(long aHi, long aLo) {
+    return segmentContaining(aHi, aLo, aHi, aLo);
+  }
+
+  /** The first segment whose range holds all of [start, end], or -1. */
+  private int segmentContaining(long sHi, long sLo, long eHi, long eLo) {
+    for (int i = 0; i < segments.length; i++) {
+      if (U128.compare(firstHi[i], firstLo[i], sHi, sLo) <= 0
+          && U128.compare(eHi, eLo, lastHi[i], lastLo[i]) <= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private Segment segmentAccepting(Ip address) {
+    for (Segment segment : segments) {
+      if (segment.accepts(address)) {
+        return segment;
+      }
+    }
+    return null;
+  }
+
+  private Segment segmentFor(long sHi, long sLo) {
+    int i = segmentIndexOf(sHi, sLo);
+    return i >= 0 ? segments[i] : segmentAccepting(ip(sHi, sLo));
+  }
+
+  private Allocation toAllocation(String owner, long sHi, long sLo, long eHi, long eLo) {
+    return new Allocation(
+        owner,
+        new IpRange(ip(sHi, sLo), ip(eHi, eLo)),
+        blockPrefixLength(sHi, sLo, eHi, eLo),
+        segmentFor(sHi, sLo));
+  }
+
+  /**
+   * The prefix length of [start, end] seen as a block: bits minus log2 of its size (size is a power
+   * of two).
+   */
+  private int blockPrefixLength(long sHi, long sLo, long eHi, long eLo) {
+    long dHi = eHi ^ sHi;
+    long dLo = eLo ^ sLo;
+    int hostBits =
+        dHi != 0 ? 128 - Long.numberOfLeadingZeros(dHi) : 64 - Long.numberOfLeadingZeros(dLo);
+    return bits - hostBits;
+  }
+
+  private Ip ip(long hi, long lo) {
+    return new Ip(family, hi, lo);
+  }
+
+  private static long hi(Ip address) {
+    return address.hi();
+  }
+
+  private static long lo(Ip address) {
+    return address.lo();
+  }
+
+  private static BigInteger unsigned(long hi, long lo) {
+    return new Ip(IpFamily.IPV6, hi, lo).toBigInteger();
+  }
+}
