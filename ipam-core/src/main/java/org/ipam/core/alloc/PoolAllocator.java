@@ -252,8 +252,10 @@ public final class PoolAllocator {
     allocations.removeAt(p);
     owners.removeAt(slot);
     occupied.remove(sHi, sLo, eHi, eLo);
-    for (IpRange range : reserved.overlapping(family, sHi, sLo, eHi, eLo)) {
-      occupied.add(hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()));
+    if (!reserved.isFree(sHi, sLo, eHi, eLo)) {
+      for (IpRange range : reserved.overlapping(family, sHi, sLo, eHi, eLo)) {
+        occupied.add(hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()));
+      }
     }
     if (!preAllocatedTo.isEmpty()) {
       for (Ip pre : preAllocatedTo.keySet()) {
