@@ -107,20 +107,6 @@ final class IntervalSet {
   }
 
   /**
-   * The end of the interval that holds x, written to {@code out}; false when x is not in the set.
-   * Lets a block search jump past a whole occupied run at once.
-   */
-  boolean endOfRunAt(long xHi, long xLo, long[] out) {
-    long p = intervals.floor(xHi, xLo);
-    if (p == NONE || U128.compare(intervals.valHi(p), intervals.valLo(p), xHi, xLo) < 0) {
-      return false;
-    }
-    out[0] = intervals.valHi(p);
-    out[1] = intervals.valLo(p);
-    return true;
-  }
-
-  /**
    * The start of the first interval after x (exclusive), written to {@code out}; false when there
    * is none.
    */
@@ -151,7 +137,7 @@ final class IntervalSet {
     }
     // Swallow every later interval that starts at or before end + 1.
     long q = p == NONE ? firstAfter(sHi, sLo) : intervals.next(p);
-    while (q != NONE && startsWithin(intervals.keyHi(q), intervals.keyLo(q), eHi, eLo)) {
+    while (q != NONE && touches(eHi, eLo, intervals.keyHi(q), intervals.keyLo(q))) {
       if (U128.compare(intervals.valHi(q), intervals.valLo(q), eHi, eLo) > 0) {
         eHi = intervals.valHi(q);
         eLo = intervals.valLo(q);
@@ -207,10 +193,5 @@ final class IntervalSet {
       return true;
     }
     return U128.incHigh(endHi, endLo) == startHi && endLo + 1 == startLo;
-  }
-
-  /** Whether start <= end + 1, without overflowing at the top of the 128-bit space. */
-  private static boolean startsWithin(long startHi, long startLo, long endHi, long endLo) {
-    return touches(endHi, endLo, startHi, startLo);
   }
 }

@@ -1,7 +1,6 @@
 package org.ipam.core.alloc;
 
 import java.util.Arrays;
-import java.util.function.BiConsumer;
 
 /**
  * Owner name to the start of its allocation, as an open-addressing hash table over three parallel
@@ -13,10 +12,6 @@ final class OwnerIndex {
   private long[] hi = new long[16];
   private long[] lo = new long[16];
   private int size;
-
-  int size() {
-    return size;
-  }
 
   private int slotOf(Object owner) {
     int h = owner.hashCode() * 0x9E3779B9;
@@ -74,17 +69,6 @@ final class OwnerIndex {
         lo[gap] = lo[i];
         owners[i] = null;
         gap = i;
-      }
-    }
-  }
-
-  void forEach(BiConsumer<Object, long[]> action) {
-    long[] start = new long[2];
-    for (int i = 0; i < owners.length; i++) {
-      if (owners[i] != null) {
-        start[0] = hi[i];
-        start[1] = lo[i];
-        action.accept(owners[i], start);
       }
     }
   }

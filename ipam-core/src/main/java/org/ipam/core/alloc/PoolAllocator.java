@@ -275,13 +275,7 @@ public final class PoolAllocator {
       return Optional.empty();
     }
     long p = allocations.find(owners.hiAt(slot), owners.loAt(slot));
-    return Optional.of(
-        toAllocation(
-            owner,
-            allocations.keyHi(p),
-            allocations.keyLo(p),
-            allocations.valHi(p),
-            allocations.valLo(p)));
+    return Optional.of(allocationAt(p));
   }
 
   /** The allocation that holds this address, if any. */
@@ -294,13 +288,7 @@ public final class PoolAllocator {
         || U128.compare(allocations.valHi(p), allocations.valLo(p), hi(address), lo(address)) < 0) {
       return Optional.empty();
     }
-    return Optional.of(
-        toAllocation(
-            (String) allocations.ref(p),
-            allocations.keyHi(p),
-            allocations.keyLo(p),
-            allocations.valHi(p),
-            allocations.valLo(p)));
+    return Optional.of(allocationAt(p));
   }
 
   public boolean isAllocated(Ip address) {
@@ -315,13 +303,7 @@ public final class PoolAllocator {
   /** Every allocation in address order. */
   public void forEach(Consumer<Allocation> action) {
     for (long p = allocations.first(); p != NONE; p = allocations.next(p)) {
-      action.accept(
-          toAllocation(
-              (String) allocations.ref(p),
-              allocations.keyHi(p),
-              allocations.keyLo(p),
-              allocations.valHi(p),
-              allocations.valLo(p)));
+      action.accept(allocationAt(p));
     }
   }
 
@@ -751,6 +733,16 @@ public final class PoolAllocator {
   private Segment segmentFor(long sHi, long sLo) {
     int i = segmentIndexOf(sHi, sLo);
     return i >= 0 ? segments[i] : segmentAccepting(ip(sHi, sLo));
+  }
+
+  /** The allocation stored at a position of the allocation map. */
+  private Allocation allocationAt(long p) {
+    return toAllocation(
+        (String) allocations.ref(p),
+        allocations.keyHi(p),
+        allocations.keyLo(p),
+        allocations.valHi(p),
+        allocations.valLo(p));
   }
 
   private Allocation toAllocation(String owner, long sHi, long sLo, long eHi, long eLo) {

@@ -98,10 +98,6 @@ final class U128SortedMap {
     return size == 0 ? NONE : pos(0, 0);
   }
 
-  long last() {
-    return size == 0 ? NONE : pos(chunkCount - 1, chunks[chunkCount - 1].n - 1);
-  }
-
   long next(long pos) {
     int ci = chunkOf(pos);
     int slot = slotOf(pos) + 1;

@@ -10,7 +10,6 @@ import org.ipam.core.alloc.PoolAllocator;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.alloc.Segment;
 import org.ipam.core.net.Ip;
-import org.ipam.core.net.IpFamily;
 import org.ipam.core.net.IpParser;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -229,9 +228,5 @@ public class AllocatorBenchmarks {
     for (String owner : state.owners) {
       sink.consume(state.allocator.allocateBlock(owner, 28, BlockPlacement.LOWEST_ALIGNED));
     }
-  }
-
-  static IpFamily familyOf(String cidr) {
-    return IpParser.parseCidr(cidr).orElseThrow().family();
   }
 }
