@@ -16,7 +16,14 @@ import org.ipam.core.net.U128;
  * sequential fill of a /8 is one interval.
  */
 final class IntervalSet {
-  private final U128SortedMap intervals = new U128SortedMap(false);
+  private final U128SortedMap intervals;
+
+  /**
+   * @param wide whether values may exceed 64 bits (IPv6)
+   */
+  IntervalSet(boolean wide) {
+    this.intervals = new U128SortedMap(wide, false);
+  }
 
   int intervalCount() {
     return intervals.size();

@@ -48,15 +48,18 @@ public final class PoolAllocator {
    * Allocations, reserved addresses and pre-allocations, coalesced: whatever a policy must not hand
    * out.
    */
-  private final IntervalSet occupied = new IntervalSet();
+  private final IntervalSet occupied;
 
-  private final IntervalSet reserved = new IntervalSet();
+  private final IntervalSet reserved;
 
   /** Allocation start to (end, owner). */
-  private final U128SortedMap allocations = new U128SortedMap(true);
+  private final U128SortedMap allocations;
 
-  private final OwnerIndex owners = new OwnerIndex();
-  private final Map<Ip, String> preAllocatedTo = new HashMap<>();
+  private final OwnerIndex owners;
+
+  /** Pre-allocated address to its owner, sorted, so a range finds those inside it in O(log n). */
+  private final U128SortedMap preAllocatedTo;
+
   private final Map<String, Ip> preferred;
   private final Random random;
   private final BigInteger total;
@@ -74,6 +77,12 @@ public final class PoolAllocator {
     this.spec = spec;
     this.family = spec.family();
     this.bits = family.bits();
+    boolean wide = family == IpFamily.IPV6;
+    this.occupied = new IntervalSet(wide);
+    this.reserved = new IntervalSet(wide);
+    this.allocations = new U128SortedMap(wide, true);
+    this.owners = new OwnerIndex(wide);
+    this.preAllocatedTo = new U128SortedMap(wide, true);
     this.segments = spec.segments().toArray(new Segment[0]);
     int n = segments.length;
     firstHi = new long[n];
@@ -159,7 +168,7 @@ public final class PoolAllocator {
     if (holder != null) {
       return new AddressTaken(address, holder);
     }
-    String reservedFor = preAllocatedTo.get(address);
+    String reservedFor = preAllocatedOwnerOf(hi(address), lo(address));
     if (reservedFor != null) {
       return new PreAllocatedToOther(address, reservedFor);
     }
@@ -224,10 +233,12 @@ public final class PoolAllocator {
       return new AddressTaken(
           ip(allocations.keyHi(p), allocations.keyLo(p)), (String) allocations.ref(p));
     }
-    for (Map.Entry<Ip, String> pre : preAllocatedTo.entrySet()) {
-      if (range.contains(pre.getKey())) {
-        return new PreAllocatedToOther(pre.getKey(), pre.getValue());
-      }
+    long pre = preAllocatedTo.floor(eHi, eLo);
+    if (pre != NONE
+        && U128.compare(preAllocatedTo.keyHi(pre), preAllocatedTo.keyLo(pre), sHi, sLo) >= 0) {
+      return new PreAllocatedToOther(
+          ip(preAllocatedTo.keyHi(pre), preAllocatedTo.keyLo(pre)),
+          (String) preAllocatedTo.ref(pre));
     }
     List<IpRange> reservedInside = reserved.overlapping(family, sHi, sLo, eHi, eLo);
     if (!reservedInside.isEmpty()) {
@@ -257,12 +268,12 @@ public final class PoolAllocator {
         occupied.add(hi(range.first()), lo(range.first()), hi(range.last()), lo(range.last()));
       }
     }
-    if (!preAllocatedTo.isEmpty()) {
-      for (Ip pre : preAllocatedTo.keySet()) {
-        if (released.addresses().contains(pre)) {
-          occupied.add(hi(pre), lo(pre), hi(pre), lo(pre));
-        }
-      }
+    for (long pre = lastPreAllocationWithin(sHi, sLo, eHi, eLo);
+        pre != NONE;
+        pre = previousPreAllocationWithin(pre, sHi, sLo)) {
+      long pHi = preAllocatedTo.keyHi(pre);
+      long pLo = preAllocatedTo.keyLo(pre);
+      occupied.add(pHi, pLo, pHi, pLo);
     }
     return Optional.of(released);
   }
@@ -297,7 +308,9 @@ public final class PoolAllocator {
 
   /** The owner an address is pre-allocated to, if any. */
   public Optional<String> preAllocatedOwner(Ip address) {
-    return Optional.ofNullable(preAllocatedTo.get(address));
+    return address.family() == family
+        ? Optional.ofNullable(preAllocatedOwnerOf(address.hi(), address.lo()))
+        : Optional.empty();
   }
 
   /** Every allocation in address order. */
@@ -390,11 +403,14 @@ public final class PoolAllocator {
     }
     int prefix = blockPrefixLength(sHi, sLo, eHi, eLo);
     commit(existing.owner(), sHi, sLo, eHi, eLo, prefix);
-    for (Map.Entry<Ip, String> pre : preAllocatedTo.entrySet()) {
-      if (range.contains(pre.getKey()) && !pre.getValue().equals(existing.owner())) {
+    for (long pre = lastPreAllocationWithin(sHi, sLo, eHi, eLo);
+        pre != NONE;
+        pre = previousPreAllocationWithin(pre, sHi, sLo)) {
+      String preOwner = (String) preAllocatedTo.ref(pre);
+      if (!preOwner.equals(existing.owner())) {
+        Ip address = ip(preAllocatedTo.keyHi(pre), preAllocatedTo.keyLo(pre));
         return Optional.of(
-            new RebuildConflict(
-                existing, true, pre.getKey() + " is pre-allocated to " + pre.getValue()));
+            new RebuildConflict(existing, true, address + " is pre-allocated to " + preOwner));
       }
     }
     return Optional.empty();
@@ -406,11 +422,71 @@ public final class PoolAllocator {
    */
   public static Rebuilt rebuild(PoolSpec spec, List<ExistingAllocation> existing) {
     PoolAllocator allocator = new PoolAllocator(spec);
+    if (allocator.adoptAllIfClean(existing)) {
+      return new Rebuilt(allocator, List.of());
+    }
+    // Some allocation clashes: adopt one at a time in the given order, so the oldest wins and every
+    // clash is reported as adopt() words it.
+    allocator = new PoolAllocator(spec);
     List<RebuildConflict> conflicts = new ArrayList<>();
     for (ExistingAllocation allocation : existing) {
       allocator.adopt(allocation).ifPresent(conflicts::add);
     }
     return new Rebuilt(allocator, List.copyOf(conflicts));
+  }
+
+  /**
+   * The fast path of a rebuild, for the normal case of no clash: sorted by address, the allocations
+   * are appended to the maps instead of inserted at random places. Returns false, with this
+   * allocator left half-built, as soon as anything would be a conflict (wrong family, an owner
+   * twice, overlapping addresses, a pre-allocation of someone else); the caller then starts over
+   * one at a time.
+   */
+  private boolean adoptAllIfClean(List<ExistingAllocation> existing) {
+    int n = existing.size();
+    AddressSort.Columns columns = new AddressSort.Columns(n);
+    String[] ownerOf = new String[n];
+    owners.ensureCapacity(n);
+    for (int i = 0; i < n; i++) {
+      ExistingAllocation allocation = existing.get(i);
+      IpRange range = allocation.addresses();
+      if (range.family() != family || owners.find(allocation.owner()) >= 0) {
+        return false;
+      }
+      ownerOf[i] = allocation.owner();
+      columns.startHi[i] = hi(range.first());
+      columns.startLo[i] = lo(range.first());
+      columns.endHi[i] = hi(range.last());
+      columns.endLo[i] = lo(range.last());
+      columns.input[i] = i;
+      owners.put(allocation.owner(), columns.startHi[i], columns.startLo[i]);
+    }
+    AddressSort.byStart(columns);
+    for (int k = 0; k < n; k++) {
+      long sHi = columns.startHi[k];
+      long sLo = columns.startLo[k];
+      long eHi = columns.endHi[k];
+      long eLo = columns.endLo[k];
+      String owner = ownerOf[columns.input[k]];
+      boolean overlapsPrevious =
+          k > 0 && U128.compare(columns.endHi[k - 1], columns.endLo[k - 1], sHi, sLo) >= 0;
+      if (overlapsPrevious || isPreAllocatedToOther(owner, sHi, sLo, eHi, eLo)) {
+        return false;
+      }
+      record(owner, sHi, sLo, eHi, eLo);
+    }
+    return true;
+  }
+
+  private boolean isPreAllocatedToOther(String owner, long sHi, long sLo, long eHi, long eLo) {
+    for (long pre = lastPreAllocationWithin(sHi, sLo, eHi, eLo);
+        pre != NONE;
+        pre = previousPreAllocationWithin(pre, sHi, sLo)) {
+      if (!preAllocatedTo.ref(pre).equals(owner)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The rebuilt allocator and what could not be taken into it as it was. */
@@ -625,16 +701,21 @@ public final class PoolAllocator {
 
   private Allocation commit(
       String owner, long sHi, long sLo, long eHi, long eLo, int prefixLength) {
-    allocations.insert(sHi, sLo, eHi, eLo, owner);
     owners.put(owner, sHi, sLo);
-    occupied.add(sHi, sLo, eHi, eLo);
-    count(sHi, sLo, eHi, eLo, true);
+    record(owner, sHi, sLo, eHi, eLo);
     return new Allocation(
         owner, new IpRange(ip(sHi, sLo), ip(eHi, eLo)), prefixLength, segmentFor(sHi, sLo));
   }
 
+  /** Enters an allocation into the address maps and counts; the owner index is the caller's. */
+  private void record(String owner, long sHi, long sLo, long eHi, long eLo) {
+    allocations.insert(sHi, sLo, eHi, eLo, owner);
+    occupied.add(sHi, sLo, eHi, eLo);
+    count(sHi, sLo, eHi, eLo, true);
+  }
+
   private void reserveFor(String owner, Ip address) {
-    preAllocatedTo.put(address, owner);
+    preAllocatedTo.insert(hi(address), lo(address), hi(address), lo(address), owner);
     occupied.add(hi(address), lo(address), hi(address), lo(address));
     if (isAllocatable(address)) {
       usedLo++;
@@ -652,13 +733,12 @@ public final class PoolAllocator {
     long sizeHi = U128.subHigh(eHi, eLo, sHi, sLo) + (sizeLo == 0 ? 1 : 0);
     boolean inRange =
         segmentContaining(sHi, sLo, eHi, eLo) >= 0 && reserved.isFree(sHi, sLo, eHi, eLo);
-    if (inRange && !preAllocatedTo.isEmpty()) {
-      IpRange range = new IpRange(ip(sHi, sLo), ip(eHi, eLo));
-      for (Ip pre : preAllocatedTo.keySet()) {
-        if (range.contains(pre)) {
-          sizeHi = U128.decHigh(sizeHi, sizeLo);
-          sizeLo--;
-        }
+    if (inRange) {
+      for (long pre = lastPreAllocationWithin(sHi, sLo, eHi, eLo);
+          pre != NONE;
+          pre = previousPreAllocationWithin(pre, sHi, sLo)) {
+        sizeHi = U128.decHigh(sizeHi, sizeLo);
+        sizeLo--;
       }
     }
     if (inRange) {
@@ -677,7 +757,7 @@ public final class PoolAllocator {
   }
 
   private BigInteger countAllocatable() {
-    IntervalSet union = new IntervalSet();
+    IntervalSet union = new IntervalSet(family == IpFamily.IPV6);
     for (int i = 0; i < segments.length; i++) {
       union.add(firstHi[i], firstLo[i], lastHi[i], lastLo[i]);
     }
@@ -696,6 +776,28 @@ public final class PoolAllocator {
   private boolean isAllocatable(Ip address) {
     return segmentIndexOf(hi(address), lo(address)) >= 0
         && !reserved.contains(hi(address), lo(address));
+  }
+
+  private String preAllocatedOwnerOf(long aHi, long aLo) {
+    long p = preAllocatedTo.find(aHi, aLo);
+    return p == NONE ? null : (String) preAllocatedTo.ref(p);
+  }
+
+  /** The highest pre-allocated address in [start, end], or NONE; walk down with the next method. */
+  private long lastPreAllocationWithin(long sHi, long sLo, long eHi, long eLo) {
+    long p = preAllocatedTo.floor(eHi, eLo);
+    return p != NONE
+            && U128.compare(preAllocatedTo.keyHi(p), preAllocatedTo.keyLo(p), sHi, sLo) >= 0
+        ? p
+        : NONE;
+  }
+
+  private long previousPreAllocationWithin(long p, long sHi, long sLo) {
+    long q = preAllocatedTo.previous(p);
+    return q != NONE
+            && U128.compare(preAllocatedTo.keyHi(q), preAllocatedTo.keyLo(q), sHi, sLo) >= 0
+        ? q
+        : NONE;
   }
 
   private String holderOf(long aHi, long aLo) {

@@ -10,32 +10,91 @@ import org.ipam.core.net.U128;
  * appends (sequential fills) touch only the last chunk, and a random insert shifts at most one
  * chunk.
  *
+ * <p>Columns are only stored when they carry information, because memory per allocated address is a
+ * goal: a narrow map (IPv4) keeps no high halves, and a chunk keeps no value columns while every
+ * value equals its key (single addresses, the common allocation). Reads of an absent column answer
+ * 0 or the key.
+ *
  * <p>Positions returned by {@link #floor}, {@link #first} and {@link #next} encode (chunk, slot);
  * they stay valid until the next insert or removal. Not thread-safe: the allocator that owns it is
  * serialised by its caller.
  */
 final class U128SortedMap {
   static final long NONE = -1;
-  private static final int CHUNK = 256;
+  private static final int CHUNK = 128;
 
+  private final boolean wide;
   private final boolean withRefs;
-  private long[] dirHi = new long[16];
+  private long[] dirHi;
   private long[] dirLo = new long[16];
   private Chunk[] chunks = new Chunk[16];
   private int chunkCount;
   private int size;
 
-  U128SortedMap(boolean withRefs) {
+  /**
+   * @param wide whether keys and values may have a non-zero high half (IPv6); a narrow map refuses
+   *     them
+   * @param withRefs whether each entry carries an object
+   */
+  U128SortedMap(boolean wide, boolean withRefs) {
+    this.wide = wide;
     this.withRefs = withRefs;
+    this.dirHi = wide ? new long[16] : null;
   }
 
   private final class Chunk {
-    final long[] keyHi = new long[CHUNK];
+    final long[] keyHi = wide ? new long[CHUNK] : null;
     final long[] keyLo = new long[CHUNK];
-    final long[] valHi = new long[CHUNK];
-    final long[] valLo = new long[CHUNK];
+
+    /** Null until some entry's value differs from its key; then as long as keyLo. */
+    long[] valHi;
+
+    long[] valLo;
     final Object[] refs = withRefs ? new Object[CHUNK] : null;
     int n;
+
+    boolean hasValues() {
+      return valLo != null;
+    }
+
+    /** From now on values are stored, starting as copies of the keys. */
+    void storeValues() {
+      valLo = keyLo.clone();
+      valHi = wide ? keyHi.clone() : null;
+    }
+
+    long keyHi(int slot) {
+      return keyHi == null ? 0 : keyHi[slot];
+    }
+
+    /** Moves n entries from slot from to slot to, within this chunk. */
+    void shift(int from, int to, int count) {
+      copy(keyHi, from, keyHi, to, count);
+      System.arraycopy(keyLo, from, keyLo, to, count);
+      copy(valHi, from, valHi, to, count);
+      copy(valLo, from, valLo, to, count);
+      copy(refs, from, refs, to, count);
+    }
+
+    /** Copies count entries from slot from to slot to of another chunk. */
+    void copyTo(int from, Chunk other, int to, int count) {
+      if (hasValues() && !other.hasValues()) {
+        other.storeValues();
+      }
+      copy(keyHi, from, other.keyHi, to, count);
+      System.arraycopy(keyLo, from, other.keyLo, to, count);
+      if (other.hasValues()) {
+        copy(hasValues() ? valHi : keyHi, from, other.valHi, to, count);
+        System.arraycopy(hasValues() ? valLo : keyLo, from, other.valLo, to, count);
+      }
+      copy(refs, from, other.refs, to, count);
+    }
+  }
+
+  private static void copy(Object from, int fromSlot, Object to, int toSlot, int count) {
+    if (from != null) {
+      System.arraycopy(from, fromSlot, to, toSlot, count);
+    }
   }
 
   int size() {
@@ -55,7 +114,7 @@ final class U128SortedMap {
   }
 
   long keyHi(long pos) {
-    return chunks[chunkOf(pos)].keyHi[slotOf(pos)];
+    return chunks[chunkOf(pos)].keyHi(slotOf(pos));
   }
 
   long keyLo(long pos) {
@@ -63,11 +122,16 @@ final class U128SortedMap {
   }
 
   long valHi(long pos) {
-    return chunks[chunkOf(pos)].valHi[slotOf(pos)];
+    Chunk c = chunks[chunkOf(pos)];
+    if (!c.hasValues()) {
+      return c.keyHi(slotOf(pos));
+    }
+    return c.valHi == null ? 0 : c.valHi[slotOf(pos)];
   }
 
   long valLo(long pos) {
-    return chunks[chunkOf(pos)].valLo[slotOf(pos)];
+    Chunk c = chunks[chunkOf(pos)];
+    return c.hasValues() ? c.valLo[slotOf(pos)] : c.keyLo[slotOf(pos)];
   }
 
   Object ref(long pos) {
@@ -75,23 +139,19 @@ final class U128SortedMap {
   }
 
   void setValue(long pos, long hi, long lo) {
+    requireFits(hi);
     Chunk c = chunks[chunkOf(pos)];
-    c.valHi[slotOf(pos)] = hi;
-    c.valLo[slotOf(pos)] = lo;
-  }
-
-  /**
-   * Changes the key at pos; the caller keeps the order (the new key sorts between the neighbours).
-   */
-  void setKey(long pos, long hi, long lo) {
-    int ci = chunkOf(pos);
     int slot = slotOf(pos);
-    chunks[ci].keyHi[slot] = hi;
-    chunks[ci].keyLo[slot] = lo;
-    if (slot == 0) {
-      dirHi[ci] = hi;
-      dirLo[ci] = lo;
+    if (!c.hasValues()) {
+      if (c.keyHi(slot) == hi && c.keyLo[slot] == lo) {
+        return;
+      }
+      c.storeValues();
     }
+    if (c.valHi != null) {
+      c.valHi[slot] = hi;
+    }
+    c.valLo[slot] = lo;
   }
 
   long first() {
@@ -131,13 +191,17 @@ final class U128SortedMap {
     return p != NONE && keyHi(p) == hi && keyLo(p) == lo ? p : NONE;
   }
 
+  private long dirHi(int ci) {
+    return dirHi == null ? 0 : dirHi[ci];
+  }
+
   private int floorChunk(long hi, long lo) {
     int low = 0;
     int high = chunkCount - 1;
     int found = -1;
     while (low <= high) {
       int mid = (low + high) >>> 1;
-      if (U128.compare(dirHi[mid], dirLo[mid], hi, lo) <= 0) {
+      if (U128.compare(dirHi(mid), dirLo[mid], hi, lo) <= 0) {
         found = mid;
         low = mid + 1;
       } else {
@@ -150,7 +214,7 @@ final class U128SortedMap {
   private static int floorSlot(Chunk c, long hi, long lo) {
     int n = c.n;
     // Appends and lookups near the end dominate sequential fills: check the last slot first.
-    if (U128.compare(c.keyHi[n - 1], c.keyLo[n - 1], hi, lo) <= 0) {
+    if (U128.compare(c.keyHi(n - 1), c.keyLo[n - 1], hi, lo) <= 0) {
       return n - 1;
     }
     int low = 0;
@@ -158,7 +222,7 @@ final class U128SortedMap {
     int found = 0;
     while (low <= high) {
       int mid = (low + high) >>> 1;
-      if (U128.compare(c.keyHi[mid], c.keyLo[mid], hi, lo) <= 0) {
+      if (U128.compare(c.keyHi(mid), c.keyLo[mid], hi, lo) <= 0) {
         found = mid;
         low = mid + 1;
       } else {
@@ -168,8 +232,15 @@ final class U128SortedMap {
     return found;
   }
 
+  private void requireFits(long hi) {
+    if (!wide && hi != 0) {
+      throw new IllegalArgumentException("a narrow (IPv4) map cannot hold a 128-bit value");
+    }
+  }
+
   /** Inserts a key that is not present. */
   void insert(long hi, long lo, long vHi, long vLo, Object ref) {
+    requireFits(hi | vHi);
     if (chunkCount == 0) {
       insertChunk(0, new Chunk());
     }
@@ -191,36 +262,45 @@ final class U128SortedMap {
         }
       }
     }
+    if (!c.hasValues() && (vHi != hi || vLo != lo)) {
+      c.storeValues();
+    }
     int move = c.n - slot;
     if (move > 0) {
-      System.arraycopy(c.keyHi, slot, c.keyHi, slot + 1, move);
-      System.arraycopy(c.keyLo, slot, c.keyLo, slot + 1, move);
-      System.arraycopy(c.valHi, slot, c.valHi, slot + 1, move);
-      System.arraycopy(c.valLo, slot, c.valLo, slot + 1, move);
-      if (withRefs) {
-        System.arraycopy(c.refs, slot, c.refs, slot + 1, move);
-      }
+      c.shift(slot, slot + 1, move);
     }
-    c.keyHi[slot] = hi;
+    if (c.keyHi != null) {
+      c.keyHi[slot] = hi;
+    }
     c.keyLo[slot] = lo;
-    c.valHi[slot] = vHi;
-    c.valLo[slot] = vLo;
+    if (c.hasValues()) {
+      if (c.valHi != null) {
+        c.valHi[slot] = vHi;
+      }
+      c.valLo[slot] = vLo;
+    }
     if (withRefs) {
       c.refs[slot] = ref;
     }
     c.n++;
     size++;
     if (slot == 0) {
-      dirHi[ci] = hi;
-      dirLo[ci] = lo;
+      setDirectory(ci, hi, lo);
     }
   }
 
+  private void setDirectory(int ci, long hi, long lo) {
+    if (dirHi != null) {
+      dirHi[ci] = hi;
+    }
+    dirLo[ci] = lo;
+  }
+
   private static int insertionSlot(Chunk c, long hi, long lo) {
-    if (U128.compare(c.keyHi[c.n - 1], c.keyLo[c.n - 1], hi, lo) < 0) {
+    if (U128.compare(c.keyHi(c.n - 1), c.keyLo[c.n - 1], hi, lo) < 0) {
       return c.n;
     }
-    if (U128.compare(c.keyHi[0], c.keyLo[0], hi, lo) > 0) {
+    if (U128.compare(c.keyHi(0), c.keyLo[0], hi, lo) > 0) {
       return 0;
     }
     return floorSlot(c, hi, lo) + 1;
@@ -232,12 +312,8 @@ final class U128SortedMap {
     Chunk upper = new Chunk();
     int keep = CHUNK / 2;
     int moved = lower.n - keep;
-    System.arraycopy(lower.keyHi, keep, upper.keyHi, 0, moved);
-    System.arraycopy(lower.keyLo, keep, upper.keyLo, 0, moved);
-    System.arraycopy(lower.valHi, keep, upper.valHi, 0, moved);
-    System.arraycopy(lower.valLo, keep, upper.valLo, 0, moved);
+    lower.copyTo(keep, upper, 0, moved);
     if (withRefs) {
-      System.arraycopy(lower.refs, keep, upper.refs, 0, moved);
       Arrays.fill(lower.refs, keep, lower.n, null);
     }
     upper.n = moved;
@@ -252,13 +328,7 @@ final class U128SortedMap {
     Chunk c = chunks[ci];
     int move = c.n - slot - 1;
     if (move > 0) {
-      System.arraycopy(c.keyHi, slot + 1, c.keyHi, slot, move);
-      System.arraycopy(c.keyLo, slot + 1, c.keyLo, slot, move);
-      System.arraycopy(c.valHi, slot + 1, c.valHi, slot, move);
-      System.arraycopy(c.valLo, slot + 1, c.valLo, slot, move);
-      if (withRefs) {
-        System.arraycopy(c.refs, slot + 1, c.refs, slot, move);
-      }
+      c.shift(slot + 1, slot, move);
     }
     c.n--;
     if (withRefs) {
@@ -270,8 +340,7 @@ final class U128SortedMap {
       return;
     }
     if (slot == 0) {
-      dirHi[ci] = c.keyHi[0];
-      dirLo[ci] = c.keyLo[0];
+      setDirectory(ci, c.keyHi(0), c.keyLo[0]);
     }
     mergeWithNextIfSparse(ci);
   }
@@ -286,13 +355,7 @@ final class U128SortedMap {
     if (c.n >= CHUNK / 4 || c.n + next.n > CHUNK / 2) {
       return;
     }
-    System.arraycopy(next.keyHi, 0, c.keyHi, c.n, next.n);
-    System.arraycopy(next.keyLo, 0, c.keyLo, c.n, next.n);
-    System.arraycopy(next.valHi, 0, c.valHi, c.n, next.n);
-    System.arraycopy(next.valLo, 0, c.valLo, c.n, next.n);
-    if (withRefs) {
-      System.arraycopy(next.refs, 0, c.refs, c.n, next.n);
-    }
+    next.copyTo(0, c, c.n, next.n);
     c.n += next.n;
     removeChunk(ci + 1);
   }
@@ -300,26 +363,29 @@ final class U128SortedMap {
   private void insertChunk(int at, Chunk chunk) {
     if (chunkCount == chunks.length) {
       int capacity = chunks.length * 2;
-      dirHi = Arrays.copyOf(dirHi, capacity);
+      dirHi = dirHi == null ? null : Arrays.copyOf(dirHi, capacity);
       dirLo = Arrays.copyOf(dirLo, capacity);
       chunks = Arrays.copyOf(chunks, capacity);
     }
     int move = chunkCount - at;
     if (move > 0) {
-      System.arraycopy(dirHi, at, dirHi, at + 1, move);
+      copy(dirHi, at, dirHi, at + 1, move);
       System.arraycopy(dirLo, at, dirLo, at + 1, move);
       System.arraycopy(chunks, at, chunks, at + 1, move);
     }
     chunks[at] = chunk;
-    dirHi[at] = chunk.n > 0 ? chunk.keyHi[0] : 0;
-    dirLo[at] = chunk.n > 0 ? chunk.keyLo[0] : 0;
     chunkCount++;
+    if (chunk.n > 0) {
+      setDirectory(at, chunk.keyHi(0), chunk.keyLo[0]);
+    } else {
+      setDirectory(at, 0, 0);
+    }
   }
 
   private void removeChunk(int at) {
     int move = chunkCount - at - 1;
     if (move > 0) {
-      System.arraycopy(dirHi, at + 1, dirHi, at, move);
+      copy(dirHi, at + 1, dirHi, at, move);
       System.arraycopy(dirLo, at + 1, dirLo, at, move);
       System.arraycopy(chunks, at + 1, chunks, at, move);
     }
