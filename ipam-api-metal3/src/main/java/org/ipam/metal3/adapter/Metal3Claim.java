@@ -1,0 +1,51 @@
+package org.ipam.metal3.adapter;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.metal3.model.IPClaim;
+
+/** A claim a Metal3 pool serves: its own IPClaim, or a Cluster API IPAddressClaim. */
+public sealed interface Metal3Claim {
+  HasMetadata object();
+
+  /** The finalizer upstream puts on this kind of claim. */
+  String finalizer();
+
+  default String name() {
+    return object().getMetadata().getName();
+  }
+
+  default String kind() {
+    return object().getKind();
+  }
+
+  record Metal3(IPClaim claim) implements Metal3Claim {
+    @Override
+    public HasMetadata object() {
+      return claim;
+    }
+
+    @Override
+    public String finalizer() {
+      return IPClaim.FINALIZER;
+    }
+  }
+
+  record Capi(IPAddressClaim claim) implements Metal3Claim {
+    /** Upstream's finalizer on Cluster API claims it serves. */
+    public static final String FINALIZER = "ipam.metal3.io/ipaddressclaim";
+
+    /** Upstream's finalizer on the Cluster API IPAddresses it creates. */
+    public static final String ADDRESS_FINALIZER = "ipam.metal3.io/ipaddress";
+
+    @Override
+    public HasMetadata object() {
+      return claim;
+    }
+
+    @Override
+    public String finalizer() {
+      return FINALIZER;
+    }
+  }
+}

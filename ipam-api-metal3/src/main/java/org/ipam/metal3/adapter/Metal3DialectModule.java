@@ -1,0 +1,52 @@
+package org.ipam.metal3.adapter;
+
+import com.google.inject.Provides;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.util.List;
+import org.ipam.core.engine.DialectModule;
+
+/**
+ * The Metal3 dialect for the controller: the IPPool reconciler. Needs a {@code KubernetesClient},
+ * an {@code AllocationEngine} and a {@code Clock} from the parent injector.
+ */
+public final class Metal3DialectModule extends DialectModule {
+  static final String CAPI_CLAIMS_CRD = "ipaddressclaims.ipam.cluster.x-k8s.io";
+
+  @Override
+  public String name() {
+    return "metal3";
+  }
+
+  @Override
+  public List<String> requiredCrds() {
+    return List.of(
+        "ippools.ipam.metal3.io", "ipclaims.ipam.metal3.io", "ipaddresses.ipam.metal3.io");
+  }
+
+  @Override
+  public List<String> crdResources() {
+    return List.of(
+        "META-INF/fabric8/ippools.ipam.metal3.io-v1.yml",
+        "META-INF/fabric8/ipclaims.ipam.metal3.io-v1.yml",
+        "META-INF/fabric8/ipaddresses.ipam.metal3.io-v1.yml",
+        "META-INF/fabric8/ipaddressclaims.ipam.cluster.x-k8s.io-v1.yml",
+        "META-INF/fabric8/ipaddresses.ipam.cluster.x-k8s.io-v1.yml");
+  }
+
+  @Override
+  protected void configure() {
+    Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {})
+        .addBinding()
+        .to(Metal3PoolReconciler.class);
+  }
+
+  @Provides
+  @CapiClaims
+  boolean capiClaimsInstalled(KubernetesClient client) {
+    return client.resources(CustomResourceDefinition.class).withName(CAPI_CLAIMS_CRD).get() != null;
+  }
+}

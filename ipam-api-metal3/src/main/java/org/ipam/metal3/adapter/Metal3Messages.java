@@ -1,0 +1,39 @@
+package org.ipam.metal3.adapter;
+
+import org.ipam.core.alloc.AllocationFailure;
+
+/**
+ * The texts upstream writes to {@code IPClaim.status.errorMessage} and the Cluster API Ready
+ * condition (reference/metal3.md, section 2.4), so that tooling matching on them keeps working.
+ * Where upstream has no case (a pre-allocated address someone else holds: upstream loops), the text
+ * says what happened.
+ */
+final class Metal3Messages {
+  private Metal3Messages() {}
+
+  static String of(AllocationFailure failure, boolean preAllocated) {
+    if (failure instanceof AllocationFailure.Exhausted) {
+      return "Exhausted IP Pools";
+    }
+    if (failure instanceof AllocationFailure.AddressTaken taken) {
+      return preAllocated
+          ? "Pre-allocated IP " + taken.address() + " is held by claim " + taken.holder()
+          : "Requested IP not available";
+    }
+    if (failure instanceof AllocationFailure.OutsideSegments) {
+      // Upstream reports a requested address outside every range as exhaustion.
+      return preAllocated ? "Pre-allocated IP out of bounds" : "Exhausted IP Pools";
+    }
+    if (failure instanceof AllocationFailure.Reserved
+        || failure instanceof AllocationFailure.PreAllocatedToOther) {
+      return "Requested IP not available";
+    }
+    if (failure instanceof AllocationFailure.DiffersFromPreAllocation) {
+      return "PreAllocation and requested ip address are conflicting";
+    }
+    if (failure instanceof AllocationFailure.InvalidRequest invalid) {
+      return invalid.reason();
+    }
+    return failure.message();
+  }
+}

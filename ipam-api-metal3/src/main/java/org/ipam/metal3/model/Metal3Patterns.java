@@ -1,0 +1,52 @@
+package org.ipam.metal3.model;
+
+/**
+ * The address patterns of the upstream CRDs' {@code IPAddressStr} and {@code IPSubnetStr}: IPv4
+ * without leading zeros, IPv6 in its textual forms without embedded IPv4 or zone. The API server
+ * checks them before any webhook runs.
+ */
+final class Metal3Patterns {
+  private static final String V4_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final String V4 = "(" + V4_OCTET + "\\.){3}" + V4_OCTET;
+  private static final String H = "[0-9a-fA-F]{1,4}";
+  private static final String V6 =
+      "(("
+          + H
+          + ":){7}"
+          + H
+          + "|("
+          + H
+          + ":){1,7}:|("
+          + H
+          + ":){1,6}:"
+          + H
+          + "|("
+          + H
+          + ":){1,5}(:"
+          + H
+          + "){1,2}|("
+          + H
+          + ":){1,4}(:"
+          + H
+          + "){1,3}|("
+          + H
+          + ":){1,3}(:"
+          + H
+          + "){1,4}|("
+          + H
+          + ":){1,2}(:"
+          + H
+          + "){1,5}|"
+          + H
+          + ":(:"
+          + H
+          + "){1,6}|:((:"
+          + H
+          + "){1,7}|:))";
+
+  static final String ADDRESS = "^(" + V4 + "|" + V6 + ")$";
+  static final String SUBNET =
+      "^(" + V4 + "/(3[0-2]|[12]?[0-9])|" + V6 + "/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$";
+
+  private Metal3Patterns() {}
+}

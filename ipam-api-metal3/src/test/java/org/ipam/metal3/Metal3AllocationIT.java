@@ -1,0 +1,340 @@
+package org.ipam.metal3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.ipam.metal3.Metal3Harness.addressesOf;
+import static org.ipam.metal3.Metal3Harness.claim;
+import static org.ipam.metal3.Metal3Harness.createNamespace;
+import static org.ipam.metal3.Metal3Harness.pool;
+import static org.ipam.metal3.Metal3Harness.seed;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.awaitility.core.ConditionFactory;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.capi.IPAddressClaimSpec;
+import org.ipam.core.capi.PoolReference;
+import org.ipam.core.testing.ControlPlaneExtension;
+import org.ipam.metal3.model.IPAddress;
+import org.ipam.metal3.model.IPClaim;
+import org.ipam.metal3.model.IPPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Metal3 dialect on the real kube-apiserver: the seed documents' examples, a burst of 300
+ * claims, release and retry after exhaustion, IPv6, and Cluster API claims. Bad inputs tried: the
+ * seed claim's placeholder annotation (not an address), a claim that asks an exhausted pool, an
+ * IPClaim whose name a Cluster API claim already uses on the same pool.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class Metal3AllocationIT {
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+  private static Metal3Harness harness;
+
+  @BeforeAll
+  static void startDialect(KubernetesClient client) {
+    harness = Metal3Harness.start(client);
+  }
+
+  @AfterAll
+  static void stopDialect() {
+    harness.close();
+  }
+
+  /** Polls until the assertion holds; a status not written yet is just not there yet. */
+  private static ConditionFactory eventually() {
+    return await().atMost(PATIENCE).ignoreExceptions();
+  }
+
+  private static IPClaim claimNamed(KubernetesClient client, String namespace, String name) {
+    return client.resources(IPClaim.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static IPAddress addressNamed(KubernetesClient client, String namespace, String name) {
+    return client.resources(IPAddress.class).inNamespace(namespace).withName(name).get();
+  }
+
+  @Test
+  void theSeedPoolClaimAndAddressOfTheIpamDocumentApplyUnchanged(KubernetesClient client) {
+    client.resource(seed("001-0-IPPool.yaml")).create();
+    client.resource(seed("001-1-IPClaim.yaml")).create();
+    String claimName = "test1-controlplane-template-0-pool1";
+
+    // The annotation is a placeholder, not an address: a clear error and nothing else.
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, "default", claimName).getStatus().getErrorMessage())
+                    .isEqualTo(
+                        "Invalid ipAddress annotation \"<optional-annotation-for-specific-ip-request>\":"
+                            + " not a valid IP address"));
+    assertThat(addressesOf(client, "default")).isEmpty();
+
+    // The document's IPAddress, made by hand for that claim, is adopted: the claim holds it.
+    client.resource(seed("001-2-IPAddress.yaml")).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              var status = claimNamed(client, "default", claimName).getStatus();
+              assertThat(status.getErrorMessage()).isNull();
+              assertThat(status.getAddress().getName()).isEqualTo("test1-prov-192-168-0-13");
+              var pool =
+                  client.resources(IPPool.class).inNamespace("default").withName("pool1").get();
+              assertThat(pool.getStatus().getIndexes()).containsEntry(claimName, "192.168.0.13");
+              assertThat(pool.getStatus().getAllocations())
+                  .containsEntry(claimName, "192.168.0.13");
+            });
+  }
+
+  @Test
+  void theSeedPoolWithPreAllocationsBesideItsRangesServesThem(KubernetesClient client) {
+    GenericKubernetesResource pool = seed("000-0-IPPool.yaml");
+    // An API server requires a uid in every ownerReference, and status is not part of a create.
+    pool.getMetadata().setOwnerReferences(null);
+    pool.getAdditionalProperties().remove("status");
+    client.resource(pool).create();
+
+    // The pre-allocated .8 and .9 lie beside start..end but inside the subnet: reserved, so the
+    // first ordinary claim gets .10, with the overrides of the range that produced it.
+    client.resource(claim("default", "rendereddata-1", "pool-1", null)).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPAddress first = addressNamed(client, "default", "provisioning-192-168-0-10");
+              assertThat(first.getSpec().getClaim().getName()).isEqualTo("rendereddata-1");
+              assertThat(first.getSpec().getGateway()).isEqualTo("192.168.0.1");
+              assertThat(first.getSpec().getPrefix()).isEqualTo(24);
+              assertThat(first.getSpec().getDnsServers()).containsExactly("8.8.8.8");
+            });
+
+    // Claim names are DNS subdomains, so no claim can be called RenderedData-9; with the keys in
+    // lower case the pre-allocated claims get their addresses.
+    client
+        .resources(IPPool.class)
+        .inNamespace("default")
+        .withName("pool-1")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"preAllocations\":{\"RenderedData-10\":null,\"RenderedData-9\":null,"
+                + "\"rendereddata-10\":\"192.168.0.9\",\"rendereddata-9\":\"192.168.0.8\"}}}");
+    client.resource(claim("default", "rendereddata-9", "pool-1", null)).create();
+    client.resource(claim("default", "rendereddata-10", "pool-1", null)).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      addressNamed(client, "default", "provisioning-192-168-0-8")
+                          .getSpec()
+                          .getClaim()
+                          .getName())
+                  .isEqualTo("rendereddata-9");
+              assertThat(
+                      addressNamed(client, "default", "provisioning-192-168-0-9")
+                          .getSpec()
+                          .getClaim()
+                          .getName())
+                  .isEqualTo("rendereddata-10");
+              assertThat(
+                      client
+                          .resources(IPPool.class)
+                          .inNamespace("default")
+                          .withName("pool-1")
+                          .get()
+                          .getStatus()
+                          .getAllocations())
+                  .containsEntry("rendereddata-1", "192.168.0.10")
+                  .containsEntry("rendereddata-9", "192.168.0.8")
+                  .containsEntry("rendereddata-10", "192.168.0.9");
+            });
+  }
+
+  @Test
+  void threeHundredClaimsAtOnceGetThreeHundredDistinctAddresses(KubernetesClient client)
+      throws Exception {
+    String ns = "burst";
+    createNamespace(client, ns);
+    client
+        .resource(
+            pool(
+                ns,
+                "big",
+                "namePrefix: big\npools:\n  - start: 10.20.0.1\n    end: 10.20.3.254\nprefix: 22\n"))
+        .create();
+    ExecutorService creators = Executors.newFixedThreadPool(16);
+    for (int i = 0; i < 300; i++) {
+      String name = "node-" + i;
+      creators.submit(() -> client.resource(claim(ns, name, "big", null)).create());
+    }
+    creators.shutdown();
+    assertThat(creators.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+    eventually()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () -> {
+              List<IPClaim> claims =
+                  client.resources(IPClaim.class).inNamespace(ns).list().getItems();
+              assertThat(claims).hasSize(300);
+              assertThat(claims)
+                  .allSatisfy(c -> assertThat(c.getStatus().getAddress()).isNotNull());
+            });
+    List<IPAddress> addresses = client.resources(IPAddress.class).inNamespace(ns).list().getItems();
+    Set<String> distinct =
+        addresses.stream().map(a -> a.getSpec().getAddress()).collect(Collectors.toSet());
+    assertThat(addresses).hasSize(300);
+    assertThat(distinct).hasSize(300);
+    Map<String, String> byClaim =
+        addresses.stream()
+            .collect(
+                Collectors.toMap(
+                    a -> a.getSpec().getClaim().getName(), a -> a.getSpec().getAddress()));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(IPPool.class)
+                            .inNamespace(ns)
+                            .withName("big")
+                            .get()
+                            .getStatus()
+                            .getIndexes())
+                    .isEqualTo(byClaim));
+    // Lowest first and no gaps: the 300 lowest addresses of the range (Metal3 reserves no
+    // broadcast address, so 10.20.0.255 is one of them).
+    Set<String> lowest = new HashSet<>();
+    IntStream.rangeClosed(1, 255).forEach(i -> lowest.add("10.20.0." + i));
+    IntStream.rangeClosed(0, 44).forEach(i -> lowest.add("10.20.1." + i));
+    assertThat(distinct).isEqualTo(lowest);
+  }
+
+  @Test
+  void anExhaustedClaimIsServedOnceAnAddressIsReleased(KubernetesClient client) {
+    String ns = "exhaust";
+    createNamespace(client, ns);
+    client
+        .resource(
+            pool(
+                ns, "tiny", "namePrefix: tiny\npools:\n  - start: 10.30.0.1\n    end: 10.30.0.2\n"))
+        .create();
+    client.resource(claim(ns, "a", "tiny", null)).create();
+    client.resource(claim(ns, "b", "tiny", null)).create();
+    eventually().until(() -> addressesOf(client, ns).size() == 2);
+    client.resource(claim(ns, "c", "tiny", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "c").getStatus().getErrorMessage())
+                    .isEqualTo("Exhausted IP Pools"));
+
+    String addressOfA = claimNamed(client, ns, "a").getStatus().getAddress().getName();
+    client.resources(IPClaim.class).inNamespace(ns).withName("a").delete();
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(claimNamed(client, ns, "a")).isNull();
+              IPClaim c = claimNamed(client, ns, "c");
+              assertThat(c.getStatus().getErrorMessage()).isNull();
+              assertThat(c.getStatus().getAddress().getName()).isEqualTo(addressOfA);
+            });
+    assertThat(addressesOf(client, ns)).containsExactlyInAnyOrder("10.30.0.1", "10.30.0.2");
+  }
+
+  @Test
+  void anIpv6PoolWorksLikeAnIpv4One(KubernetesClient client) {
+    String ns = "six";
+    createNamespace(client, ns);
+    client
+        .resource(
+            pool(
+                ns,
+                "v6",
+                "namePrefix: v6\npools:\n  - subnet: 2001:db8::/64\n    start: 2001:DB8::0010\n    gateway: 2001:db8::1\nprefix: 64\n"))
+        .create();
+    client.resource(claim(ns, "first", "v6", null)).create();
+    client.resource(claim(ns, "wanted", "v6", Map.of("ipAddress", "2001:0db8::00ff"))).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(claimNamed(client, ns, "first").getStatus().getAddress().getName())
+                  .isEqualTo("v6-2001-db8--10");
+              assertThat(claimNamed(client, ns, "wanted").getStatus().getAddress().getName())
+                  .isEqualTo("v6-2001-db8--ff");
+            });
+    IPAddress wanted = addressNamed(client, ns, "v6-2001-db8--ff");
+    assertThat(wanted.getSpec().getAddress()).isEqualTo("2001:db8::ff");
+    assertThat(wanted.getSpec().getGateway()).isEqualTo("2001:db8::1");
+    assertThat(wanted.getSpec().getPrefix()).isEqualTo(64);
+  }
+
+  @Test
+  void clusterApiClaimsGetClusterApiAddressesAndNeverShareOneWithAnIpClaim(
+      KubernetesClient client) {
+    String ns = "capi";
+    createNamespace(client, ns);
+    client
+        .resource(
+            pool(
+                ns,
+                "shared",
+                "namePrefix: shared\npools:\n  - start: 10.40.0.1\n    end: 10.40.0.9\n"))
+        .create();
+    IPAddressClaim capiClaim = new IPAddressClaim();
+    capiClaim.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("machine-0").build());
+    IPAddressClaimSpec spec = new IPAddressClaimSpec();
+    spec.setPoolRef(new PoolReference("ipam.metal3.io", "IPPool", "shared"));
+    capiClaim.setSpec(spec);
+    client.resource(capiClaim).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPAddressClaim served =
+                  client
+                      .resources(IPAddressClaim.class)
+                      .inNamespace(ns)
+                      .withName("machine-0")
+                      .get();
+              assertThat(served.getStatus().getAddressRef().getName())
+                  .isEqualTo("shared-10-40-0-1");
+              assertThat(served.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("Ready");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                      });
+            });
+    var capiAddress =
+        client
+            .resources(org.ipam.core.capi.IPAddress.class)
+            .inNamespace(ns)
+            .withName("shared-10-40-0-1")
+            .get();
+    assertThat(capiAddress.getSpec().getPoolRef().getApiGroup()).isEqualTo("ipam.metal3.io");
+    assertThat(capiAddress.getSpec().getClaimRef().getName()).isEqualTo("machine-0");
+
+    // Upstream would point this IPClaim at the CAPI claim's address; here it is refused.
+    client.resource(claim(ns, "machine-0", "shared", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "machine-0").getStatus().getErrorMessage())
+                    .contains("already served by IPAddressClaim capi/machine-0"));
+    assertThat(addressesOf(client, ns)).isEmpty();
+  }
+}

@@ -1,0 +1,111 @@
+package org.ipam.metal3;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.EngineListener;
+import org.ipam.core.testing.LocalControlPlane;
+import org.ipam.metal3.adapter.Metal3DialectModule;
+import org.ipam.metal3.adapter.Metal3PoolReconciler;
+import org.ipam.metal3.model.IPClaim;
+import org.ipam.metal3.model.IPClaimSpec;
+import org.ipam.metal3.model.IPPool;
+
+/** The Metal3 dialect running in-process against the test control plane, and object helpers. */
+final class Metal3Harness implements AutoCloseable {
+  private final Operator operator;
+  private final AllocationEngine engine;
+
+  private Metal3Harness(KubernetesClient client) {
+    engine = new AllocationEngine(8, EngineListener.NONE);
+    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator.register(new Metal3PoolReconciler(engine, Clock.systemUTC(), true));
+    operator.start();
+  }
+
+  static Metal3Harness start(KubernetesClient client) {
+    LocalControlPlane.installCrds(
+        client, new Metal3DialectModule().crdResources().toArray(String[]::new));
+    return new Metal3Harness(client);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    engine.close();
+  }
+
+  static String resource(String path) {
+    try (InputStream in = Metal3Harness.class.getResourceAsStream(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A seed example as a generic object, exactly as the document has it. */
+  static GenericKubernetesResource seed(String name) {
+    return Serialization.unmarshal(
+        resource("/seeds/metal3/" + name), GenericKubernetesResource.class);
+  }
+
+  static IPClaim claim(
+      String namespace, String name, String pool, Map<String, String> annotations) {
+    IPClaim claim = new IPClaim();
+    claim.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(namespace)
+            .withName(name)
+            .withAnnotations(annotations)
+            .build());
+    IPClaimSpec spec = new IPClaimSpec();
+    spec.setPool(new ObjectReferenceBuilder().withName(pool).withNamespace(namespace).build());
+    claim.setSpec(spec);
+    return claim;
+  }
+
+  static IPPool pool(String namespace, String name, String yamlSpec) {
+    String yaml =
+        "apiVersion: ipam.metal3.io/v1alpha1\nkind: IPPool\nmetadata:\n  name: "
+            + name
+            + "\n  namespace: "
+            + namespace
+            + "\nspec:\n"
+            + yamlSpec.indent(2);
+    return Serialization.unmarshal(yaml, IPPool.class);
+  }
+
+  static void createNamespace(KubernetesClient client, String name) {
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  static List<String> addressesOf(KubernetesClient client, String namespace) {
+    return client
+        .resources(org.ipam.metal3.model.IPAddress.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
+        .map(a -> a.getSpec().getAddress())
+        .toList();
+  }
+}
