@@ -1,0 +1,351 @@
+package org.ipam.controller;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.DialectModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The one controller binary: every enabled dialect on one Java Operator SDK operator. */
+@Command(
+    name = "ipam-controller",
+    mixinStandardHelpOptions = true,
+    description = "Serves the Metal3, Cluster API in-cluster, Harvester and kubipam IPAM APIs.")
+public final class IpamController implements Callable<Integer> {
+  /**
+   * Not a static field: logging must not start before main() has chosen the log format, which the
+   * logging configuration reads once.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(IpamController.class);
+  }
+
+  @Option(
+      names = "--kubeconfig",
+      description =
+          "Kubeconfig file (default: in-cluster config, then KUBECONFIG, then ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(
+      names = "--adapters",
+      split = ",",
+      description =
+          "Dialects to serve, of metal3,incluster,harvester,mandelsoft (default: every one on the class path).")
+  List<String> adapters;
+
+  @Option(names = "--namespaces", split = ",", description = "Namespaces to watch (default: all).")
+  List<String> namespaces;
+
+  @Option(
+      names = "--leader-elect",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Elect a leader on a coordination.k8s.io Lease (default: ${DEFAULT-VALUE}).")
+  boolean leaderElect;
+
+  @Option(
+      names = "--leader-election-namespace",
+      description = "Namespace of the Lease (default: the pod's namespace, else default).")
+  String leaderElectionNamespace;
+
+  @Option(
+      names = "--leader-election-id",
+      defaultValue = "ipam-controller",
+      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+  String leaderElectionId;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "8081",
+      description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "8080",
+      description = "Port of the Prometheus /metrics (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
+      names = "--local",
+      description =
+          "Start a local kube-apiserver and etcd, install the CRDs, and run against them.")
+  boolean local;
+
+  @Option(
+      names = "--local-kubeconfig",
+      defaultValue = "ipam-local.kubeconfig",
+      description = "Where --local writes its kubeconfig (default: ${DEFAULT-VALUE}).")
+  Path localKubeconfig;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
+
+  public static void main(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      boolean json =
+          args[i].equals("--log-format=json")
+              || (args[i].equals("--log-format")
+                  && i + 1 < args.length
+                  && args[i + 1].equals("json"));
+      if (json) {
+        System.setProperty("ipam.log.format", "JSON");
+      }
+    }
+    System.exit(new CommandLine(new IpamController()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--log-format: \"" + logFormat + "\" is neither text nor json");
+    }
+    List<AutoCloseable> resources = new ArrayList<>();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping = true;
+                  log()
+                      .info(
+                          "stopping: no new work, in-flight writes finish, the Lease is released");
+                  for (int i = resources.size() - 1; i >= 0; i--) {
+                    try {
+                      resources.get(i).close();
+                    } catch (Exception e) {
+                      log().warn("while stopping: {}", e.toString());
+                    }
+                  }
+                  stopped.countDown();
+                  // A stop asked for by SIGTERM that completed is a success: exit 0, not 143.
+                  Runtime.getRuntime().halt(0);
+                },
+                "ipam-shutdown"));
+    Config config;
+    if (local) {
+      LocalMode localMode = LocalMode.start(localKubeconfig);
+      resources.add(localMode);
+      config = Config.fromKubeconfig(localMode.kubeconfig());
+    } else if (kubeconfig != null) {
+      config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    } else {
+      config = Config.autoConfigure(null);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    resources.add(client);
+
+    Map<String, DialectModule> dialects = selectDialects();
+    if (local) {
+      for (DialectModule dialect : dialects.values()) {
+        installCrds(client, dialect);
+      }
+    }
+    Map<String, String> notReady = new LinkedHashMap<>();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AllocationEngine engine = new AllocationEngine(16, new PoolMetrics(registry));
+    Injector parent =
+        Guice.createInjector(
+            new AbstractModule() {
+              @Override
+              protected void configure() {
+                bind(KubernetesClient.class).toInstance(client);
+                bind(AllocationEngine.class).toInstance(engine);
+                bind(Clock.class).toInstance(Clock.systemUTC());
+              }
+            });
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              if (leaderElect) {
+                o.withLeaderElectionConfiguration(leaderElection());
+              }
+            });
+    for (DialectModule dialect : dialects.values()) {
+      List<String> missing = missingCrds(client, dialect);
+      if (!missing.isEmpty()) {
+        notReady.put(dialect.name(), "CRDs missing: " + String.join(", ", missing));
+        log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
+        continue;
+      }
+      Set<Reconciler<?>> reconcilers =
+          parent
+              .createChildInjector(dialect)
+              .getInstance(Key.get(new TypeLiteral<Set<Reconciler<?>>>() {}));
+      for (Reconciler<?> reconciler : reconcilers) {
+        register(operator, reconciler);
+      }
+      log().info("adapter {} enabled", dialect.name());
+    }
+    resources.add(engine);
+    resources.add(operator::stop);
+    resources.add(HttpEndpoints.metrics(metricsPort, registry::scrape));
+    operator.start();
+    resources.add(
+        HttpEndpoints.health(
+            healthPort,
+            () -> new HttpEndpoints.Probe(true, "ok"),
+            () ->
+                notReady.isEmpty()
+                    ? new HttpEndpoints.Probe(true, "ready: " + String.join(",", dialects.keySet()))
+                    : new HttpEndpoints.Probe(false, "not ready: " + notReady)));
+    log()
+        .info(
+            "ipam-controller running; adapters {}; health on :{}, metrics on :{}",
+            dialects.keySet(),
+            healthPort,
+            metricsPort);
+    stopped.await();
+    return 0;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void register(Operator operator, Reconciler<?> reconciler) {
+    if (namespaces == null || namespaces.isEmpty()) {
+      operator.register((Reconciler) reconciler);
+    } else {
+      operator.register(
+          (Reconciler) reconciler, o -> o.settingNamespaces(new HashSet<>(namespaces)));
+    }
+  }
+
+  /**
+   * JOSDK's own exit on losing the Lease calls System.exit, which never returns when it runs inside
+   * our shutdown hook (it releases the Lease on stop). So: losing the Lease while running exits
+   * from a fresh thread, so that no two leaders ever write; losing it because we stop does not.
+   */
+  private LeaderElectionConfiguration leaderElection() {
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> log().info("leading: this process reconciles"),
+            () -> {
+              if (stopped.getCount() > 0 && !stopping) {
+                log()
+                    .error(
+                        "lost the Lease {}; exiting so that only the leader writes",
+                        leaderElectionId);
+                new Thread(() -> System.exit(1), "ipam-lost-lease").start();
+              }
+            },
+            leader -> log().info("leader is {}", leader));
+    return new LeaderElectionConfiguration(
+        leaderElectionId,
+        leaseNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        callbacks,
+        false);
+  }
+
+  private String leaseNamespace() {
+    if (leaderElectionNamespace != null) {
+      return leaderElectionNamespace;
+    }
+    Path podNamespace = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    try {
+      return Files.isReadable(podNamespace) ? Files.readString(podNamespace).trim() : "default";
+    } catch (java.io.IOException e) {
+      return "default";
+    }
+  }
+
+  private Map<String, DialectModule> selectDialects() {
+    Map<String, DialectModule> found = new LinkedHashMap<>();
+    for (DialectModule dialect : ServiceLoader.load(DialectModule.class)) {
+      found.put(dialect.name(), dialect);
+    }
+    if (adapters == null || adapters.isEmpty()) {
+      return found;
+    }
+    Map<String, DialectModule> chosen = new LinkedHashMap<>();
+    for (String name : adapters) {
+      DialectModule dialect = found.get(name.trim());
+      if (dialect == null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--adapters: unknown adapter \"" + name + "\"; known: " + found.keySet());
+      }
+      chosen.put(dialect.name(), dialect);
+    }
+    return chosen;
+  }
+
+  private static List<String> missingCrds(KubernetesClient client, DialectModule dialect) {
+    return dialect.requiredCrds().stream()
+        .filter(
+            name -> client.resources(CustomResourceDefinition.class).withName(name).get() == null)
+        .toList();
+  }
+
+  private static void installCrds(KubernetesClient client, DialectModule dialect) throws Exception {
+    for (String resource : dialect.crdResources()) {
+      try (InputStream yaml = dialect.getClass().getClassLoader().getResourceAsStream(resource)) {
+        if (yaml == null) {
+          throw new IllegalStateException("adapter " + dialect.name() + ": no CRD at " + resource);
+        }
+        CustomResourceDefinition crd =
+            client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
+        client.resource(crd).serverSideApply();
+        client
+            .resources(CustomResourceDefinition.class)
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(
+                c ->
+                    c != null
+                        && c.getStatus() != null
+                        && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream()
+                            .anyMatch(
+                                x ->
+                                    "Established".equals(x.getType())
+                                        && "True".equals(x.getStatus())),
+                60,
+                TimeUnit.SECONDS);
+      }
+    }
+  }
+}
