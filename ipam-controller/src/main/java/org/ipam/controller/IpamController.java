@@ -5,7 +5,6 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -16,7 +15,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,8 +27,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +175,7 @@ public final class IpamController implements Callable<Integer> {
     Map<String, DialectModule> dialects = selectDialects();
     if (local) {
       for (DialectModule dialect : dialects.values()) {
-        installCrds(client, dialect);
+        Crds.install(client, dialect.getClass().getClassLoader(), dialect.crdResources());
       }
     }
     Map<String, String> notReady = new LinkedHashMap<>();
@@ -204,7 +202,7 @@ public final class IpamController implements Callable<Integer> {
               }
             });
     for (DialectModule dialect : dialects.values()) {
-      List<String> missing = missingCrds(client, dialect);
+      List<String> missing = Crds.missing(client, dialect.requiredCrds());
       if (!missing.isEmpty()) {
         notReady.put(dialect.name(), "CRDs missing: " + String.join(", ", missing));
         log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
@@ -312,40 +310,5 @@ public final class IpamController implements Callable<Integer> {
       chosen.put(dialect.name(), dialect);
     }
     return chosen;
-  }
-
-  private static List<String> missingCrds(KubernetesClient client, DialectModule dialect) {
-    return dialect.requiredCrds().stream()
-        .filter(
-            name -> client.resources(CustomResourceDefinition.class).withName(name).get() == null)
-        .toList();
-  }
-
-  private static void installCrds(KubernetesClient client, DialectModule dialect) throws Exception {
-    for (String resource : dialect.crdResources()) {
-      try (InputStream yaml = dialect.getClass().getClassLoader().getResourceAsStream(resource)) {
-        if (yaml == null) {
-          throw new IllegalStateException("adapter " + dialect.name() + ": no CRD at " + resource);
-        }
-        CustomResourceDefinition crd =
-            client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
-        client.resource(crd).serverSideApply();
-        client
-            .resources(CustomResourceDefinition.class)
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                x ->
-                                    "Established".equals(x.getType())
-                                        && "True".equals(x.getStatus())),
-                60,
-                TimeUnit.SECONDS);
-      }
-    }
   }
 }

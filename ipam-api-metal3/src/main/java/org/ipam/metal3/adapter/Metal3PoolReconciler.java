@@ -197,8 +197,10 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private Metal3PoolBinding binding(IPPool pool, Context<IPPool> context) {
     Metal3PoolTranslation translation = Metal3PoolTranslation.of(pool);
     if (!translation.usable()) {
-      // Nothing can be allocated, but releases must still go through: an empty pool of the family
-      // the addresses have keeps them (as out of range) while claims are refused with the errors.
+      // Nothing can be allocated, but releases must still go through, so the pass runs on an empty
+      // IPv4 pool: pending claims get "Exhausted IP Pools", the pool's Ready condition carries the
+      // errors, and releases delete the address objects the cache shows (an IPv6 pool's addresses
+      // are logged as rebuild conflicts but released all the same).
       translation =
           new Metal3PoolTranslation(PoolSpec.of(IpFamily.IPV4, List.of()), translation.errors());
     }

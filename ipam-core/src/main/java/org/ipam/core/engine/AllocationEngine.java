@@ -1,6 +1,7 @@
 package org.ipam.core.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.AllocationResult;
 import org.ipam.core.alloc.PoolAllocator;
+import org.ipam.core.alloc.PoolCounts;
 import org.ipam.core.alloc.RebuildConflict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,14 +139,15 @@ public final class AllocationEngine implements AutoCloseable {
     }
     List<Allocation> allocations = new ArrayList<>(allocator.allocationCount());
     allocator.forEach(allocations::add);
-    binding.reportPool(allocations, allocator.counts());
-    listener.counted(pool, allocator.counts());
+    PoolCounts counts = allocator.counts();
+    binding.reportPool(allocations, counts);
+    listener.counted(pool, counts);
     return new PassReport(
         outcomes.allocated.get(),
         outcomes.failed.get(),
         outcomes.released.size(),
         outcomes.retrySoon.get(),
-        allocator.counts());
+        counts);
   }
 
   private <C> PoolAllocator rebuild(PoolBinding<C> binding) {
@@ -159,8 +162,8 @@ public final class AllocationEngine implements AutoCloseable {
 
   /** What the writes of one pass came to; filled from the writer threads. */
   private static final class Outcomes {
-    final List<String> rolledBack = java.util.Collections.synchronizedList(new ArrayList<>());
-    final List<String> released = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<String> rolledBack = Collections.synchronizedList(new ArrayList<>());
+    final List<String> released = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger allocated = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicBoolean retrySoon = new AtomicBoolean();

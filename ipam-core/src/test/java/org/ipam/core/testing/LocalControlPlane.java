@@ -2,15 +2,11 @@ package org.ipam.core.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.ipam.core.engine.Crds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,33 +81,7 @@ public final class LocalControlPlane implements AutoCloseable {
    * established.
    */
   public static void installCrds(KubernetesClient client, String... classpathResources) {
-    for (String resource : classpathResources) {
-      CustomResourceDefinition crd;
-      try (InputStream yaml =
-          LocalControlPlane.class.getClassLoader().getResourceAsStream(resource)) {
-        if (yaml == null) {
-          throw new IllegalArgumentException("no CRD on the classpath at " + resource);
-        }
-        crd = client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      client.resource(crd).serverSideApply();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
-    }
-  }
-
-  private static boolean established(CustomResourceDefinition crd) {
-    return crd != null
-        && crd.getStatus() != null
-        && crd.getStatus().getConditions() != null
-        && crd.getStatus().getConditions().stream()
-            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    Crds.install(client, LocalControlPlane.class.getClassLoader(), List.of(classpathResources));
   }
 
   @Override

@@ -1,0 +1,56 @@
+package org.ipam.core.engine;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Installs generated CRDs (the {@code META-INF/fabric8/*-v1.yml} files on the class path) and waits
+ * until the API server serves them. Used by local mode and by the integration tests alike.
+ */
+public final class Crds {
+  private Crds() {}
+
+  /**
+   * Applies each CRD (server-side apply, so it is idempotent) and waits until it is Established.
+   */
+  public static void install(
+      KubernetesClient client, ClassLoader loader, List<String> classpathResources) {
+    for (String resource : classpathResources) {
+      CustomResourceDefinition crd;
+      try (InputStream yaml = loader.getResourceAsStream(resource)) {
+        if (yaml == null) {
+          throw new IllegalArgumentException("no CRD on the class path at " + resource);
+        }
+        crd = client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      client.resource(crd).serverSideApply();
+      client
+          .resources(CustomResourceDefinition.class)
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(Crds::established, 60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Which of these CRDs (plural.group) the API server does not have. */
+  public static List<String> missing(KubernetesClient client, List<String> names) {
+    return names.stream()
+        .filter(
+            name -> client.resources(CustomResourceDefinition.class).withName(name).get() == null)
+        .toList();
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}
