@@ -196,8 +196,13 @@ final class U128SortedMap {
   }
 
   private int floorChunk(long hi, long lo) {
+    int last = chunkCount - 1;
+    // Sequential fills append: the last chunk answers them without a search of the directory.
+    if (last >= 0 && U128.compare(dirHi(last), dirLo[last], hi, lo) <= 0) {
+      return last;
+    }
     int low = 0;
-    int high = chunkCount - 1;
+    int high = last - 1;
     int found = -1;
     while (low <= high) {
       int mid = (low + high) >>> 1;
