@@ -118,6 +118,18 @@ public final class IpamController implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
 
+  /**
+   * The status the shutdown hook exits with: 0 for a stop asked for by a signal, else what main or
+   * the lost-Lease path passed to System.exit (the hook's halt would otherwise turn it into 0).
+   */
+  private static volatile int exitStatus;
+
+  /** System.exit with a status the shutdown hook keeps. */
+  static void exit(int status) {
+    exitStatus = status;
+    System.exit(status);
+  }
+
   public static void main(String[] args) {
     for (int i = 0; i < args.length; i++) {
       boolean json =
@@ -129,7 +141,7 @@ public final class IpamController implements Callable<Integer> {
         System.setProperty("ipam.log.format", "JSON");
       }
     }
-    System.exit(new CommandLine(new IpamController()).execute(args));
+    exit(new CommandLine(new IpamController()).execute(args));
   }
 
   @Override
@@ -156,7 +168,7 @@ public final class IpamController implements Callable<Integer> {
                   }
                   stopped.countDown();
                   // A stop asked for by SIGTERM that completed is a success: exit 0, not 143.
-                  Runtime.getRuntime().halt(0);
+                  Runtime.getRuntime().halt(exitStatus);
                 },
                 "ipam-shutdown"));
     Config config;
@@ -191,14 +203,24 @@ public final class IpamController implements Callable<Integer> {
                 bind(Clock.class).toInstance(Clock.systemUTC());
               }
             });
+    // Once: JOSDK may apply the configuration below more than once.
+    String identity = leaderIdentity();
+    if (leaderElect) {
+      log()
+          .info(
+              "leader election on Lease {}/{} as {}", leaseNamespace(), leaderElectionId, identity);
+    }
     Operator operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  // An API server that drops a connection while an informer starts (as one does
+                  // right after a CRD is installed) is retried, not fatal; readiness shows it.
+                  .withStopOnInformerErrorDuringStartup(false)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (leaderElect) {
-                o.withLeaderElectionConfiguration(leaderElection());
+                o.withLeaderElectionConfiguration(leaderElection(identity));
               }
             });
     for (DialectModule dialect : dialects.values()) {
@@ -225,10 +247,7 @@ public final class IpamController implements Callable<Integer> {
         HttpEndpoints.health(
             healthPort,
             () -> new HttpEndpoints.Probe(true, "ok"),
-            () ->
-                notReady.isEmpty()
-                    ? new HttpEndpoints.Probe(true, "ready: " + String.join(",", dialects.keySet()))
-                    : new HttpEndpoints.Probe(false, "not ready: " + notReady)));
+            () -> readiness(operator, notReady, dialects.keySet())));
     log()
         .info(
             "ipam-controller running; adapters {}; health on :{}, metrics on :{}",
@@ -237,6 +256,21 @@ public final class IpamController implements Callable<Integer> {
             metricsPort);
     stopped.await();
     return 0;
+  }
+
+  /** Ready when every enabled dialect runs and every informer of the operator is healthy. */
+  private static HttpEndpoints.Probe readiness(
+      Operator operator, Map<String, String> notReady, Set<String> dialects) {
+    if (!notReady.isEmpty()) {
+      return new HttpEndpoints.Probe(false, "not ready: " + notReady);
+    }
+    if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
+      return new HttpEndpoints.Probe(
+          false,
+          "not ready: unhealthy informers "
+              + operator.getRuntimeInfo().unhealthyEventSources().keySet());
+    }
+    return new HttpEndpoints.Probe(true, "ready: " + String.join(",", dialects));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -254,17 +288,17 @@ public final class IpamController implements Callable<Integer> {
    * our shutdown hook (it releases the Lease on stop). So: losing the Lease while running exits
    * from a fresh thread, so that no two leaders ever write; losing it because we stop does not.
    */
-  private LeaderElectionConfiguration leaderElection() {
+  private LeaderElectionConfiguration leaderElection(String identity) {
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
-            () -> log().info("leading: this process reconciles"),
+            () -> log().info("leading as {}: this process reconciles", identity),
             () -> {
               if (stopped.getCount() > 0 && !stopping) {
                 log()
                     .error(
                         "lost the Lease {}; exiting so that only the leader writes",
                         leaderElectionId);
-                new Thread(() -> System.exit(1), "ipam-lost-lease").start();
+                new Thread(() -> exit(1), "ipam-lost-lease").start();
               }
             },
             leader -> log().info("leader is {}", leader));
@@ -274,9 +308,20 @@ public final class IpamController implements Callable<Integer> {
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-        null,
+        identity,
         callbacks,
         false);
+  }
+
+  /**
+   * Host name plus a random suffix, as controller-runtime does. JOSDK's default is the bare
+   * HOSTNAME, which two processes on one machine share: both would believe they hold the Lease.
+   */
+  static String leaderIdentity() {
+    String host = System.getenv("HOSTNAME");
+    return (host == null || host.isBlank() ? "ipam-controller" : host)
+        + "_"
+        + java.util.UUID.randomUUID();
   }
 
   private String leaseNamespace() {

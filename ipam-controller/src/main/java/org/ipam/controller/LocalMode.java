@@ -1,11 +1,10 @@
 package org.ipam.controller;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import org.ipam.core.localplane.LoopbackApiServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,18 +28,7 @@ final class LocalMode implements AutoCloseable {
 
   static LocalMode start(Path kubeconfigFile) throws IOException, InterruptedException {
     ensureBinaries();
-    KubeAPIServer server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withApiServerVersion(KUBE_VERSION)
-                .withApiServerFlags(
-                    List.of(
-                        "--advertise-address=127.0.0.1",
-                        "--endpoint-reconciler-type=none",
-                        "--bind-address=127.0.0.1"))
-                .withStartupTimeout(120_000)
-                .build());
+    KubeAPIServer server = LoopbackApiServer.create(KUBE_VERSION);
     server.start();
     String kubeconfig = server.getKubeConfigYaml();
     Files.writeString(kubeconfigFile, kubeconfig);

@@ -1,20 +1,18 @@
 package org.ipam.core.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.List;
 import org.ipam.core.engine.Crds;
+import org.ipam.core.localplane.LoopbackApiServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real kube-apiserver and etcd for tests, started through io.fabric8:kube-api-test from the
- * binaries that {@code hack/kube-bins/build.sh} installs. Offline mode is set in code:
- * kube-api-test would otherwise try to download binaries from hosts these machines cannot reach,
- * and its offline environment variable is broken in 7.5.2.
+ * A real kube-apiserver and etcd for tests ({@link LoopbackApiServer}, as the controller's local
+ * mode runs it).
  */
 public final class LocalControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
@@ -25,29 +23,11 @@ public final class LocalControlPlane implements AutoCloseable {
    */
   public static final String VERSION_PROPERTY = "ipam.kube.version";
 
-  private static final List<String> API_SERVER_FLAGS =
-      List.of(
-          // Sandboxes often have no default route, and a loopback advertise address needs the
-          // endpoint reconciler
-          // off (reference/apiserver.md, section 3).
-          "--advertise-address=127.0.0.1",
-          "--endpoint-reconciler-type=none",
-          "--bind-address=127.0.0.1");
-
   private final KubeAPIServer server;
   private String kubeconfig;
 
   public LocalControlPlane() {
-    KubeAPIServerConfigBuilder config =
-        KubeAPIServerConfigBuilder.anAPIServerConfig()
-            .withOfflineMode(true)
-            .withApiServerFlags(API_SERVER_FLAGS)
-            .withStartupTimeout(120_000);
-    String version = System.getProperty(VERSION_PROPERTY);
-    if (version != null && !version.isBlank()) {
-      config.withApiServerVersion(version);
-    }
-    this.server = new KubeAPIServer(config.build());
+    this.server = LoopbackApiServer.create(System.getProperty(VERSION_PROPERTY));
   }
 
   public LocalControlPlane start() {

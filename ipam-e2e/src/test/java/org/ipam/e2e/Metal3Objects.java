@@ -1,0 +1,100 @@
+package org.ipam.e2e;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ipam.core.engine.Crds;
+import org.ipam.metal3.adapter.Metal3DialectModule;
+import org.ipam.metal3.model.IPAddress;
+import org.ipam.metal3.model.IPClaim;
+
+/** Metal3 objects the e2e tests create and read, as a user's manifests would. */
+final class Metal3Objects {
+  private final KubernetesClient client;
+  private final String namespace;
+
+  Metal3Objects(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  /** Installs the Metal3 dialect's CRDs when missing (a kind cluster starts without them). */
+  static void installCrds(KubernetesClient client) {
+    Metal3DialectModule dialect = new Metal3DialectModule();
+    if (!Crds.missing(client, dialect.requiredCrds()).isEmpty()) {
+      Crds.install(client, Metal3DialectModule.class.getClassLoader(), dialect.crdResources());
+    }
+  }
+
+  void createNamespace() {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+  }
+
+  /** A pool of one IPv4 range, 10.20.0.1 to 10.20.3.254. */
+  void createPool(String name) {
+    client
+        .resource(
+            """
+            apiVersion: ipam.metal3.io/v1alpha1
+            kind: IPPool
+            metadata:
+              name: %s
+              namespace: %s
+            spec:
+              namePrefix: %s
+              pools:
+                - start: 10.20.0.1
+                  end: 10.20.3.254
+              prefix: 22
+            """
+                .formatted(name, namespace, name))
+        .create();
+  }
+
+  void createClaims(String pool, String prefix, int from, int to) {
+    for (int i = from; i < to; i++) {
+      client
+          .resource(
+              """
+              apiVersion: ipam.metal3.io/v1alpha1
+              kind: IPClaim
+              metadata:
+                name: %s-%d
+                namespace: %s
+              spec:
+                pool:
+                  name: %s
+              """
+                  .formatted(prefix, i, namespace, pool))
+          .create();
+    }
+  }
+
+  /** Claim name to the name of its IPAddress, for the claims that have one. */
+  Map<String, String> claimAddresses() {
+    Map<String, String> served = new TreeMap<>();
+    for (IPClaim claim : client.resources(IPClaim.class).inNamespace(namespace).list().getItems()) {
+      if (claim.getStatus() != null && claim.getStatus().getAddress() != null) {
+        served.put(claim.getMetadata().getName(), claim.getStatus().getAddress().getName());
+      }
+    }
+    return served;
+  }
+
+  /** The address text of every IPAddress object. */
+  List<String> addresses() {
+    List<String> addresses = new ArrayList<>();
+    for (IPAddress address :
+        client.resources(IPAddress.class).inNamespace(namespace).list().getItems()) {
+      addresses.add(address.getSpec().getAddress());
+    }
+    return addresses;
+  }
+}
