@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.webhook.AdmissionValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -96,6 +97,20 @@ public final class IpamController implements Callable<Integer> {
       defaultValue = "8080",
       description = "Port of the Prometheus /metrics (default: ${DEFAULT-VALUE}).")
   int metricsPort;
+
+  @Option(
+      names = "--webhook-port",
+      defaultValue = "9443",
+      description =
+          "HTTPS port of the validating webhooks of every enabled dialect; 0 serves none (default: ${DEFAULT-VALUE}).")
+  int webhookPort;
+
+  @Option(
+      names = "--webhook-cert-dir",
+      defaultValue = "/tmp/k8s-webhook-server/serving-certs",
+      description =
+          "Directory with tls.crt and tls.key for the webhook server; --local makes its own (default: ${DEFAULT-VALUE}).")
+  Path webhookCertDir;
 
   @Option(
       names = "--local",
@@ -223,6 +238,7 @@ public final class IpamController implements Callable<Integer> {
                 o.withLeaderElectionConfiguration(leaderElection(identity));
               }
             });
+    List<AdmissionValidator<?>> validators = new ArrayList<>();
     for (DialectModule dialect : dialects.values()) {
       List<String> missing = Crds.missing(client, dialect.requiredCrds());
       if (!missing.isEmpty()) {
@@ -238,11 +254,13 @@ public final class IpamController implements Callable<Integer> {
         register(operator, reconciler);
       }
       log().info("adapter {} enabled", dialect.name());
+      validators.addAll(dialect.validators());
     }
     resources.add(engine);
     resources.add(operator::stop);
     resources.add(HttpEndpoints.metrics(metricsPort, registry::scrape));
     operator.start();
+    serveWebhooks(client, validators, resources);
     resources.add(
         HttpEndpoints.health(
             healthPort,
@@ -256,6 +274,45 @@ public final class IpamController implements Callable<Integer> {
             metricsPort);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Serves the validating webhooks when there is a certificate: local mode makes one and registers
+   * the webhooks with its own API server; in a cluster, the Secret mounted at --webhook-cert-dir.
+   */
+  private void serveWebhooks(
+      KubernetesClient client,
+      List<AdmissionValidator<?>> validators,
+      List<AutoCloseable> resources)
+      throws Exception {
+    if (webhookPort == 0 || validators.isEmpty()) {
+      return;
+    }
+    TlsMaterial tls;
+    if (local) {
+      tls = TlsMaterial.selfSigned();
+    } else if (TlsMaterial.presentIn(webhookCertDir)) {
+      tls = TlsMaterial.fromDirectory(webhookCertDir);
+    } else {
+      log()
+          .warn(
+              "validating webhooks not served: no {} and {} in {} (the controller still records"
+                  + " spec errors on the objects)",
+              TlsMaterial.CERT_FILE,
+              TlsMaterial.KEY_FILE,
+              webhookCertDir);
+      return;
+    }
+    WebhookServer server = WebhookServer.start(webhookPort, tls, validators);
+    resources.add(server);
+    if (local) {
+      LocalWebhooks.install(client, server.port(), tls.caBundle(), validators);
+    }
+    log()
+        .info(
+            "validating webhooks on https://:{} at {}",
+            server.port(),
+            validators.stream().map(AdmissionValidator::path).toList());
   }
 
   /** Ready when every enabled dialect runs and every informer of the operator is healthy. */

@@ -59,6 +59,19 @@ final class Kubectl {
     }
   }
 
+  /** Waits up to 30 s until {@code kubectl get <args>} prints something that contains text. */
+  void awaitGet(String text, String... args) {
+    List<String> get = new ArrayList<>();
+    get.add("get");
+    get.addAll(List.of(args));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                org.assertj.core.api.Assertions.assertThat(run(get.toArray(new String[0])))
+                    .contains(text));
+  }
+
   private static String binary() {
     String version = System.getProperty("ipam.kube.version", "");
     Path built =

@@ -17,9 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(ControllerLogsOnFailure.class)
 class LocalModeIT {
-  private static final Path SEEDS =
-      E2eSettings.repositoryRoot().resolve("ipam-api-metal3/src/test/resources/seeds/metal3");
-
   @Test
   void servesKubectlAndLeavesNoProcessBehind(@TempDir Path dir) {
     Path kubeconfig = dir.resolve("ipam-local.kubeconfig");
@@ -37,7 +34,7 @@ class LocalModeIT {
 
     // The seed pool of 001 preallocates 192.168.0.12 to claim1.
     Kubectl kubectl = new Kubectl(kubeconfig);
-    kubectl.run("apply", "-f", SEEDS.resolve("001-0-IPPool.yaml").toString());
+    kubectl.run("apply", "-f", Seeds.path("001-0-IPPool.yaml").toString());
     Path claim = dir.resolve("claim1.yaml");
     write(
         claim,
@@ -52,20 +49,14 @@ class LocalModeIT {
             name: pool1
         """);
     kubectl.run("apply", "-f", claim.toString());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        kubectl.run(
-                            "get",
-                            "ipclaims.ipam.metal3.io",
-                            "claim1",
-                            "-n",
-                            "default",
-                            "-o",
-                            "jsonpath={.status.address.name}"))
-                    .isEqualTo("test1-prov-192-168-0-12"));
+    kubectl.awaitGet(
+        "test1-prov-192-168-0-12",
+        "ipclaims.ipam.metal3.io",
+        "claim1",
+        "-n",
+        "default",
+        "-o",
+        "jsonpath={.status.address.name}");
     assertThat(
             kubectl.run(
                 "get",

@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.metal3.webhook.IPAddressValidator;
+import org.ipam.metal3.webhook.IPClaimValidator;
+import org.ipam.metal3.webhook.IPPoolValidator;
 
 /**
  * The Metal3 dialect for the controller: the IPPool reconciler. Needs a {@code KubernetesClient},
@@ -48,5 +52,10 @@ public final class Metal3DialectModule extends DialectModule {
   @CapiClaims
   boolean capiClaimsInstalled(KubernetesClient client) {
     return client.resources(CustomResourceDefinition.class).withName(CAPI_CLAIMS_CRD).get() != null;
+  }
+
+  @Override
+  public List<AdmissionValidator<?>> validators() {
+    return List.of(new IPPoolValidator(), new IPClaimValidator(), new IPAddressValidator());
   }
 }

@@ -33,7 +33,7 @@ public record Segment(
   }
 
   /** Whether a pre-allocation of this address belongs to this segment. */
-  boolean accepts(Ip address) {
+  public boolean accepts(Ip address) {
     return range.contains(address) || (subnet != null && subnet.contains(address));
   }
 }

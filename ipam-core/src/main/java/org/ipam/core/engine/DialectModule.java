@@ -2,13 +2,14 @@ package org.ipam.core.engine;
 
 import com.google.inject.AbstractModule;
 import java.util.List;
+import org.ipam.core.webhook.AdmissionValidator;
 
 /**
  * What a dialect module contributes to the controller, found with {@link java.util.ServiceLoader}:
- * its name (as {@code --adapters} spells it), the CRDs it needs, and a Guice module. The module
- * binds the dialect's reconcilers into a {@code Set<Reconciler<?>>} and its webhook handlers into a
- * {@code Set<WebhookHandler>}, both with Multibinder; the controller builds one child injector per
- * enabled dialect, so a dialect whose CRDs are missing can be left out without touching the others.
+ * its name (as {@code --adapters} spells it), the CRDs it needs, its validating webhooks, and a
+ * Guice module. The module binds the dialect's reconcilers into a {@code Set<Reconciler<?>>} with
+ * Multibinder; the controller builds one child injector per enabled dialect, so a dialect whose
+ * CRDs are missing can be left out without touching the others.
  */
 public abstract class DialectModule extends AbstractModule {
   /** For example {@code metal3}. */
@@ -22,4 +23,12 @@ public abstract class DialectModule extends AbstractModule {
    * {@code META-INF/fabric8/*-v1.yml} files).
    */
   public abstract List<String> crdResources();
+
+  /**
+   * The dialect's validating webhooks, served by the controller's HTTPS server. They check one
+   * object at a time and need nothing injected, so they are plain objects, not Guice bindings.
+   */
+  public List<AdmissionValidator<?>> validators() {
+    return List.of();
+  }
 }

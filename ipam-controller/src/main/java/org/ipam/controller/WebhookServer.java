@@ -1,0 +1,93 @@
+package org.ipam.controller;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.ipam.core.webhook.AdmissionReviews;
+import org.ipam.core.webhook.AdmissionValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTPS server for every enabled dialect's validating webhooks, each at its own path. Answers
+ * on a small pool of threads, so that a slow review does not hold up the others.
+ */
+final class WebhookServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+  private static final int MAX_BODY = 3 * 1024 * 1024;
+
+  private final HttpsServer server;
+  private final ExecutorService threads;
+
+  private WebhookServer(HttpsServer server, ExecutorService threads) {
+    this.server = server;
+    this.threads = threads;
+  }
+
+  static WebhookServer start(int port, TlsMaterial tls, List<AdmissionValidator<?>> validators)
+      throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(port), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+    for (AdmissionValidator<?> validator : validators) {
+      server.createContext(validator.path(), exchange -> review(exchange, validator));
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    server.setExecutor(threads);
+    server.start();
+    return new WebhookServer(server, threads);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void review(HttpExchange exchange, AdmissionValidator<?> validator)
+      throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        send(
+            exchange,
+            405,
+            "text/plain",
+            "POST an AdmissionReview\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(MAX_BODY);
+      }
+      byte[] answer;
+      try {
+        answer = AdmissionReviews.answer(validator, body);
+      } catch (IOException e) {
+        LOG.warn("webhook {}: unreadable AdmissionReview: {}", validator.path(), e.getMessage());
+        send(exchange, 400, "text/plain", e.getMessage().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      send(exchange, 200, "application/json", answer);
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

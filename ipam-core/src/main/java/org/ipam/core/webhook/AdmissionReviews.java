@@ -1,0 +1,67 @@
+package org.ipam.core.webhook;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Answers an {@code admission.k8s.io/v1} AdmissionReview with one validator: allowed, or denied
+ * with status 422 (Invalid) and a message that lists every problem. A review that cannot be read is
+ * denied with 400 and says why, so that nothing is admitted unchecked.
+ */
+public final class AdmissionReviews {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private AdmissionReviews() {}
+
+  public static <T extends HasMetadata> byte[] answer(AdmissionValidator<T> validator, byte[] body)
+      throws IOException {
+    JsonNode review = JSON.readTree(body);
+    JsonNode request = review.path("request");
+    String uid = request.path("uid").asText("");
+    ObjectNode response = JSON.createObjectNode();
+    response.put("uid", uid);
+    String problem = null;
+    List<String> problems = List.of();
+    try {
+      T object = read(validator.type(), request.path("object"));
+      T oldObject = read(validator.type(), request.path("oldObject"));
+      if (object == null) {
+        problem = "the review carries no object";
+      } else {
+        problems = validator.validate(object, oldObject);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      problem = "cannot read the object as " + validator.target().kind() + ": " + e.getMessage();
+    }
+    if (problem != null) {
+      deny(response, 400, "BadRequest", problem);
+    } else if (!problems.isEmpty()) {
+      deny(response, 422, "Invalid", String.join("; ", problems));
+    } else {
+      response.put("allowed", true);
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    answer.put("apiVersion", review.path("apiVersion").asText("admission.k8s.io/v1"));
+    answer.put("kind", "AdmissionReview");
+    answer.set("response", response);
+    return JSON.writeValueAsBytes(answer);
+  }
+
+  private static void deny(ObjectNode response, int code, String reason, String message) {
+    response.put("allowed", false);
+    ObjectNode status = response.putObject("status");
+    status.put("code", code);
+    status.put("reason", reason);
+    status.put("message", message);
+  }
+
+  private static <T> T read(Class<T> type, JsonNode node) throws IOException {
+    return node.isMissingNode() || node.isNull() ? null : JSON.treeToValue(node, type);
+  }
+}

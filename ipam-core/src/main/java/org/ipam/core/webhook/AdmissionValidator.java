@@ -1,0 +1,42 @@
+package org.ipam.core.webhook;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+
+/**
+ * One resource's validating webhook, as a dialect defines it. The controller serves it at {@link
+ * #path()} for CREATE and UPDATE of the main resource (not {@code /status}, which the controller
+ * itself writes), with failurePolicy Fail and no side effects.
+ *
+ * @param <T> the resource's model class
+ */
+public interface AdmissionValidator<T extends HasMetadata> {
+  /** What the webhook applies to. */
+  record Target(String group, String version, String plural, String kind) {}
+
+  Class<T> type();
+
+  Target target();
+
+  /**
+   * The problems of an object about to be stored, one line each naming the object, the field and
+   * the value; empty to admit it. Must not call the API (a webhook answers within the apiserver's
+   * request timeout, and an answer must not depend on a cache that may lag).
+   *
+   * @param oldObject the stored object on UPDATE, null on CREATE
+   */
+  List<String> validate(T object, T oldObject);
+
+  /**
+   * {@code /validate-<group with dashes>-<version>-<kind in lower case>}, as kubebuilder names it.
+   */
+  default String path() {
+    Target target = target();
+    return "/validate-"
+        + target.group().replace('.', '-')
+        + "-"
+        + target.version()
+        + "-"
+        + target.kind().toLowerCase(java.util.Locale.ROOT);
+  }
+}
