@@ -27,6 +27,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
@@ -186,6 +188,18 @@ public final class IpamController implements Callable<Integer> {
                   Runtime.getRuntime().halt(exitStatus);
                 },
                 "ipam-shutdown"));
+    // Every listening socket first, before a local control plane takes free ports of its own.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    resources.add(HttpEndpoints.metrics(metricsPort, registry::scrape));
+    AtomicReference<Supplier<HttpEndpoints.Probe>> readiness =
+        new AtomicReference<>(() -> new HttpEndpoints.Probe(false, "not ready: starting"));
+    resources.add(
+        HttpEndpoints.health(
+            healthPort, () -> new HttpEndpoints.Probe(true, "ok"), () -> readiness.get().get()));
+    WebhookServer webhooks = bindWebhooks();
+    if (webhooks != null) {
+      resources.add(webhooks);
+    }
     Config config;
     if (local) {
       LocalMode localMode = LocalMode.start(localKubeconfig);
@@ -206,7 +220,6 @@ public final class IpamController implements Callable<Integer> {
       }
     }
     Map<String, String> notReady = new LinkedHashMap<>();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AllocationEngine engine = new AllocationEngine(16, new PoolMetrics(registry));
     Injector parent =
         Guice.createInjector(
@@ -258,14 +271,19 @@ public final class IpamController implements Callable<Integer> {
     }
     resources.add(engine);
     resources.add(operator::stop);
-    resources.add(HttpEndpoints.metrics(metricsPort, registry::scrape));
     operator.start();
-    serveWebhooks(client, validators, resources);
-    resources.add(
-        HttpEndpoints.health(
-            healthPort,
-            () -> new HttpEndpoints.Probe(true, "ok"),
-            () -> readiness(operator, notReady, dialects.keySet())));
+    if (webhooks != null) {
+      webhooks.serve(validators);
+      if (local) {
+        LocalWebhooks.install(client, webhooks.port(), webhooks.caBundle(), validators);
+      }
+      log()
+          .info(
+              "validating webhooks on https://:{} at {}",
+              webhooks.port(),
+              validators.stream().map(AdmissionValidator::path).toList());
+    }
+    readiness.set(() -> readiness(operator, notReady, dialects.keySet()));
     log()
         .info(
             "ipam-controller running; adapters {}; health on :{}, metrics on :{}",
@@ -277,42 +295,27 @@ public final class IpamController implements Callable<Integer> {
   }
 
   /**
-   * Serves the validating webhooks when there is a certificate: local mode makes one and registers
-   * the webhooks with its own API server; in a cluster, the Secret mounted at --webhook-cert-dir.
+   * The webhook server, bound but not yet serving, when there is a certificate: local mode makes
+   * one; in a cluster, the Secret mounted at --webhook-cert-dir. Null when no webhook is served.
    */
-  private void serveWebhooks(
-      KubernetesClient client,
-      List<AdmissionValidator<?>> validators,
-      List<AutoCloseable> resources)
-      throws Exception {
-    if (webhookPort == 0 || validators.isEmpty()) {
-      return;
+  private WebhookServer bindWebhooks() throws Exception {
+    if (webhookPort == 0) {
+      return null;
     }
-    TlsMaterial tls;
     if (local) {
-      tls = TlsMaterial.selfSigned();
-    } else if (TlsMaterial.presentIn(webhookCertDir)) {
-      tls = TlsMaterial.fromDirectory(webhookCertDir);
-    } else {
-      log()
-          .warn(
-              "validating webhooks not served: no {} and {} in {} (the controller still records"
-                  + " spec errors on the objects)",
-              TlsMaterial.CERT_FILE,
-              TlsMaterial.KEY_FILE,
-              webhookCertDir);
-      return;
+      return WebhookServer.bind(webhookPort, TlsMaterial.selfSigned());
     }
-    WebhookServer server = WebhookServer.start(webhookPort, tls, validators);
-    resources.add(server);
-    if (local) {
-      LocalWebhooks.install(client, server.port(), tls.caBundle(), validators);
+    if (TlsMaterial.presentIn(webhookCertDir)) {
+      return WebhookServer.bind(webhookPort, TlsMaterial.fromDirectory(webhookCertDir));
     }
     log()
-        .info(
-            "validating webhooks on https://:{} at {}",
-            server.port(),
-            validators.stream().map(AdmissionValidator::path).toList());
+        .warn(
+            "validating webhooks not served: no {} and {} in {} (the controller still records"
+                + " spec errors on the objects)",
+            TlsMaterial.CERT_FILE,
+            TlsMaterial.KEY_FILE,
+            webhookCertDir);
+    return null;
   }
 
   /** Ready when every enabled dialect runs and every informer of the operator is healthy. */

@@ -26,27 +26,40 @@ final class WebhookServer implements AutoCloseable {
 
   private final HttpsServer server;
   private final ExecutorService threads;
+  private final TlsMaterial tls;
 
-  private WebhookServer(HttpsServer server, ExecutorService threads) {
+  private WebhookServer(HttpsServer server, ExecutorService threads, TlsMaterial tls) {
     this.server = server;
     this.threads = threads;
+    this.tls = tls;
   }
 
-  static WebhookServer start(int port, TlsMaterial tls, List<AdmissionValidator<?>> validators)
-      throws IOException {
+  /**
+   * Takes the port at once (before anything else can), answering 404 until {@link #serve} adds the
+   * webhooks.
+   */
+  static WebhookServer bind(int port, TlsMaterial tls) throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(port), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
-    for (AdmissionValidator<?> validator : validators) {
-      server.createContext(validator.path(), exchange -> review(exchange, validator));
-    }
     ExecutorService threads = Executors.newFixedThreadPool(4);
     server.setExecutor(threads);
     server.start();
-    return new WebhookServer(server, threads);
+    return new WebhookServer(server, threads, tls);
+  }
+
+  void serve(List<AdmissionValidator<?>> validators) {
+    for (AdmissionValidator<?> validator : validators) {
+      server.createContext(validator.path(), exchange -> review(exchange, validator));
+    }
   }
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The PEM the apiserver must trust; null unless the certificate is self-signed. */
+  String caBundle() {
+    return tls.caBundle();
   }
 
   private static void review(HttpExchange exchange, AdmissionValidator<?> validator)

@@ -1,0 +1,96 @@
+package org.ipam.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.ipam.e2e.TargetCluster.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deploy manifests: {@code config/} holds the CRDs the build generates, {@code
+ * dist/ipam-components.yaml} is the current render of {@code config/default}, both variants are
+ * accepted by a server-side dry run on the real kube-apiserver, and RBAC grants no wildcards. After
+ * a change: {@code hack/render-manifests.sh}.
+ */
+@ExtendWith(TargetCluster.class)
+class ManifestsIT {
+  private static final Path ROOT = E2eSettings.repositoryRoot();
+  private static final Path DIST = ROOT.resolve("dist/ipam-components.yaml");
+
+  @Test
+  void crdCopiesAreTheGeneratedOnes() throws IOException {
+    assertSameFiles(
+        ROOT.resolve("ipam-api-metal3/target/classes/META-INF/fabric8"),
+        ROOT.resolve("config/crd/bases"));
+    assertSameFiles(
+        ROOT.resolve("ipam-core/target/classes/META-INF/fabric8"), ROOT.resolve("config/crd/capi"));
+  }
+
+  @Test
+  void distIsTheRenderOfConfigDefault(Cluster cluster) throws IOException {
+    String rendered = new Kubectl(cluster.kubeconfig()).run("kustomize", config("default"));
+    assertThat(Files.readString(DIST).trim())
+        .as("dist/ipam-components.yaml is stale: run hack/render-manifests.sh")
+        .isEqualTo(rendered.trim());
+  }
+
+  @Test
+  void rbacGrantsNoWildcards() throws IOException {
+    assertThat(Files.readString(DIST)).doesNotContain("'*'").doesNotContain("\"*\"");
+  }
+
+  @Test
+  void bothVariantsPassAServerSideDryRun(Cluster cluster, @TempDir Path dir) throws IOException {
+    Kubectl kubectl = new Kubectl(cluster.kubeconfig());
+    // A dry run cannot create the namespace the other objects go into.
+    if (kubectl.attempt("get", "namespace", "ipam-system").exitCode() != 0) {
+      kubectl.run("create", "namespace", "ipam-system");
+    }
+    String output = kubectl.run("apply", "--dry-run=server", "-f", DIST.toString());
+    assertThat(output)
+        .contains("deployment.apps/ipam-controller created (server dry run)")
+        .contains(
+            "validatingwebhookconfiguration.admissionregistration.k8s.io/ipam-validating-webhooks")
+        .contains("clusterrole.rbac.authorization.k8s.io/ipam-controller");
+
+    // cert-manager's own kinds need its CRDs, which this cluster does not have: the rest of that
+    // variant (the annotated webhook configuration above all) must pass.
+    String certManager = kubectl.run("kustomize", config("cert-manager"));
+    String withoutCertManagerKinds =
+        Arrays.stream(certManager.split("(?m)^---$"))
+            .filter(document -> !document.contains("apiVersion: cert-manager.io/"))
+            .collect(Collectors.joining("---"));
+    assertThat(withoutCertManagerKinds).contains("cert-manager.io/inject-ca-from");
+    Path file = dir.resolve("cert-manager-variant.yaml");
+    Files.writeString(file, withoutCertManagerKinds);
+    assertThat(kubectl.run("apply", "--dry-run=server", "-f", file.toString()))
+        .contains("(server dry run)");
+  }
+
+  private static String config(String variant) {
+    return ROOT.resolve("config").resolve(variant).toString();
+  }
+
+  private static void assertSameFiles(Path generated, Path copies) throws IOException {
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(generated)) {
+      files = listing.filter(file -> file.toString().endsWith(".yml")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      Path copy = copies.resolve(file.getFileName());
+      assertThat(copy).as("run hack/render-manifests.sh").exists();
+      assertThat(Files.readString(copy))
+          .as("%s is stale: run hack/render-manifests.sh", copy)
+          .isEqualTo(Files.readString(file));
+    }
+  }
+}
