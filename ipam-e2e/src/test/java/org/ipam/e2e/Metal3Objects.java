@@ -58,6 +58,29 @@ final class Metal3Objects {
         .create();
   }
 
+  /** Creates claims {@code prefix-from} to {@code prefix-(to-1)} from 8 threads at once. */
+  void createClaimsAtOnce(String pool, String prefix, int count) {
+    java.util.stream.IntStream.range(0, count)
+        .boxed()
+        .collect(java.util.stream.Collectors.toList())
+        .parallelStream()
+        .forEach(i -> createClaims(pool, prefix, i, i + 1));
+  }
+
+  /** Claim name to address text, from the IPAddress objects (what a claim really holds). */
+  Map<String, String> addressesByClaim() {
+    Map<String, String> byClaim = new TreeMap<>();
+    for (IPAddress address :
+        client.resources(IPAddress.class).inNamespace(namespace).list().getItems()) {
+      byClaim.put(address.getSpec().getClaim().getName(), address.getSpec().getAddress());
+    }
+    return byClaim;
+  }
+
+  int addressCount() {
+    return client.resources(IPAddress.class).inNamespace(namespace).list().getItems().size();
+  }
+
   void createClaims(String pool, String prefix, int from, int to) {
     for (int i = from; i < to; i++) {
       client
