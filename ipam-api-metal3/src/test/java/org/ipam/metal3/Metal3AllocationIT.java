@@ -27,6 +27,7 @@ import org.awaitility.core.ConditionFactory;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.capi.IPAddressClaimSpec;
 import org.ipam.core.capi.PoolReference;
+import org.ipam.core.engine.Conditions;
 import org.ipam.core.testing.ControlPlaneExtension;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
@@ -254,6 +255,52 @@ class Metal3AllocationIT {
               assertThat(c.getStatus().getAddress().getName()).isEqualTo(addressOfA);
             });
     assertThat(addressesOf(client, ns)).containsExactlyInAnyOrder("10.30.0.1", "10.30.0.2");
+    // kubectl describe ipclaim c: why it waited, then what it got.
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.v1().events().inNamespace(ns).list().getItems().stream()
+                            .filter(e -> e.getInvolvedObject().getName().equals("c"))
+                            .map(e -> e.getType() + " " + e.getReason() + " " + e.getMessage())
+                            .toList())
+                    .contains("Warning AllocationFailed Exhausted IP Pools")
+                    .anyMatch(
+                        line ->
+                            line.matches(
+                                "Normal Allocated address 10\\.30\\.0\\.[12] from IPPool tiny")));
+  }
+
+  @Test
+  void poolsSharingANamePrefixAreToldSoAndNeverShareAnAddress(KubernetesClient client) {
+    String ns = "clash";
+    createNamespace(client, ns);
+    String range = "pools:\n  - start: 10.40.0.1\n    end: 10.40.0.3\n";
+    client.resource(pool(ns, "first", "namePrefix: shared\n" + range)).create();
+    client.resource(claim(ns, "a", "first", null)).create();
+    eventually().until(() -> addressesOf(client, ns).size() == 1);
+    // The second pool's lowest address, 10.40.0.1, is named shared-10-40-0-1 too: taken.
+    client.resource(pool(ns, "second", "namePrefix: shared\n" + range)).create();
+    client.resource(claim(ns, "b", "second", null)).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPPool second =
+                  client.resources(IPPool.class).inNamespace(ns).withName("second").get();
+              var ready =
+                  Conditions.find(second.getStatus().getConditions(), "Ready").orElseThrow();
+              assertThat(ready.getStatus()).isEqualTo("False");
+              assertThat(ready.getReason()).isEqualTo("NamePrefixClash");
+              assertThat(ready.getMessage())
+                  .contains("IPAddress shared-10-40-0-1 belongs to claim a of IPPool first")
+                  .contains("spec.namePrefix \"shared\"");
+            });
+    assertThat(addressesOf(client, ns)).containsExactly("10.40.0.1");
+    assertThat(
+            claimNamed(client, ns, "b").getStatus() == null
+                || claimNamed(client, ns, "b").getStatus().getAddress() == null)
+        .as("b is not handed a's address")
+        .isTrue();
   }
 
   @Test

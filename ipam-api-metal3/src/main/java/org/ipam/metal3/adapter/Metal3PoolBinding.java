@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.ExistingAllocation;
@@ -32,6 +35,7 @@ import org.ipam.core.engine.AllocationRequest;
 import org.ipam.core.engine.ClaimFacts;
 import org.ipam.core.engine.CommitOutcome;
 import org.ipam.core.engine.Conditions;
+import org.ipam.core.engine.Events;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolBinding;
 import org.ipam.core.engine.PoolKey;
@@ -66,6 +70,13 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   private final List<IPAddress> addresses;
   private final List<org.ipam.core.capi.IPAddress> capiAddresses;
   private final Map<Metal3Claim, String> nameTakenBy = new HashMap<>();
+
+  /**
+   * IPAddress names this pass found held by another pool's claim (pools sharing a namePrefix);
+   * written from the engine's writer threads, reported on the pool's Ready condition.
+   */
+  private final Set<String> namePrefixClashes = ConcurrentHashMap.newKeySet();
+
   private final Clock clock;
 
   public Metal3PoolBinding(
@@ -245,10 +256,32 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     if (claim.name().equals(holder)) {
       return new CommitOutcome.Committed();
     }
+    String otherPool = existing == null ? null : poolNameOf(existing);
+    if (otherPool != null && !otherPool.equals(pool.getMetadata().getName())) {
+      namePrefixClashes.add(
+          "IPAddress "
+              + address.getMetadata().getName()
+              + " belongs to claim "
+              + holder
+              + " of IPPool "
+              + otherPool
+              + ": pools sharing spec.namePrefix \""
+              + pool.getSpec().getNamePrefix()
+              + "\" cannot both allocate "
+              + allocation.address());
+    }
     return new CommitOutcome.Taken(
         existing == null
             ? address.getMetadata().getName() + " was just deleted"
             : address.getMetadata().getName() + " belongs to claim " + holder);
+  }
+
+  private static String poolNameOf(HasMetadata address) {
+    if (address instanceof IPAddress m3) {
+      return m3.getSpec().getPool() == null ? null : m3.getSpec().getPool().getName();
+    }
+    var poolRef = ((org.ipam.core.capi.IPAddress) address).getSpec().getPoolRef();
+    return poolRef == null ? null : poolRef.getName();
   }
 
   private static String claimNameOf(HasMetadata address) {
@@ -332,6 +365,12 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       status.put("conditions", readyCondition((Metal3Claim.Capi) claim, true, "Allocated", ""));
     }
     ObjectWrites.patchStatus(client, claim.object(), status);
+    Events.normal(
+        client,
+        clock,
+        claim.object(),
+        "Allocated",
+        "address " + allocation.address() + " from IPPool " + pool.getMetadata().getName());
   }
 
   @Override
@@ -360,6 +399,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       status.put("conditions", readyCondition(capi, false, reason, message));
     }
     ObjectWrites.patchStatus(client, claim.object(), status);
+    Events.warning(client, clock, claim.object(), "AllocationFailed", message);
   }
 
   private boolean hasPreAllocation(Metal3Claim claim) {
@@ -427,13 +467,17 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
             current == null || current.getConditions() == null
                 ? List.of()
                 : current.getConditions());
+    List<String> problems = new ArrayList<>(specErrors);
+    problems.addAll(new TreeSet<>(namePrefixClashes));
     boolean conditionsChanged =
         Conditions.set(
             conditions,
             "Ready",
-            specErrors.isEmpty(),
-            specErrors.isEmpty() ? "Valid" : "InvalidSpec",
-            String.join("; ", specErrors),
+            problems.isEmpty(),
+            !specErrors.isEmpty()
+                ? "InvalidSpec"
+                : namePrefixClashes.isEmpty() ? "Valid" : "NamePrefixClash",
+            String.join("; ", problems),
             pool.getMetadata().getGeneration(),
             clock.instant());
     boolean indexesChanged =
