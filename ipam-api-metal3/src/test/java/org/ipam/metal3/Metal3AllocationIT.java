@@ -304,6 +304,32 @@ class Metal3AllocationIT {
   }
 
   @Test
+  void aClaimIsToldItsPoolIsMissingAndServedOnceItAppears(KubernetesClient client) {
+    String ns = "latepool";
+    createNamespace(client, ns);
+    client.resource(claim(ns, "early", "later", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "early").getStatus().getErrorMessage())
+                    .isEqualTo("IPPool latepool/later not found; served once it exists"));
+    client
+        .resource(
+            pool(
+                ns,
+                "later",
+                "namePrefix: later\npools:\n  - start: 10.50.0.1\n    end: 10.50.0.2\n"))
+        .create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPClaim early = claimNamed(client, ns, "early");
+              assertThat(early.getStatus().getErrorMessage()).isNull();
+              assertThat(early.getStatus().getAddress().getName()).isEqualTo("later-10-50-0-1");
+            });
+  }
+
+  @Test
   void anIpv6PoolWorksLikeAnIpv4One(KubernetesClient client) {
     String ns = "six";
     createNamespace(client, ns);

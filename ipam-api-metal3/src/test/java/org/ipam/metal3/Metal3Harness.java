@@ -17,6 +17,7 @@ import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.EngineListener;
 import org.ipam.core.testing.LocalControlPlane;
 import org.ipam.metal3.adapter.Metal3DialectModule;
+import org.ipam.metal3.adapter.Metal3MissingPoolReconciler;
 import org.ipam.metal3.adapter.Metal3PoolReconciler;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPClaimSpec;
@@ -31,6 +32,7 @@ final class Metal3Harness implements AutoCloseable {
     engine = new AllocationEngine(8, EngineListener.NONE);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(new Metal3PoolReconciler(engine, Clock.systemUTC(), true));
+    operator.register(new Metal3MissingPoolReconciler(Clock.systemUTC()));
     operator.start();
   }
 

@@ -1,0 +1,62 @@
+package org.ipam.metal3.adapter;
+
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ipam.core.engine.Events;
+import org.ipam.core.engine.ObjectWrites;
+import org.ipam.metal3.model.IPClaim;
+import org.ipam.metal3.model.IPPool;
+
+/**
+ * Tells an IPClaim that its pool does not exist (upstream leaves it silent). Only that: the claim
+ * keeps no finalizer of this reconciler, and once the pool appears the pool's reconciler serves the
+ * claim and clears the message. A claim may be applied before its pool, so this is not an error the
+ * webhook refuses.
+ */
+@ControllerConfiguration(name = "metal3-ipclaim-pool-check")
+public final class Metal3MissingPoolReconciler implements Reconciler<IPClaim> {
+  private final Clock clock;
+
+  @Inject
+  public Metal3MissingPoolReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<IPClaim> reconcile(IPClaim claim, Context<IPClaim> context) {
+    boolean served = claim.getStatus() != null && claim.getStatus().getAddress() != null;
+    ObjectReference poolRef = claim.getSpec() == null ? null : claim.getSpec().getPool();
+    if (served
+        || claim.getMetadata().getDeletionTimestamp() != null
+        || poolRef == null
+        || poolRef.getName() == null
+        || poolRef.getName().isEmpty()) {
+      return UpdateControl.noUpdate();
+    }
+    KubernetesClient client = context.getClient();
+    // Upstream serves a claim only from a pool in its own namespace, whatever spec.pool.namespace
+    // says.
+    String namespace = claim.getMetadata().getNamespace();
+    if (client.resources(IPPool.class).inNamespace(namespace).withName(poolRef.getName()).get()
+        != null) {
+      return UpdateControl.noUpdate();
+    }
+    String message =
+        "IPPool " + namespace + "/" + poolRef.getName() + " not found; served once it exists";
+    if (claim.getStatus() == null || !message.equals(claim.getStatus().getErrorMessage())) {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("errorMessage", message);
+      ObjectWrites.patchStatus(client, claim, status);
+      Events.warning(client, clock, claim, "PoolNotFound", message);
+    }
+    return UpdateControl.noUpdate();
+  }
+}
