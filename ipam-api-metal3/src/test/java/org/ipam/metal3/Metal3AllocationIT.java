@@ -329,6 +329,47 @@ class Metal3AllocationIT {
             });
   }
 
+  /**
+   * Webhooks off (this harness runs none): a pool the webhook would refuse is stored, its problems
+   * are recorded on it with field and value, its claims are told, and the other pools keep serving.
+   */
+  @Test
+  void anInvalidPoolIsReportedAndTheOthersKeepServing(KubernetesClient client) {
+    String ns = "invalid";
+    createNamespace(client, ns);
+    client
+        .resource(
+            pool(
+                ns,
+                "broken",
+                "namePrefix: broken\npools:\n  - start: 10.60.0.9\n    end: 10.60.0.1\n"))
+        .create();
+    client
+        .resource(
+            pool(
+                ns, "fine", "namePrefix: fine\npools:\n  - start: 10.61.0.1\n    end: 10.61.0.9\n"))
+        .create();
+    client.resource(claim(ns, "on-broken", "broken", null)).create();
+    client.resource(claim(ns, "on-fine", "fine", null)).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPPool broken =
+                  client.resources(IPPool.class).inNamespace(ns).withName("broken").get();
+              var ready =
+                  Conditions.find(broken.getStatus().getConditions(), "Ready").orElseThrow();
+              assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+              assertThat(ready.getMessage())
+                  .contains(
+                      "IPPool invalid/broken: spec.pools[0].end \"10.60.0.1\" is before start 10.60.0.9");
+              assertThat(claimNamed(client, ns, "on-broken").getStatus().getErrorMessage())
+                  .startsWith("no address can be allocated from an invalid pool: ")
+                  .contains("spec.pools[0].end \"10.60.0.1\"");
+              assertThat(claimNamed(client, ns, "on-fine").getStatus().getAddress().getName())
+                  .isEqualTo("fine-10-61-0-1");
+            });
+  }
+
   @Test
   void anIpv6PoolWorksLikeAnIpv4One(KubernetesClient client) {
     String ns = "six";

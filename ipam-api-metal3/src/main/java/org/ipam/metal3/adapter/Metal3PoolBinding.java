@@ -375,7 +375,11 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   @Override
   public void reportFailed(Metal3Claim claim, AllocationFailure failure) {
-    String message = Metal3Messages.of(failure, hasPreAllocation(claim));
+    // A pool with no usable entry is not exhausted: say what is wrong with it.
+    String message =
+        spec.segments().isEmpty() && !specErrors.isEmpty()
+            ? "no address can be allocated from an invalid pool: " + String.join("; ", specErrors)
+            : Metal3Messages.of(failure, hasPreAllocation(claim));
     Map<String, Object> status = new LinkedHashMap<>();
     if (claim instanceof Metal3Claim.Metal3 m3) {
       var current = m3.claim().getStatus();
