@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -87,6 +88,29 @@ public final class IpamController implements Callable<Integer> {
       defaultValue = "ipam-controller",
       description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
   String leaderElectionId;
+
+  @Option(
+      names = "--leader-election-lease-duration",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "How long a Lease holds without renewal; a killed leader is replaced after about this long (default: ${DEFAULT-VALUE}).")
+  Duration leaseDuration;
+
+  @Option(
+      names = "--leader-election-renew-deadline",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long the leader keeps trying to renew before it gives up leading (default: ${DEFAULT-VALUE}).")
+  Duration renewDeadline;
+
+  @Option(
+      names = "--leader-election-retry-period",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description = "How often to renew, or to try to take the Lease (default: ${DEFAULT-VALUE}).")
+  Duration retryPeriod;
 
   @Option(
       names = "--health-port",
@@ -166,6 +190,16 @@ public final class IpamController implements Callable<Integer> {
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--log-format: \"" + logFormat + "\" is neither text nor json");
+    }
+    if (!(retryPeriod.compareTo(renewDeadline) < 0 && renewDeadline.compareTo(leaseDuration) < 0)) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "leader election needs retry period < renew deadline < lease duration, got "
+              + DurationConverter.text(retryPeriod)
+              + " < "
+              + DurationConverter.text(renewDeadline)
+              + " < "
+              + DurationConverter.text(leaseDuration));
     }
     List<AutoCloseable> resources = new ArrayList<>();
     Runtime.getRuntime()
@@ -365,9 +399,9 @@ public final class IpamController implements Callable<Integer> {
     return new LeaderElectionConfiguration(
         leaderElectionId,
         leaseNamespace(),
-        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
         identity,
         callbacks,
         false);
