@@ -58,12 +58,10 @@ final class Metal3Objects {
         .create();
   }
 
-  /** Creates claims {@code prefix-from} to {@code prefix-(to-1)} from 8 threads at once. */
+  /** Creates claims {@code prefix-0} to {@code prefix-(count-1)} from parallel threads at once. */
   void createClaimsAtOnce(String pool, String prefix, int count) {
     java.util.stream.IntStream.range(0, count)
-        .boxed()
-        .collect(java.util.stream.Collectors.toList())
-        .parallelStream()
+        .parallel()
         .forEach(i -> createClaims(pool, prefix, i, i + 1));
   }
 

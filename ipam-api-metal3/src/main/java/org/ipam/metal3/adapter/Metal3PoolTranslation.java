@@ -41,28 +41,21 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
   private static final class Translator {
     private final IPPool pool;
     private final IPPoolSpec spec;
-    private final List<String> errors = new ArrayList<>();
+    private final FieldProblems problems;
     private IpFamily family;
 
     Translator(IPPool pool) {
       this.pool = pool;
       this.spec = pool.getSpec();
-    }
-
-    private String where() {
-      return "IPPool " + pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
-    }
-
-    private void error(String field, String value, String problem) {
-      errors.add(where() + ": " + field + " \"" + value + "\" " + problem);
+      this.problems = new FieldProblems(pool);
     }
 
     Metal3PoolTranslation translate() {
       if (spec == null) {
-        errors.add(where() + ": spec is missing");
-        return new Metal3PoolTranslation(null, errors);
+        problems.add("spec", "is missing");
+        return new Metal3PoolTranslation(null, problems.lines());
       }
-      Ip gateway = address("spec.gateway", spec.getGateway());
+      Ip gateway = problems.address("spec.gateway", spec.getGateway());
       List<Ip> dns = addresses("spec.dnsServers", spec.getDnsServers());
       Integer prefix = prefixOrNull("spec.prefix", spec.getPrefix());
       List<Segment> segments = new ArrayList<>();
@@ -74,8 +67,8 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
         }
       }
       if (segments.isEmpty()) {
-        errors.add(where() + ": spec.pools has no usable entry");
-        return new Metal3PoolTranslation(null, errors);
+        problems.add("spec.pools", "has no usable entry");
+        return new Metal3PoolTranslation(null, problems.lines());
       }
       Map<String, Ip> preAllocations = preAllocations();
       OrderPolicy order =
@@ -86,22 +79,22 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
       PoolSpec result =
           new PoolSpec(
               family, segments, ReservedAddresses.NONE, preAllocations, Map.of(), order, seed);
-      return new Metal3PoolTranslation(result, errors);
+      return new Metal3PoolTranslation(result, problems.lines());
     }
 
     private Segment segment(
         String field, PoolEntry entry, Integer poolPrefix, Ip poolGateway, List<Ip> poolDns) {
       if (entry.getStart() == null && entry.getEnd() == null && entry.getSubnet() == null) {
-        errors.add(where() + ": " + field + " must specify at least one of start, end, or subnet");
+        problems.add(field, "must specify at least one of start, end, or subnet");
         return null;
       }
-      Ip start = address(field + ".start", entry.getStart());
-      Ip end = address(field + ".end", entry.getEnd());
+      Ip start = problems.address(field + ".start", entry.getStart());
+      Ip end = problems.address(field + ".end", entry.getEnd());
       Cidr subnet = null;
       if (entry.getSubnet() != null) {
         Parsed<Cidr> parsed = IpParser.parseCidr(entry.getSubnet());
         if (parsed instanceof Parsed.Invalid<Cidr> invalid) {
-          error(field + ".subnet", entry.getSubnet(), invalid.reason());
+          problems.add(field + ".subnet", entry.getSubnet(), invalid.reason());
           return null;
         }
         subnet = parsed.orElseThrow();
@@ -119,7 +112,8 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
         last = end != null ? end : (subnet != null ? subnet.last() : familyMax(start.family()));
         if (subnet != null) {
           if (!subnet.contains(start)) {
-            error(field + ".start", entry.getStart(), "is outside subnet " + entry.getSubnet());
+            problems.add(
+                field + ".start", entry.getStart(), "is outside subnet " + entry.getSubnet());
             return null;
           }
           if (last.compareTo(subnet.last()) > 0) {
@@ -130,7 +124,7 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
         // Upstream starts after the address as written, host bits included: 192.168.1.10/24 hands
         // out .11 first. Kept for wire compatibility.
         if (subnet.address().equals(subnet.last())) {
-          error(
+          problems.add(
               field + ".subnet", entry.getSubnet(), "leaves no address after " + subnet.address());
           return null;
         }
@@ -140,15 +134,15 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
           last = end;
         }
       } else {
-        errors.add(where() + ": " + field + " has only an end; start or subnet is required");
+        problems.add(field, "has only an end; start or subnet is required");
         return null;
       }
       if (last.compareTo(first) < 0) {
-        error(field + ".end", entry.getEnd(), "is before start " + first);
+        problems.add(field + ".end", entry.getEnd(), "is before start " + first);
         return null;
       }
       Integer prefix = prefixOrNull(field + ".prefix", entry.getPrefix());
-      Ip gateway = address(field + ".gateway", entry.getGateway());
+      Ip gateway = problems.address(field + ".gateway", entry.getGateway());
       List<Ip> dns = addresses(field + ".dnsServers", entry.getDnsServers());
       return new Segment(
           new IpRange(first, last),
@@ -163,20 +157,13 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
           start != null ? start.family() : subnet != null ? subnet.family() : end.family();
       if ((end != null && end.family() != entryFamily)
           || (subnet != null && subnet.family() != entryFamily)) {
-        errors.add(where() + ": " + field + " mixes IPv4 and IPv6 addresses");
+        problems.add(field, "mixes IPv4 and IPv6 addresses");
         return false;
       }
       if (family == null) {
         family = entryFamily;
       } else if (family != entryFamily) {
-        errors.add(
-            where()
-                + ": "
-                + field
-                + " is "
-                + entryFamily
-                + " but the pool's first entry is "
-                + family);
+        problems.add(field, "is " + entryFamily + " but the pool's first entry is " + family);
         return false;
       }
       return true;
@@ -191,17 +178,18 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
       // Sorted by claim name, so which of two duplicates is refused does not depend on map order.
       for (Map.Entry<String, String> entry : new TreeMap<>(spec.getPreAllocations()).entrySet()) {
         String field = "spec.preAllocations." + entry.getKey();
-        Ip ip = address(field, entry.getValue());
+        Ip ip = problems.address(field, entry.getValue());
         if (ip == null) {
           continue;
         }
         if (ip.family() != family) {
-          error(field, entry.getValue(), "is " + ip.family() + " but the pool is " + family);
+          problems.add(field, entry.getValue(), "is " + ip.family() + " but the pool is " + family);
           continue;
         }
         String other = byAddress.putIfAbsent(ip, entry.getKey());
         if (other != null) {
-          error(field, entry.getValue(), "is already pre-allocated to claim \"" + other + "\"");
+          problems.add(
+              field, entry.getValue(), "is already pre-allocated to claim \"" + other + "\"");
           continue;
         }
         result.put(entry.getKey(), ip);
@@ -209,23 +197,11 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
       return result;
     }
 
-    private Ip address(String field, String text) {
-      if (text == null || text.isEmpty()) {
-        return null;
-      }
-      Parsed<Ip> parsed = IpParser.parseAddress(text);
-      if (parsed instanceof Parsed.Invalid<Ip> invalid) {
-        error(field, text, invalid.reason());
-        return null;
-      }
-      return parsed.orElseThrow();
-    }
-
     private List<Ip> addresses(String field, List<String> texts) {
       List<Ip> result = new ArrayList<>();
       if (texts != null) {
         for (int i = 0; i < texts.size(); i++) {
-          Ip ip = address(field + "[" + i + "]", texts.get(i));
+          Ip ip = problems.address(field + "[" + i + "]", texts.get(i));
           if (ip != null) {
             result.add(ip);
           }
@@ -236,7 +212,7 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
 
     private Integer prefixOrNull(String field, Integer prefix) {
       if (prefix != null && (prefix < 0 || prefix > 128)) {
-        error(field, prefix.toString(), "is outside 0..128");
+        problems.add(field, prefix.toString(), "is outside 0..128");
         return null;
       }
       return prefix;

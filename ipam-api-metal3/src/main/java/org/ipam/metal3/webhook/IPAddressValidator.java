@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.ipam.core.net.Ip;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.metal3.adapter.FieldProblems;
 import org.ipam.metal3.model.IPAddress;
 
 /**
@@ -28,7 +29,7 @@ public final class IPAddressValidator implements AdmissionValidator<IPAddress> {
     if (old != null && address.getMetadata().getDeletionTimestamp() != null) {
       return List.of();
     }
-    Problems problems = new Problems(address);
+    FieldProblems problems = new FieldProblems(address);
     var spec = address.getSpec();
     if (spec == null) {
       problems.add("spec", "", "cannot be empty");
@@ -47,7 +48,7 @@ public final class IPAddressValidator implements AdmissionValidator<IPAddress> {
     problems.checkAddressAnnotation(address);
     if (old != null && old.getSpec() != null) {
       var before = old.getSpec();
-      Ip previous = Problems.addressOrNull(before.getAddress());
+      Ip previous = FieldProblems.addressOrNull(before.getAddress());
       if (ip != null && previous != null && !ip.equals(previous)) {
         problems.add("spec.address", spec.getAddress(), "cannot be modified");
       }

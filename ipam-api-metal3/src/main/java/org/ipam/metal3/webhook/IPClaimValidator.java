@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.util.List;
 import java.util.Objects;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.metal3.adapter.FieldProblems;
 import org.ipam.metal3.model.IPClaim;
 
 /**
@@ -27,7 +28,7 @@ public final class IPClaimValidator implements AdmissionValidator<IPClaim> {
     if (old != null && claim.getMetadata().getDeletionTimestamp() != null) {
       return List.of();
     }
-    Problems problems = new Problems(claim);
+    FieldProblems problems = new FieldProblems(claim);
     ObjectReference pool = claim.getSpec() == null ? null : claim.getSpec().getPool();
     problems.requireName("spec.pool.name", pool == null ? null : pool.getName());
     problems.checkAddressAnnotation(claim);

@@ -1,13 +1,16 @@
 package org.ipam.metal3.webhook;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.ipam.core.alloc.Segment;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpFamily;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.metal3.adapter.FieldProblems;
 import org.ipam.metal3.adapter.Metal3PoolTranslation;
 import org.ipam.metal3.model.IPPool;
 import org.ipam.metal3.model.IPPoolSpec;
@@ -19,6 +22,8 @@ import org.ipam.metal3.model.IPPoolSpec;
  * outside the new entries.
  */
 public final class IPPoolValidator implements AdmissionValidator<IPPool> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Override
   public Class<IPPool> type() {
     return IPPool.class;
@@ -31,10 +36,10 @@ public final class IPPoolValidator implements AdmissionValidator<IPPool> {
 
   @Override
   public List<String> validate(IPPool pool, IPPool old) {
-    if (Problems.specUntouched(pool, pool.getSpec(), old, old == null ? null : old.getSpec())) {
+    if (specUntouched(pool, old)) {
       return List.of();
     }
-    Problems problems = new Problems(pool);
+    FieldProblems problems = new FieldProblems(pool);
     Metal3PoolTranslation translation = Metal3PoolTranslation.of(pool);
     problems.addAll(translation.errors());
     IPPoolSpec spec = pool.getSpec();
@@ -52,7 +57,7 @@ public final class IPPoolValidator implements AdmissionValidator<IPPool> {
     return problems.lines();
   }
 
-  private static void checkPrefixes(Problems problems, IPPoolSpec spec, IpFamily family) {
+  private static void checkPrefixes(FieldProblems problems, IPPoolSpec spec, IpFamily family) {
     int max = family == IpFamily.IPV4 ? 32 : 128;
     if (spec.getPrefix() != null && spec.getPrefix() > max) {
       problems.add("spec.prefix", spec.getPrefix(), "is longer than " + max + " for " + family);
@@ -68,23 +73,34 @@ public final class IPPoolValidator implements AdmissionValidator<IPPool> {
 
   /** A pre-allocation anywhere inside an entry's range or its subnet (the seed's .8 and .9). */
   private static void checkPreAllocationsInBounds(
-      Problems problems, IPPoolSpec spec, List<Segment> segments) {
-    if (spec.getPreAllocations() == null) {
+      FieldProblems problems, IPPoolSpec spec, List<Segment> segments) {
+    outsideEveryEntry(
+        spec.getPreAllocations(),
+        segments,
+        (claim, text) ->
+            problems.add(
+                "spec.preAllocations." + claim, text, "is out of bounds of the pools given"));
+  }
+
+  /**
+   * Each (claim, address text) whose address lies in no entry's range or subnet, in claim order.
+   * Addresses are compared by value: "2001:DB8::1" is the same address as "2001:db8::1".
+   */
+  private static void outsideEveryEntry(
+      Map<String, String> addresses, List<Segment> segments, BiConsumer<String, String> outside) {
+    if (addresses == null) {
       return;
     }
-    for (Map.Entry<String, String> entry : new TreeMap<>(spec.getPreAllocations()).entrySet()) {
-      Ip ip = Problems.addressOrNull(entry.getValue());
+    for (Map.Entry<String, String> entry : new TreeMap<>(addresses).entrySet()) {
+      Ip ip = FieldProblems.addressOrNull(entry.getValue());
       if (ip != null && segments.stream().noneMatch(segment -> segment.accepts(ip))) {
-        problems.add(
-            "spec.preAllocations." + entry.getKey(),
-            entry.getValue(),
-            "is out of bounds of the pools given");
+        outside.accept(entry.getKey(), entry.getValue());
       }
     }
   }
 
   private static void checkUpdate(
-      Problems problems, IPPoolSpec spec, IPPool old, List<Segment> segments, boolean usable) {
+      FieldProblems problems, IPPoolSpec spec, IPPool old, List<Segment> segments, boolean usable) {
     IPPoolSpec before = old.getSpec();
     if (!Objects.equals(spec.getNamePrefix(), before.getNamePrefix())) {
       problems.add("spec.namePrefix", spec.getNamePrefix(), "cannot be modified");
@@ -95,20 +111,23 @@ public final class IPPoolValidator implements AdmissionValidator<IPPool> {
     if (!usable || old.getStatus() == null) {
       return;
     }
-    // Values, not texts: "2001:DB8::1" in the status is the same address as "2001:db8::1".
-    Map<String, String> inUse = new TreeMap<>();
-    if (old.getStatus().getIndexes() != null) {
-      inUse.putAll(old.getStatus().getIndexes());
-    }
-    for (Map.Entry<String, String> entry : inUse.entrySet()) {
-      Ip ip = Problems.addressOrNull(entry.getValue());
-      if (ip != null && segments.stream().noneMatch(segment -> segment.accepts(ip))) {
-        problems.add(
-            "spec.pools",
-            entry.getValue(),
-            "leaves out an address in use by claim \"" + entry.getKey() + "\"");
-      }
-    }
+    outsideEveryEntry(
+        old.getStatus().getIndexes(),
+        segments,
+        (claim, text) ->
+            problems.add(
+                "spec.pools", text, "leaves out an address in use by claim \"" + claim + "\""));
+  }
+
+  /**
+   * Whether an update may pass without its spec being checked again: the spec did not change, or
+   * the pool is being deleted. Upstream re-validates every update, so a pool stored before newer
+   * rules could never have its finalizer removed; only spec changes are judged here.
+   */
+  private static boolean specUntouched(IPPool pool, IPPool old) {
+    return old != null
+        && (pool.getMetadata().getDeletionTimestamp() != null
+            || JSON.valueToTree(pool.getSpec()).equals(JSON.valueToTree(old.getSpec())));
   }
 
   private static String strategy(IPPoolSpec spec) {
