@@ -38,10 +38,6 @@ final class HttpEndpoints implements AutoCloseable {
     return new HttpEndpoints(server);
   }
 
-  int port() {
-    return server.getAddress().getPort();
-  }
-
   private static void answer(HttpExchange exchange, Probe probe) throws IOException {
     byte[] body = (probe.text() + "\n").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TargetCluster.class, ControllerLogsOnFailure.class})
 class LeaderElectionIT {
-  /** The controller's Lease timing (JOSDK's defaults, which the controller keeps). */
+  /** The Lease timing the processes are started with (the controller's defaults, said again). */
   private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
 
   private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
@@ -41,7 +41,9 @@ class LeaderElectionIT {
               "--adapters=metal3",
               "--namespaces=" + namespace,
               "--leader-election-namespace=" + namespace,
-              "--leader-election-id=" + lease);
+              "--leader-election-id=" + lease,
+              "--leader-election-lease-duration=" + LEASE_DURATION.toSeconds() + "s",
+              "--leader-election-retry-period=" + RETRY_PERIOD.toSeconds() + "s");
       ControllerProcess first = ControllerProcess.start("leader-election-a", flags);
       ControllerProcess second = ControllerProcess.start("leader-election-b", flags);
       first.awaitReady(Duration.ofMinutes(2));
