@@ -449,6 +449,15 @@ class Metal3AllocationIT {
             () ->
                 assertThat(claimNamed(client, ns, "machine-0").getStatus().getErrorMessage())
                     .contains("already served by IPAddressClaim capi/machine-0"));
-    assertThat(addressesOf(client, ns)).isEmpty();
+    // The one Metal3 IPAddress is the lock of the Cluster API claim's address (the commit point
+    // both kinds share), owned by that claim; the IPClaim got nothing.
+    assertThat(addressesOf(client, ns)).containsExactly("10.40.0.1");
+    var lock = client.resources(IPAddress.class).inNamespace(ns).withName("shared-10-40-0-1").get();
+    assertThat(lock.getMetadata().getOwnerReferences())
+        .anySatisfy(
+            owner -> {
+              assertThat(owner.getKind()).isEqualTo("IPAddressClaim");
+              assertThat(owner.getName()).isEqualTo("machine-0");
+            });
   }
 }

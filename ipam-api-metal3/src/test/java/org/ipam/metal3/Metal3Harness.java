@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.EngineListener;
+import org.ipam.core.engine.OperatorStartup;
 import org.ipam.core.testing.LocalControlPlane;
 import org.ipam.metal3.adapter.Metal3DialectModule;
-import org.ipam.metal3.adapter.Metal3MissingPoolReconciler;
-import org.ipam.metal3.adapter.Metal3PoolReconciler;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPClaimSpec;
 import org.ipam.metal3.model.IPPool;
@@ -28,11 +27,15 @@ final class Metal3Harness implements AutoCloseable {
   private final Operator operator;
   private final AllocationEngine engine;
 
+  /** Started as the controller binary starts a dialect (OperatorStartup), with its Guice module. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private Metal3Harness(KubernetesClient client) {
     engine = new AllocationEngine(8, EngineListener.NONE);
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new Metal3PoolReconciler(engine, Clock.systemUTC(), true));
-    operator.register(new Metal3MissingPoolReconciler(Clock.systemUTC()));
+    operator = OperatorStartup.operator(client, o -> {});
+    var parent = OperatorStartup.parent(client, engine, Clock.systemUTC());
+    for (var reconciler : OperatorStartup.reconcilers(parent, new Metal3DialectModule())) {
+      operator.register((io.javaoperatorsdk.operator.api.reconciler.Reconciler) reconciler);
+    }
     operator.start();
   }
 

@@ -1,10 +1,6 @@
 package org.ipam.controller;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -33,6 +29,7 @@ import java.util.function.Supplier;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.engine.OperatorStartup;
 import org.ipam.core.webhook.AdmissionValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -255,16 +252,7 @@ public final class IpamController implements Callable<Integer> {
     }
     Map<String, String> notReady = new LinkedHashMap<>();
     AllocationEngine engine = new AllocationEngine(16, new PoolMetrics(registry));
-    Injector parent =
-        Guice.createInjector(
-            new AbstractModule() {
-              @Override
-              protected void configure() {
-                bind(KubernetesClient.class).toInstance(client);
-                bind(AllocationEngine.class).toInstance(engine);
-                bind(Clock.class).toInstance(Clock.systemUTC());
-              }
-            });
+    Injector parent = OperatorStartup.parent(client, engine, Clock.systemUTC());
     // Once: JOSDK may apply the configuration below more than once.
     String identity = leaderIdentity();
     if (leaderElect) {
@@ -273,16 +261,12 @@ public final class IpamController implements Callable<Integer> {
               "leader election on Lease {}/{} as {}", leaseNamespace(), leaderElectionId, identity);
     }
     Operator operator =
-        new Operator(
+        OperatorStartup.operator(
+            client,
             o -> {
-              o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
-                  // An API server that drops a connection while an informer starts (as one does
-                  // right after a CRD is installed) is retried, not fatal; readiness shows it.
-                  .withStopOnInformerErrorDuringStartup(false)
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (leaderElect) {
-                o.withLeaderElectionConfiguration(leaderElection(identity));
+                o.withLeaderElectionConfiguration(leaderElection(identity, engine));
               }
             });
     List<AdmissionValidator<?>> validators = new ArrayList<>();
@@ -293,10 +277,7 @@ public final class IpamController implements Callable<Integer> {
         log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
         continue;
       }
-      Set<Reconciler<?>> reconcilers =
-          parent
-              .createChildInjector(dialect)
-              .getInstance(Key.get(new TypeLiteral<Set<Reconciler<?>>>() {}));
+      Set<Reconciler<?>> reconcilers = OperatorStartup.reconcilers(parent, dialect);
       for (Reconciler<?> reconciler : reconcilers) {
         register(operator, reconciler);
       }
@@ -378,15 +359,19 @@ public final class IpamController implements Callable<Integer> {
   }
 
   /**
-   * JOSDK's own exit on losing the Lease calls System.exit, which never returns when it runs inside
-   * our shutdown hook (it releases the Lease on stop). So: losing the Lease while running exits
-   * from a fresh thread, so that no two leaders ever write; losing it because we stop does not.
+   * Losing the Lease fences the engine at once: nothing more is written. JOSDK's own exit on losing
+   * the Lease calls System.exit, which never returns when it runs inside our shutdown hook (it
+   * releases the Lease on stop). So: losing the Lease while running exits from a fresh thread, so
+   * that no two leaders ever write; losing it because we stop does not.
    */
-  private LeaderElectionConfiguration leaderElection(String identity) {
+  private LeaderElectionConfiguration leaderElection(String identity, AllocationEngine engine) {
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
             () -> log().info("leading as {}: this process reconciles", identity),
             () -> {
+              // First of all, before anything else can run: no write of ours may follow the new
+              // leader's decisions (the shutdown would otherwise let writes go on for seconds).
+              engine.fence();
               if (stopped.getCount() > 0 && !stopping) {
                 log()
                     .error(

@@ -15,8 +15,17 @@ public sealed interface Metal3Claim {
     return object().getMetadata().getName();
   }
 
+  default String uid() {
+    return object().getMetadata().getUid();
+  }
+
   default String kind() {
     return object().getKind();
+  }
+
+  /** The claim an informer object is: an IPClaim or a Cluster API IPAddressClaim. */
+  static Metal3Claim of(HasMetadata object) {
+    return object instanceof IPClaim claim ? new Metal3(claim) : new Capi((IPAddressClaim) object);
   }
 
   record Metal3(IPClaim claim) implements Metal3Claim {

@@ -1,5 +1,8 @@
 package org.ipam.metal3.adapter;
 
+import static org.ipam.metal3.adapter.Metal3Records.CAPI_ADDRESS;
+import static org.ipam.metal3.adapter.Metal3Records.METAL3_ADDRESS;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -9,113 +12,92 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
-import org.ipam.core.alloc.ExistingAllocation;
-import org.ipam.core.alloc.PoolCounts;
 import org.ipam.core.alloc.PoolSpec;
+import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.capi.IPAddressClaimStatus;
 import org.ipam.core.capi.IPAddressSpec;
 import org.ipam.core.capi.LocalReference;
 import org.ipam.core.capi.PoolReference;
 import org.ipam.core.engine.AllocationRequest;
-import org.ipam.core.engine.ClaimFacts;
 import org.ipam.core.engine.CommitOutcome;
+import org.ipam.core.engine.CommitStrategy;
 import org.ipam.core.engine.Conditions;
+import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.Events;
+import org.ipam.core.engine.Holding;
+import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolBinding;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.PoolView;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpParser;
-import org.ipam.core.net.IpRange;
 import org.ipam.core.net.Parsed;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One Metal3 IPPool during one engine pass: its IPClaims and the Cluster API IPAddressClaims that
- * name it, and the IPAddress objects of both kinds that hold its addresses. The commit point is the
- * create of the address object, named from namePrefix and address (reference/metal3.md 1.7).
+ * One Metal3 IPPool during one engine pass: the writes for its IPClaims and the Cluster API
+ * IPAddressClaims that name it.
  *
- * <p>Allocations are keyed by claim name, as upstream's {@code status.indexes} and {@code
- * preAllocations} are. Where an IPClaim and an IPAddressClaim of the same name both ask this pool,
- * the older one is served and the other is told why (upstream lets them share one address).
+ * <p>Commit point ({@link CommitStrategy#NAMED_RESERVATION}): the create of the Metal3 IPAddress
+ * named from namePrefix and address (reference/metal3.md 1.7), for both kinds of claim. For an
+ * IPClaim that object is its answer; for a Cluster API claim it is the lock, and the Cluster API
+ * IPAddress of the same name is created after it. Upstream creates only the Cluster API object for
+ * those, so an IPClaim and an IPAddressClaim decided by two writers could both win one address.
  */
 public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
-  private static final Logger LOG = LoggerFactory.getLogger(Metal3PoolBinding.class);
-  static final String DIALECT = "metal3";
+  /** Above this many allocations the status maps are left out (etcd's 1.5 MiB object limit). */
+  static final int STATUS_MAP_LIMIT = 10_000;
 
   private final KubernetesClient client;
   private final IPPool pool;
   private final PoolSpec spec;
   private final List<String> specErrors;
-  private final List<Metal3Claim> claims;
-  private final List<IPAddress> addresses;
-  private final List<org.ipam.core.capi.IPAddress> capiAddresses;
-  private final Map<Metal3Claim, String> nameTakenBy = new HashMap<>();
-
-  /**
-   * IPAddress names this pass found held by another pool's claim (pools sharing a namePrefix);
-   * written from the engine's writer threads, reported on the pool's Ready condition.
-   */
-  private final Set<String> namePrefixClashes = ConcurrentHashMap.newKeySet();
-
+  private final boolean watchesCapiClaims;
+  private final NamePrefixClashes clashes;
   private final Clock clock;
+
+  /** Claims whose finalizer this pass's commit wrote (the cached claim does not show it yet). */
+  private final java.util.Set<String> finalizedNow =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Metal3PoolBinding(
       KubernetesClient client,
       IPPool pool,
       Metal3PoolTranslation translation,
-      List<Metal3Claim> claims,
-      List<IPAddress> addresses,
-      List<org.ipam.core.capi.IPAddress> capiAddresses,
+      boolean watchesCapiClaims,
+      NamePrefixClashes clashes,
       Clock clock) {
     this.client = client;
     this.pool = pool;
-    this.spec = translation.spec();
+    this.spec =
+        translation.usable()
+            ? translation.spec()
+            : PoolSpec.of(Metal3PoolTranslation.familyOf(pool), List.of());
     this.specErrors = translation.errors();
-    this.claims = claims;
-    this.addresses = addresses;
-    this.capiAddresses = capiAddresses;
+    this.watchesCapiClaims = watchesCapiClaims;
+    this.clashes = clashes;
     this.clock = clock;
-    findNameClashes();
-  }
-
-  /** Of several claims with one name, the oldest keeps the name; the others are refused. */
-  private void findNameClashes() {
-    Map<String, Metal3Claim> first = new HashMap<>();
-    claims.stream()
-        .sorted(
-            Comparator.comparing((Metal3Claim c) -> created(c.object()))
-                .thenComparing(Metal3Claim::kind))
-        .forEach(
-            claim -> {
-              Metal3Claim holder = first.putIfAbsent(claim.name(), claim);
-              if (holder != null) {
-                nameTakenBy.put(claim, holder.kind() + " " + namespace() + "/" + holder.name());
-              }
-            });
   }
 
   private String namespace() {
     return pool.getMetadata().getNamespace();
+  }
+
+  private String poolName() {
+    return pool.getMetadata().getName();
   }
 
   private String namePrefix() {
@@ -124,7 +106,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   @Override
   public PoolKey pool() {
-    return new PoolKey(DIALECT, namespace(), pool.getMetadata().getName());
+    return Metal3Records.poolKey(namespace(), poolName());
   }
 
   @Override
@@ -133,69 +115,26 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   }
 
   @Override
-  public List<ExistingAllocation> existingAllocations() {
-    record Found(Instant created, ExistingAllocation allocation) {}
-    List<Found> found = new ArrayList<>();
-    for (IPAddress address : addresses) {
-      toExisting(address, address.getSpec().getClaim().getName(), address.getSpec().getAddress())
-          .ifPresent(e -> found.add(new Found(created(address), e)));
-    }
-    for (org.ipam.core.capi.IPAddress address : capiAddresses) {
-      toExisting(address, address.getSpec().getClaimRef().getName(), address.getSpec().getAddress())
-          .ifPresent(e -> found.add(new Found(created(address), e)));
-    }
-    found.sort(Comparator.comparing(Found::created));
-    return found.stream().map(Found::allocation).toList();
-  }
-
-  private Optional<ExistingAllocation> toExisting(HasMetadata object, String claim, String text) {
-    Parsed<Ip> address = IpParser.parseAddress(text == null ? "" : text);
-    if (address instanceof Parsed.Invalid<Ip> invalid) {
-      LOG.warn(
-          "{} {}/{}: spec.address {} is not usable, ignored",
-          object.getKind(),
-          object.getMetadata().getNamespace(),
-          object.getMetadata().getName(),
-          invalid.message());
-      return Optional.empty();
-    }
-    return Optional.of(new ExistingAllocation(claim, IpRange.single(address.orElseThrow())));
+  public CommitStrategy strategy() {
+    return CommitStrategy.NAMED_RESERVATION;
   }
 
   @Override
-  public List<Metal3Claim> claims() {
-    return claims;
+  public boolean watchesClaimKind(String kind) {
+    return Metal3Records.IPCLAIM.equals(kind)
+        || (watchesCapiClaims && Metal3Records.CAPI_CLAIM.equals(kind));
   }
 
   @Override
-  public ClaimFacts facts(Metal3Claim claim) {
-    HasMetadata object = claim.object();
-    String clashWith = nameTakenBy.get(claim);
-    String owner = clashWith == null ? claim.name() : claim.kind() + "/" + claim.name();
-    return new ClaimFacts(
-        owner,
-        claim.kind(),
-        object.getMetadata().getNamespace(),
-        claim.name(),
-        created(object),
-        object.getMetadata().getDeletionTimestamp() != null,
-        request(claim, clashWith));
-  }
-
-  private AllocationRequest request(Metal3Claim claim, String clashWith) {
-    if (clashWith != null) {
-      return new AllocationRequest.Unreadable(
-          "claim name \""
-              + claim.name()
-              + "\" is already served by "
-              + clashWith
-              + " from IPPool "
-              + pool.getMetadata().getName()
-              + "; Metal3 pools key allocations by claim name");
-    }
+  public AllocationRequest request(Metal3Claim claim) {
     if (pool.getMetadata().getDeletionTimestamp() != null) {
-      return new AllocationRequest.Unreadable(
-          "IPPool " + namespace() + "/" + pool.getMetadata().getName() + " is being deleted");
+      return new AllocationRequest.Unservable(
+          "IPPool " + namespace() + "/" + poolName() + " is being deleted");
+    }
+    if (spec.segments().isEmpty() && !specErrors.isEmpty()) {
+      // A pool with no usable entry is not exhausted: say what is wrong with it.
+      return new AllocationRequest.Unservable(
+          "no address can be allocated from an invalid pool: " + String.join("; ", specErrors));
     }
     Map<String, String> annotations = claim.object().getMetadata().getAnnotations();
     String wanted = annotations == null ? null : annotations.get(IPClaim.IP_ADDRESS_ANNOTATION);
@@ -204,15 +143,28 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     }
     Parsed<Ip> parsed = IpParser.parseAddress(wanted);
     if (!parsed.isValid()) {
-      return new AllocationRequest.Unreadable(
+      return new AllocationRequest.Unservable(
           "Invalid ipAddress annotation \"" + wanted + "\": not a valid IP address");
     }
     return new AllocationRequest.SpecificAddress(parsed.orElseThrow());
   }
 
+  /** The name of the object the claim should point at: its own kind's object, else derived. */
+  private String answerName(Metal3Claim claim, Allocation allocation, List<Holding> held) {
+    String kind = claim instanceof Metal3Claim.Metal3 ? METAL3_ADDRESS : CAPI_ADDRESS;
+    return held.stream()
+        .filter(h -> h.object().kind().equals(kind))
+        .map(h -> h.object().name())
+        .findFirst()
+        .orElse(AddressNames.of(namePrefix(), allocation.address()));
+  }
+
   @Override
-  public boolean showsAllocation(Metal3Claim claim, Allocation allocation) {
-    String name = AddressNames.of(namePrefix(), allocation.address());
+  public boolean showsAllocation(Metal3Claim claim, Allocation allocation, List<Holding> held) {
+    if (!claim.object().getMetadata().getFinalizers().contains(claim.finalizer())) {
+      return false;
+    }
+    String name = answerName(claim, allocation, held);
     if (claim instanceof Metal3Claim.Metal3 m3) {
       var status = m3.claim().getStatus();
       return status != null
@@ -220,8 +172,10 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
           && status.getAddress() != null
           && name.equals(status.getAddress().getName());
     }
+    boolean hasCapiObject = held.stream().anyMatch(h -> h.object().kind().equals(CAPI_ADDRESS));
     IPAddressClaimStatus status = ((Metal3Claim.Capi) claim).claim().getStatus();
-    return status != null
+    return hasCapiObject
+        && status != null
         && status.getAddressRef() != null
         && name.equals(status.getAddressRef().getName())
         && Conditions.find(status.getConditions(), "Ready")
@@ -229,7 +183,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
             .orElse(false);
   }
 
-  // ---------------------------------------------------------------- writes
+  // ---------------------------------------------------------------- the commit
 
   @Override
   public CommitOutcome commit(Metal3Claim claim, Allocation allocation) {
@@ -237,12 +191,15 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       if (!ObjectWrites.addFinalizer(client, claim.object(), claim.finalizer())) {
         return new CommitOutcome.ClaimGone();
       }
+      finalizedNow.add(claim.uid());
     } catch (KubernetesClientException e) {
-      return new CommitOutcome.Failed("could not add finalizer: " + e.getMessage());
+      return Conflicts.isConflict(e)
+          ? new CommitOutcome.Conflict()
+          : new CommitOutcome.Failed("could not add finalizer: " + e.getMessage());
     }
-    HasMetadata address = addressObject(claim, allocation);
+    IPAddress lock = metal3Address(claim, allocation);
     try {
-      client.resource(address).create();
+      client.resource(lock).create();
       return new CommitOutcome.Committed();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -250,87 +207,98 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
             "Failed to create associated IPAddress object: " + e.getMessage());
       }
     }
-    // The name is taken: ours from an earlier pass whose result we did not see, or someone else's.
-    HasMetadata existing = client.resource(address).get();
-    String holder = existing == null ? null : claimNameOf(existing);
-    if (claim.name().equals(holder)) {
+    // The name is taken: ours from an earlier write whose answer we did not see, or someone else's.
+    IPAddress existing = client.resource(lock).get();
+    Optional<Holding> holder =
+        existing == null ? Optional.empty() : Metal3Records.holding(existing);
+    if (holder.isPresent()
+        && claim.uid().equals(holder.get().claimUid())
+        && !holder.get().deleting()
+        && holder.get().addresses().first().equals(allocation.address())) {
       return new CommitOutcome.Committed();
     }
-    String otherPool = existing == null ? null : poolNameOf(existing);
-    if (otherPool != null && !otherPool.equals(pool.getMetadata().getName())) {
-      namePrefixClashes.add(
+    String name = lock.getMetadata().getName();
+    String otherPool =
+        existing == null || existing.getSpec() == null || existing.getSpec().getPool() == null
+            ? null
+            : existing.getSpec().getPool().getName();
+    if (otherPool != null && !otherPool.equals(poolName())) {
+      clashes.seen(
+          pool(),
           "IPAddress "
-              + address.getMetadata().getName()
+              + name
               + " belongs to claim "
-              + holder
+              + holder.map(Holding::claimName).orElse("?")
               + " of IPPool "
               + otherPool
               + ": pools sharing spec.namePrefix \""
-              + pool.getSpec().getNamePrefix()
+              + namePrefix()
               + "\" cannot both allocate "
-              + allocation.address());
+              + allocation.address(),
+          clock.instant());
     }
     return new CommitOutcome.Taken(
         existing == null
-            ? address.getMetadata().getName() + " was just deleted"
-            : address.getMetadata().getName() + " belongs to claim " + holder);
+            ? name + " was just deleted"
+            : name
+                + " belongs to "
+                + holder.map(h -> h.claimKind() + " " + h.claimName()).orElse("someone else"),
+        holder.orElse(null));
   }
 
-  private static String poolNameOf(HasMetadata address) {
-    if (address instanceof IPAddress m3) {
-      return m3.getSpec().getPool() == null ? null : m3.getSpec().getPool().getName();
-    }
-    var poolRef = ((org.ipam.core.capi.IPAddress) address).getSpec().getPoolRef();
-    return poolRef == null ? null : poolRef.getName();
-  }
-
-  private static String claimNameOf(HasMetadata address) {
-    if (address instanceof IPAddress m3) {
-      return m3.getSpec().getClaim().getName();
-    }
-    return ((org.ipam.core.capi.IPAddress) address).getSpec().getClaimRef().getName();
-  }
-
-  private HasMetadata addressObject(Metal3Claim claim, Allocation allocation) {
-    String name = AddressNames.of(namePrefix(), allocation.address());
-    var metadata =
-        new ObjectMetaBuilder()
-            .withName(name)
-            .withNamespace(namespace())
-            .withLabels(copy(claim.object().getMetadata().getLabels()))
-            .withOwnerReferences(ownerOf(pool), ownerOf(claim.object()))
-            .build();
-    Integer prefix = allocation.segment() == null ? null : allocation.segment().prefixLength();
+  private IPAddress metal3Address(Metal3Claim claim, Allocation allocation) {
+    IPAddress address = new IPAddress();
+    address.setMetadata(
+        metadata(claim, AddressNames.of(namePrefix(), allocation.address()), IPAddress.FINALIZER));
+    var spec = new org.ipam.metal3.model.IPAddressSpec();
+    spec.setAddress(allocation.address().toString());
+    spec.setPool(reference(pool));
+    spec.setClaim(reference(claim.object()));
+    spec.setPrefix(prefix(allocation));
     Ip gateway = allocation.segment() == null ? null : allocation.segment().gateway();
-    if (claim instanceof Metal3Claim.Metal3) {
-      IPAddress address = new IPAddress();
-      metadata.setFinalizers(List.of(IPAddress.FINALIZER));
-      address.setMetadata(metadata);
-      var spec = new org.ipam.metal3.model.IPAddressSpec();
-      spec.setAddress(allocation.address().toString());
-      spec.setPool(reference(pool));
-      spec.setClaim(reference(claim.object()));
-      spec.setPrefix(prefix == null ? 0 : prefix);
-      spec.setGateway(gateway == null ? null : gateway.toString());
-      List<String> dns =
-          allocation.segment() == null
-              ? List.of()
-              : allocation.segment().dnsServers().stream().map(Ip::toString).toList();
-      spec.setDnsServers(dns.isEmpty() ? null : dns);
-      address.setSpec(spec);
-      return address;
-    }
+    spec.setGateway(gateway == null ? null : gateway.toString());
+    List<String> dns =
+        allocation.segment() == null
+            ? List.of()
+            : allocation.segment().dnsServers().stream().map(Ip::toString).toList();
+    spec.setDnsServers(dns.isEmpty() ? null : dns);
+    address.setSpec(spec);
+    return address;
+  }
+
+  private org.ipam.core.capi.IPAddress capiAddress(Metal3Claim claim, Allocation allocation) {
     org.ipam.core.capi.IPAddress address = new org.ipam.core.capi.IPAddress();
-    metadata.setFinalizers(List.of(Metal3Claim.Capi.ADDRESS_FINALIZER));
-    address.setMetadata(metadata);
+    address.setMetadata(
+        metadata(
+            claim,
+            AddressNames.of(namePrefix(), allocation.address()),
+            Metal3Claim.Capi.ADDRESS_FINALIZER));
     IPAddressSpec spec = new IPAddressSpec();
     spec.setAddress(allocation.address().toString());
-    spec.setPoolRef(new PoolReference(IPPool.GROUP, "IPPool", pool.getMetadata().getName()));
+    spec.setPoolRef(new PoolReference(IPPool.GROUP, "IPPool", poolName()));
     spec.setClaimRef(new LocalReference(claim.name()));
-    spec.setPrefix(prefix == null ? 0 : prefix);
+    spec.setPrefix(prefix(allocation));
+    Ip gateway = allocation.segment() == null ? null : allocation.segment().gateway();
     spec.setGateway(gateway == null ? null : gateway.toString());
     address.setSpec(spec);
     return address;
+  }
+
+  private static int prefix(Allocation allocation) {
+    return allocation.segment() == null || allocation.segment().prefixLength() == null
+        ? 0
+        : allocation.segment().prefixLength();
+  }
+
+  private io.fabric8.kubernetes.api.model.ObjectMeta metadata(
+      Metal3Claim claim, String name, String finalizer) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(namespace())
+        .withLabels(copy(claim.object().getMetadata().getLabels()))
+        .withOwnerReferences(ownerOf(pool), ownerOf(claim.object()))
+        .withFinalizers(finalizer)
+        .build();
   }
 
   private static Map<String, String> copy(Map<String, String> labels) {
@@ -353,9 +321,21 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
         .build();
   }
 
+  // ---------------------------------------------------------------- reports
+
   @Override
-  public void reportAllocated(Metal3Claim claim, Allocation allocation) {
-    String name = AddressNames.of(namePrefix(), allocation.address());
+  public void reportAllocated(Metal3Claim claim, Allocation allocation, List<Holding> held) {
+    // An adopted or moved claim may lack the finalizer; nothing may rely on it alone, but a claim
+    // that holds an address should carry it.
+    if (!finalizedNow.contains(claim.uid())
+        && !ObjectWrites.addFinalizer(client, claim.object(), claim.finalizer())) {
+      return;
+    }
+    if (claim instanceof Metal3Claim.Capi
+        && held.stream().noneMatch(h -> h.object().kind().equals(CAPI_ADDRESS))) {
+      createCapiAddress(claim, allocation);
+    }
+    String name = answerName(claim, allocation, held);
     Map<String, Object> status = new LinkedHashMap<>();
     if (claim instanceof Metal3Claim.Metal3) {
       status.put("address", Map.of("name", name, "namespace", namespace()));
@@ -370,16 +350,36 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
         clock,
         claim.object(),
         "Allocated",
-        "address " + allocation.address() + " from IPPool " + pool.getMetadata().getName());
+        "address " + allocation.address() + " from IPPool " + poolName());
+  }
+
+  /** The Cluster API answer after the lock; AlreadyExists is fine only if it is this claim's. */
+  private void createCapiAddress(Metal3Claim claim, Allocation allocation) {
+    org.ipam.core.capi.IPAddress address = capiAddress(claim, allocation);
+    try {
+      client.resource(address).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      var existing = client.resource(address).get();
+      Optional<Holding> holder =
+          existing == null ? Optional.empty() : Metal3Records.holding(existing);
+      if (holder.isEmpty() || !claim.uid().equals(holder.get().claimUid())) {
+        throw new IllegalStateException(
+            "Cluster API IPAddress "
+                + namespace()
+                + "/"
+                + address.getMetadata().getName()
+                + " exists for another claim",
+            e);
+      }
+    }
   }
 
   @Override
   public void reportFailed(Metal3Claim claim, AllocationFailure failure) {
-    // A pool with no usable entry is not exhausted: say what is wrong with it.
-    String message =
-        spec.segments().isEmpty() && !specErrors.isEmpty()
-            ? "no address can be allocated from an invalid pool: " + String.join("; ", specErrors)
-            : Metal3Messages.of(failure, hasPreAllocation(claim));
+    String message = Metal3Messages.of(failure, hasPreAllocation(claim));
     Map<String, Object> status = new LinkedHashMap<>();
     if (claim instanceof Metal3Claim.Metal3 m3) {
       var current = m3.claim().getStatus();
@@ -407,7 +407,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   }
 
   private boolean hasPreAllocation(Metal3Claim claim) {
-    return spec != null && spec.preAllocations().containsKey(claim.name());
+    return spec.preAllocations().containsKey(claim.name());
   }
 
   private List<io.fabric8.kubernetes.api.model.Condition> readyCondition(
@@ -426,44 +426,129 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     return conditions;
   }
 
+  // ---------------------------------------------------------------- adoption and release
+
   @Override
-  public boolean release(Metal3Claim claim, Optional<Allocation> held) {
+  public CommitOutcome adopt(Metal3Claim claim, Holding handMade) {
+    HasMetadata object = get(handMade.object());
+    if (object == null) {
+      return new CommitOutcome.Failed(handMade.object() + " is gone");
+    }
+    Optional<Holding> now = Metal3Records.holding(object);
+    if (now.isEmpty() || now.get().claimUid() != null) {
+      return new CommitOutcome.Conflict();
+    }
+    List<OwnerReference> owners = new ArrayList<>(object.getMetadata().getOwnerReferences());
+    owners.add(ownerOf(claim.object()));
+    List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers());
+    String finalizer =
+        object instanceof IPAddress ? IPAddress.FINALIZER : Metal3Claim.Capi.ADDRESS_FINALIZER;
+    if (!finalizers.contains(finalizer)) {
+      finalizers.add(finalizer);
+    }
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("ownerReferences", owners);
+    metadata.put("finalizers", finalizers);
+    metadata.put("resourceVersion", object.getMetadata().getResourceVersion());
+    try {
+      client
+          .resource(object)
+          .patch(
+              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+              io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                  Map.of("metadata", metadata)));
+      return new CommitOutcome.Committed();
+    } catch (KubernetesClientException e) {
+      return Conflicts.isConflict(e)
+          ? new CommitOutcome.Conflict()
+          : new CommitOutcome.Failed(
+              "could not adopt " + handMade.object() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean release(Metal3Claim claim, List<Holding> held, Optional<Allocation> uncached) {
     List<String> finalizers = claim.object().getMetadata().getFinalizers();
     boolean onlyOurs = finalizers.stream().allMatch(claim.finalizer()::equals);
     if (!onlyOurs) {
       // Another controller (CAPM3) still uses the address: keep it until its finalizer is gone.
       return false;
     }
-    for (HasMetadata address : addressObjectsOf(claim)) {
-      ObjectWrites.removeFinalizer(client, address, addressFinalizer(claim));
-      ObjectWrites.delete(client, address);
+    // The claim's own answer first, the lock last: the address is free only once both are gone.
+    List<Holding> objects = new ArrayList<>(held);
+    objects.sort(Comparator.comparing((Holding h) -> h.object().kind().equals(METAL3_ADDRESS)));
+    for (Holding holding : objects) {
+      deleteIfOwnedBy(holding.object(), claim.uid());
+    }
+    if (uncached.isPresent()) {
+      String name = AddressNames.of(namePrefix(), uncached.get().address());
+      deleteIfOwnedBy(new ObjectKey(CAPI_ADDRESS, namespace(), name), claim.uid());
+      deleteIfOwnedBy(new ObjectKey(METAL3_ADDRESS, namespace(), name), claim.uid());
     }
     ObjectWrites.removeFinalizer(client, claim.object(), claim.finalizer());
     return true;
   }
 
-  private List<? extends HasMetadata> addressObjectsOf(Metal3Claim claim) {
-    if (claim instanceof Metal3Claim.Metal3) {
-      return addresses.stream()
-          .filter(a -> claim.name().equals(a.getSpec().getClaim().getName()))
-          .toList();
+  @Override
+  public boolean releaseOrphan(Holding orphan) {
+    HasMetadata claim =
+        Metal3Records.IPCLAIM.equals(orphan.claimKind())
+            ? client
+                .resources(IPClaim.class)
+                .inNamespace(namespace())
+                .withName(orphan.claimName())
+                .get()
+            : client
+                .resources(IPAddressClaim.class)
+                .inNamespace(namespace())
+                .withName(orphan.claimName())
+                .get();
+    if (claim != null && orphan.claimUid().equals(claim.getMetadata().getUid())) {
+      return false;
     }
-    return capiAddresses.stream()
-        .filter(a -> claim.name().equals(a.getSpec().getClaimRef().getName()))
-        .toList();
+    return deleteIfOwnedBy(orphan.object(), orphan.claimUid());
   }
 
-  private static String addressFinalizer(Metal3Claim claim) {
-    return claim instanceof Metal3Claim.Metal3
-        ? IPAddress.FINALIZER
-        : Metal3Claim.Capi.ADDRESS_FINALIZER;
+  /** Deletes an address object (our finalizer first) if it still belongs to that claim uid. */
+  private boolean deleteIfOwnedBy(ObjectKey key, String claimUid) {
+    HasMetadata object = get(key);
+    if (object == null) {
+      return true;
+    }
+    Optional<Holding> holding = Metal3Records.holding(object);
+    if (holding.isPresent() && !Objects.equals(claimUid, holding.get().claimUid())) {
+      return false;
+    }
+    String finalizer =
+        object instanceof IPAddress ? IPAddress.FINALIZER : Metal3Claim.Capi.ADDRESS_FINALIZER;
+    ObjectWrites.removeFinalizer(client, object, finalizer);
+    ObjectWrites.delete(client, object);
+    return true;
   }
+
+  private HasMetadata get(ObjectKey key) {
+    return key.kind().equals(METAL3_ADDRESS)
+        ? client.resources(IPAddress.class).inNamespace(key.namespace()).withName(key.name()).get()
+        : client
+            .resources(org.ipam.core.capi.IPAddress.class)
+            .inNamespace(key.namespace())
+            .withName(key.name())
+            .get();
+  }
+
+  // ---------------------------------------------------------------- the pool's status
 
   @Override
-  public void reportPool(List<Allocation> allocations, PoolCounts counts) {
+  public void reportPool(PoolView view) {
     Map<String, String> indexes = new TreeMap<>();
-    for (Allocation allocation : allocations) {
-      indexes.put(allocation.owner(), allocation.address().toString());
+    boolean mapsFit = view.allocations().size() <= STATUS_MAP_LIMIT;
+    if (mapsFit) {
+      for (PoolView.NamedAllocation named : view.allocations()) {
+        if (named.claimName() != null) {
+          indexes.putIfAbsent(named.claimName(), named.allocation().address().toString());
+        }
+      }
     }
     var current = pool.getStatus();
     List<io.fabric8.kubernetes.api.model.Condition> conditions =
@@ -472,30 +557,48 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
                 ? List.of()
                 : current.getConditions());
     List<String> problems = new ArrayList<>(specErrors);
-    problems.addAll(new TreeSet<>(namePrefixClashes));
+    List<String> clashesSeen = clashes.recent(pool(), clock.instant());
+    problems.addAll(clashesSeen);
+    problems.addAll(view.problems());
+    if (!mapsFit) {
+      problems.add(
+          "status.indexes and status.allocations are left out above "
+              + STATUS_MAP_LIMIT
+              + " allocations (etcd's object size limit); the IPAddress objects list them all");
+    }
+    String reason =
+        !specErrors.isEmpty()
+            ? "InvalidSpec"
+            : !clashesSeen.isEmpty()
+                ? "NamePrefixClash"
+                : !view.problems().isEmpty() ? "StrayAddresses" : mapsFit ? "Valid" : "TooLarge";
     boolean conditionsChanged =
         Conditions.set(
             conditions,
             "Ready",
-            problems.isEmpty(),
-            !specErrors.isEmpty()
-                ? "InvalidSpec"
-                : namePrefixClashes.isEmpty() ? "Valid" : "NamePrefixClash",
+            specErrors.isEmpty() && clashesSeen.isEmpty(),
+            reason,
             String.join("; ", problems),
             pool.getMetadata().getGeneration(),
             clock.instant());
+    Map<String, String> written =
+        current == null || current.getIndexes() == null ? Map.of() : current.getIndexes();
     boolean indexesChanged =
-        current == null
-            || !Objects.equals(
-                current.getIndexes() == null ? Map.of() : current.getIndexes(), indexes)
-            || !Objects.equals(
-                current.getAllocations() == null ? Map.of() : current.getAllocations(), indexes);
-    if (!indexesChanged && !conditionsChanged && current.getLastUpdated() != null) {
+        !Objects.equals(written, mapsFit ? indexes : Map.of())
+            || (current != null
+                && !Objects.equals(
+                    current.getAllocations() == null ? Map.of() : current.getAllocations(),
+                    mapsFit ? indexes : Map.of()));
+    if (!indexesChanged
+        && !conditionsChanged
+        && current != null
+        && current.getLastUpdated() != null) {
       return;
     }
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("indexes", mapPatch(current == null ? null : current.getIndexes(), indexes));
-    status.put("allocations", mapPatch(current == null ? null : current.getAllocations(), indexes));
+    Map<String, String> target = mapsFit ? indexes : Map.of();
+    status.put("indexes", mapPatch(current == null ? null : current.getIndexes(), target));
+    status.put("allocations", mapPatch(current == null ? null : current.getAllocations(), target));
     status.put("conditions", conditions);
     status.put(
         "lastUpdated",
@@ -512,10 +615,5 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       from.keySet().stream().filter(k -> !to.containsKey(k)).forEach(k -> patch.put(k, null));
     }
     return patch;
-  }
-
-  private static Instant created(HasMetadata object) {
-    String timestamp = object.getMetadata().getCreationTimestamp();
-    return timestamp == null ? Instant.MAX : Instant.parse(timestamp);
   }
 }

@@ -16,7 +16,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,15 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.ipam.core.alloc.PoolSpec;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.capi.IPAddressClaim;
-import org.ipam.core.capi.PoolReference;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
+import org.ipam.core.engine.EngineFeed;
+import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
 import org.ipam.core.engine.PoolKey;
-import org.ipam.core.net.IpFamily;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPPool;
@@ -49,18 +48,24 @@ import org.slf4j.LoggerFactory;
  */
 // Upstream's pool finalizer has no "/", which JOSDK's own finalizer handling refuses; the
 // reconciler therefore sees every event, deletions included, and keeps the finalizer itself.
-@ControllerConfiguration(name = "metal3-ippool", triggerReconcilerOnAllEvents = true)
+// Not generation-aware: removing the pause annotation is a metadata change that must wake the pool.
+@ControllerConfiguration(
+    name = "metal3-ippool",
+    triggerReconcilerOnAllEvents = true,
+    generationAwareEventProcessing = false)
 public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private static final Logger LOG = LoggerFactory.getLogger(Metal3PoolReconciler.class);
   static final String PROVIDER_LABEL = "cluster.x-k8s.io/provider";
   static final String PROVIDER = "ipam-metal3";
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
-  private static final Duration RETRY = Duration.ofSeconds(1);
+  private static final Duration MIN_RESCHEDULE = Duration.ofMillis(50);
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
   private final AllocationEngine engine;
   private final Clock clock;
   private final boolean servesCapiClaims;
+  private final NamePrefixClashes clashes = new NamePrefixClashes();
+  private final Map<PoolKey, CachedTranslation> translations = new ConcurrentHashMap<>();
 
   /**
    * @param servesCapiClaims whether the Cluster API IPAddressClaim CRD is installed: without it
@@ -77,87 +82,103 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   @Override
   public List<EventSource<?, IPPool>> prepareEventSources(EventSourceContext<IPPool> context) {
     List<EventSource<?, IPPool>> sources = new ArrayList<>();
-    sources.add(
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(IPClaim.class, IPPool.class)
-                .withSecondaryToPrimaryMapper(
-                    claim ->
-                        poolOf(
-                            claim,
-                            claim.getSpec() == null || claim.getSpec().getPool() == null
-                                ? null
-                                : claim.getSpec().getPool().getName()))
-                .build(),
-            context));
-    sources.add(
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(IPAddress.class, IPPool.class)
-                .withSecondaryToPrimaryMapper(
-                    address ->
-                        poolOf(
-                            address,
-                            address.getSpec() == null || address.getSpec().getPool() == null
-                                ? null
-                                : address.getSpec().getPool().getName()))
-                .build(),
-            context));
+    sources.add(claimFeed(IPClaim.class, context));
+    sources.add(holdingFeed(IPAddress.class, context));
     if (servesCapiClaims) {
-      sources.add(
-          new InformerEventSource<>(
-              InformerEventSourceConfiguration.from(IPAddressClaim.class, IPPool.class)
-                  .withSecondaryToPrimaryMapper(
-                      claim ->
-                          poolOf(
-                              claim,
-                              metal3PoolName(
-                                  claim.getSpec() == null ? null : claim.getSpec().getPoolRef())))
-                  .build(),
-              context));
-      sources.add(
-          new InformerEventSource<>(
-              InformerEventSourceConfiguration.from(
-                      org.ipam.core.capi.IPAddress.class, IPPool.class)
-                  .withSecondaryToPrimaryMapper(
-                      address ->
-                          poolOf(
-                              address,
-                              metal3PoolName(
-                                  address.getSpec() == null
-                                      ? null
-                                      : address.getSpec().getPoolRef())))
-                  .build(),
-              context));
+      sources.add(claimFeed(IPAddressClaim.class, context));
+      sources.add(holdingFeed(org.ipam.core.capi.IPAddress.class, context));
     }
     return sources;
   }
 
-  /** A pool serves claims of its own namespace only (upstream's rule). */
-  private static Set<ResourceID> poolOf(HasMetadata object, String poolName) {
-    if (poolName == null || poolName.isEmpty()) {
-      return Set.of();
-    }
-    return Set.of(new ResourceID(poolName, object.getMetadata().getNamespace()));
+  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> configuration(
+      Class<R> type) {
+    return InformerEventSourceConfiguration.from(type, IPPool.class)
+        .withSecondaryToPrimaryMapper(
+            object ->
+                Metal3Records.poolOf(object)
+                    .map(pool -> Set.of(new ResourceID(pool.name(), pool.namespace())))
+                    .orElse(Set.<ResourceID>of()))
+        .build();
   }
 
-  /**
-   * The pool name of a Cluster API reference meant for us. Upstream ignores group and kind and so
-   * grabs claims meant for other providers; we do not.
-   */
-  static String metal3PoolName(PoolReference ref) {
-    return ref != null && IPPool.GROUP.equals(ref.getApiGroup()) && "IPPool".equals(ref.getKind())
-        ? ref.getName()
-        : null;
+  /** Claims of either kind: the engine learns each change before the pool is reconciled. */
+  private <R extends HasMetadata> EventSource<R, IPPool> claimFeed(
+      Class<R> type, EventSourceContext<IPPool> context) {
+    return new EngineFeed<>(
+        configuration(type),
+        context,
+        new EngineFeed.Listener<R>() {
+          @Override
+          public void seen(R claim) {
+            Metal3Records.poolOf(claim)
+                .ifPresent(
+                    pool ->
+                        engine.claimSeen(pool, Metal3Claim.of(claim), Metal3Records.facts(claim)));
+          }
+
+          @Override
+          public void gone(R claim) {
+            Metal3Records.poolOf(claim)
+                .ifPresent(pool -> engine.claimGone(pool, claim.getMetadata().getUid()));
+          }
+
+          @Override
+          public void updated(R old, R claim) {
+            if (!Metal3Records.poolOf(old).equals(Metal3Records.poolOf(claim))) {
+              gone(old);
+            }
+            seen(claim);
+          }
+        });
+  }
+
+  /** Address objects of either kind, read once per change. */
+  private <R extends HasMetadata> EventSource<R, IPPool> holdingFeed(
+      Class<R> type, EventSourceContext<IPPool> context) {
+    return new EngineFeed<>(
+        configuration(type),
+        context,
+        new EngineFeed.Listener<R>() {
+          @Override
+          public void seen(R address) {
+            Optional<PoolKey> pool = Metal3Records.poolOf(address);
+            if (pool.isEmpty()) {
+              return;
+            }
+            Optional<Holding> holding = Metal3Records.holding(address);
+            if (holding.isPresent()) {
+              engine.holdingSeen(pool.get(), holding.get());
+            } else {
+              engine.holdingGone(pool.get(), Metal3Records.keyOf(address));
+            }
+          }
+
+          @Override
+          public void gone(R address) {
+            Metal3Records.poolOf(address)
+                .ifPresent(pool -> engine.holdingGone(pool, Metal3Records.keyOf(address)));
+          }
+
+          @Override
+          public void updated(R old, R address) {
+            if (!Metal3Records.poolOf(old).equals(Metal3Records.poolOf(address))) {
+              gone(old);
+            }
+            seen(address);
+          }
+        });
   }
 
   @Override
   public UpdateControl<IPPool> reconcile(IPPool pool, Context<IPPool> context) {
     KubernetesClient client = context.getClient();
+    PoolKey key =
+        Metal3Records.poolKey(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
     if (context.isPrimaryResourceDeleted()) {
-      engine.forget(
-          new PoolKey(
-              Metal3PoolBinding.DIALECT,
-              pool.getMetadata().getNamespace(),
-              pool.getMetadata().getName()));
+      engine.forget(key);
+      clashes.forget(key);
+      translations.remove(key);
       return UpdateControl.noUpdate();
     }
     if (isPaused(client, pool)) {
@@ -171,14 +192,43 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     if (!deleting && !ObjectWrites.addFinalizer(client, pool, IPPool.FINALIZER)) {
       return UpdateControl.noUpdate();
     }
-    PassReport report = engine.run(binding(pool, context));
+    PassReport report =
+        engine.run(
+            new Metal3PoolBinding(
+                client, pool, translation(key, pool), servesCapiClaims, clashes, clock));
     if (deleting) {
       return finishDeletion(client, pool, context);
     }
-    return report.retrySoon()
-        ? UpdateControl.<IPPool>noUpdate().rescheduleAfter(RETRY)
-        : UpdateControl.noUpdate();
+    return report
+        .retryAfter()
+        .map(after -> UpdateControl.<IPPool>noUpdate().rescheduleAfter(atLeast(after)))
+        .orElseGet(UpdateControl::noUpdate);
   }
+
+  /** JOSDK wants a positive delay; a claim due now runs after the shortest one. */
+  private static Duration atLeast(Duration after) {
+    return after.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : after;
+  }
+
+  /** The pool's spec read once per generation, not on every pass. */
+  private Metal3PoolTranslation translation(PoolKey key, IPPool pool) {
+    String version =
+        pool.getMetadata().getUid()
+            + "/"
+            + pool.getMetadata().getGeneration()
+            + "/"
+            + (pool.getMetadata().getDeletionTimestamp() != null);
+    return translations
+        .compute(
+            key,
+            (name, cached) ->
+                cached != null && cached.version().equals(version)
+                    ? cached
+                    : new CachedTranslation(version, Metal3PoolTranslation.of(pool)))
+        .translation();
+  }
+
+  private record CachedTranslation(String version, Metal3PoolTranslation translation) {}
 
   /** The pool finalizer stays until no address object of either kind refers to the pool. */
   private UpdateControl<IPPool> finishDeletion(
@@ -192,37 +242,6 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     }
     ObjectWrites.removeFinalizer(client, pool, IPPool.FINALIZER);
     return UpdateControl.noUpdate();
-  }
-
-  private Metal3PoolBinding binding(IPPool pool, Context<IPPool> context) {
-    Metal3PoolTranslation translation = Metal3PoolTranslation.of(pool);
-    if (!translation.usable()) {
-      // Nothing can be allocated, but releases must still go through, so the pass runs on an empty
-      // IPv4 pool: pending claims get "Exhausted IP Pools", the pool's Ready condition carries the
-      // errors, and releases delete the address objects the cache shows (an IPv6 pool's addresses
-      // are logged as rebuild conflicts but released all the same).
-      translation =
-          new Metal3PoolTranslation(PoolSpec.of(IpFamily.IPV4, List.of()), translation.errors());
-    }
-    List<Metal3Claim> claims = new ArrayList<>();
-    for (IPClaim claim : secondaries(context, IPClaim.class, pool)) {
-      claims.add(new Metal3Claim.Metal3(claim));
-    }
-    List<org.ipam.core.capi.IPAddress> capiAddresses = List.of();
-    if (servesCapiClaims) {
-      for (IPAddressClaim claim : secondaries(context, IPAddressClaim.class, pool)) {
-        claims.add(new Metal3Claim.Capi(claim));
-      }
-      capiAddresses = secondaries(context, org.ipam.core.capi.IPAddress.class, pool);
-    }
-    return new Metal3PoolBinding(
-        context.getClient(),
-        pool,
-        translation,
-        claims,
-        secondaries(context, IPAddress.class, pool),
-        capiAddresses,
-        clock);
   }
 
   private static <R extends HasMetadata> List<R> secondaries(

@@ -34,6 +34,30 @@ public record Metal3PoolTranslation(PoolSpec spec, List<String> errors) {
     return spec != null;
   }
 
+  /**
+   * The family a pool's entries are written in, for a pool with no usable entry: its held addresses
+   * must stay held in their own family (IPv4 when nothing says otherwise).
+   */
+  public static IpFamily familyOf(IPPool pool) {
+    IPPoolSpec spec = pool.getSpec();
+    if (spec == null) {
+      return IpFamily.IPV4;
+    }
+    List<String> texts = new ArrayList<>();
+    for (PoolEntry entry : spec.getPools() == null ? List.<PoolEntry>of() : spec.getPools()) {
+      texts.add(entry.getStart());
+      texts.add(entry.getEnd());
+      texts.add(entry.getSubnet());
+    }
+    texts.add(spec.getGateway());
+    for (String text : texts) {
+      if (text != null && !text.isBlank()) {
+        return text.contains(":") ? IpFamily.IPV6 : IpFamily.IPV4;
+      }
+    }
+    return IpFamily.IPV4;
+  }
+
   public static Metal3PoolTranslation of(IPPool pool) {
     return new Translator(pool).translate();
   }

@@ -118,11 +118,20 @@ public final class PoolAllocator {
    * free; else what the order policy picks.
    */
   public AllocationResult allocate(String owner) {
+    return allocate(owner, owner);
+  }
+
+  /**
+   * As {@link #allocate(String)}, for an owner whose pre-allocation is keyed by another name: the
+   * engine keys allocations by claim uid while a dialect may reserve by claim name (Metal3's {@code
+   * preAllocations}).
+   */
+  public AllocationResult allocate(String owner, String reservedFor) {
     Optional<Allocation> held = lookup(owner);
     if (held.isPresent()) {
       return held.get();
     }
-    Ip pre = spec.preAllocations().get(owner);
+    Ip pre = spec.preAllocations().get(reservedFor);
     if (pre != null) {
       return allocatePreAllocated(owner, pre);
     }
@@ -145,6 +154,11 @@ public final class PoolAllocator {
    * request).
    */
   public AllocationResult allocateSpecific(String owner, Ip address) {
+    return allocateSpecific(owner, owner, address);
+  }
+
+  /** As {@link #allocateSpecific(String, Ip)}, with the pre-allocation looked up by reservedFor. */
+  public AllocationResult allocateSpecific(String owner, String reservedFor, Ip address) {
     if (address.family() != family) {
       return new InvalidRequest(address + " is " + address.family() + " but the pool is " + family);
     }
@@ -155,7 +169,7 @@ public final class PoolAllocator {
           ? allocation
           : new OwnerHoldsAnother(allocation);
     }
-    Ip pre = spec.preAllocations().get(owner);
+    Ip pre = spec.preAllocations().get(reservedFor);
     if (pre != null) {
       return pre.equals(address)
           ? allocatePreAllocated(owner, pre)
@@ -168,9 +182,9 @@ public final class PoolAllocator {
     if (holder != null) {
       return new AddressTaken(address, holder);
     }
-    String reservedFor = preAllocatedOwnerOf(hi(address), lo(address));
-    if (reservedFor != null) {
-      return new PreAllocatedToOther(address, reservedFor);
+    String otherOwner = preAllocatedOwnerOf(hi(address), lo(address));
+    if (otherOwner != null) {
+      return new PreAllocatedToOther(address, otherOwner);
     }
     if (reserved.contains(hi(address), lo(address))) {
       return new Reserved(address);
@@ -407,7 +421,7 @@ public final class PoolAllocator {
         pre != NONE;
         pre = previousPreAllocationWithin(pre, sHi, sLo)) {
       String preOwner = (String) preAllocatedTo.ref(pre);
-      if (!preOwner.equals(existing.owner())) {
+      if (!preOwner.equals(existing.reservationKey())) {
         Ip address = ip(preAllocatedTo.keyHi(pre), preAllocatedTo.keyLo(pre));
         return Optional.of(
             new RebuildConflict(existing, true, address + " is pre-allocated to " + preOwner));
@@ -446,6 +460,7 @@ public final class PoolAllocator {
     int n = existing.size();
     AddressSort.Columns columns = new AddressSort.Columns(n);
     String[] ownerOf = new String[n];
+    String[] reservationKeyOf = new String[n];
     owners.ensureCapacity(n);
     for (int i = 0; i < n; i++) {
       ExistingAllocation allocation = existing.get(i);
@@ -454,6 +469,7 @@ public final class PoolAllocator {
         return false;
       }
       ownerOf[i] = allocation.owner();
+      reservationKeyOf[i] = allocation.reservationKey();
       columns.startHi[i] = hi(range.first());
       columns.startLo[i] = lo(range.first());
       columns.endHi[i] = hi(range.last());
@@ -470,7 +486,8 @@ public final class PoolAllocator {
       String owner = ownerOf[columns.input[k]];
       boolean overlapsPrevious =
           k > 0 && U128.compare(columns.endHi[k - 1], columns.endLo[k - 1], sHi, sLo) >= 0;
-      if (overlapsPrevious || isPreAllocatedToOther(owner, sHi, sLo, eHi, eLo)) {
+      if (overlapsPrevious
+          || isPreAllocatedToOther(reservationKeyOf[columns.input[k]], sHi, sLo, eHi, eLo)) {
         return false;
       }
       record(owner, sHi, sLo, eHi, eLo);

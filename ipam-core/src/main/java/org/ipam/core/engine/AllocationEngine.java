@@ -1,7 +1,9 @@
 package org.ipam.core.engine;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,46 +12,71 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.AllocationResult;
-import org.ipam.core.alloc.PoolAllocator;
-import org.ipam.core.alloc.PoolCounts;
-import org.ipam.core.alloc.RebuildConflict;
+import org.ipam.core.engine.PoolState.ClaimEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs passes over pools: every dialect's allocations go through here, so no dialect has commit
- * logic of its own.
+ * Every dialect's allocations go through here, so no dialect has commit logic of its own.
  *
- * <p>A pass, for one pool: (1) under the pool's lock, and with no I/O, rebuild the allocator from
- * the cache plus the {@link AllocationLedger}, and decide for every pending claim in {@link
- * ClaimOrder}; each decision is entered in the ledger at once, so a concurrent pass cannot hand the
- * same address out. (2) With no lock held, send the batch's writes concurrently: commits, status
- * reports, releases. (3) Under the lock again, roll back every decision whose commit did not
- * succeed. An allocation counts only once its commit write, which fails for a competing writer, has
- * succeeded: the allocator is a cache of the API server, never the other way round.
+ * <p>The engine keeps, per pool, what the informers showed ({@link #claimSeen}, {@link
+ * #holdingSeen} and their {@code Gone} counterparts: each object is read once per change, not on
+ * every pass) and what this process wrote that the cache does not show yet. A pass, for one pool:
+ * (1) under the pool's lock, with no I/O, decide for the claims that changed, oldest first; each
+ * decision occupies its addresses at once, so a concurrent pass cannot hand them out. (2) With no
+ * lock held, send the batch's writes concurrently: commits, status reports, adoptions, releases.
+ * (3) Under the lock again, roll back every decision whose commit did not succeed. An allocation
+ * counts only once its commit write, which a competing writer cannot also win, has succeeded; the
+ * allocator is a cache of the API server, never the other way round.
  *
- * <p>Pools run in parallel; one pool's decisions are serialised by its lock.
+ * <p>Claims are known by uid. Any object that holds addresses keeps them occupied while it exists,
+ * whoever made it; only the claim whose uid it carries is ever shown it. Pools run in parallel; one
+ * pool's decisions are serialised by its lock. After {@link #fence()} nothing more is written.
  */
 public final class AllocationEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AllocationEngine.class);
 
-  private final AllocationLedger ledger;
+  /** How long a write of ours may stay unseen by the cache before the engine forgets it. */
+  public static final Duration PATIENCE = Duration.ofMinutes(2);
+
+  /** How long an object's claim must have been gone before the object is released. */
+  public static final Duration ORPHAN_GRACE = Duration.ofSeconds(30);
+
+  /** The pool's status is written at most this often (a burst costs one write per interval). */
+  public static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
+
+  private final Map<PoolKey, PoolState<?>> states = new ConcurrentHashMap<>();
+  private final Map<PoolKey, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Map<PoolKey, Reporting> reporting = new ConcurrentHashMap<>();
   private final ExecutorService writers;
   private final EngineListener listener;
-  private final Map<PoolKey, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final Backoff backoff;
+  private final Duration orphanGrace;
+  private volatile boolean fenced;
 
   /**
    * @param writeThreads how many writes may be in flight at once, over all pools
    */
   public AllocationEngine(int writeThreads, EngineListener listener) {
-    this.ledger = new AllocationLedger();
+    this(writeThreads, listener, Clock.systemUTC(), Backoff.DEFAULT, ORPHAN_GRACE);
+  }
+
+  public AllocationEngine(
+      int writeThreads,
+      EngineListener listener,
+      Clock clock,
+      Backoff backoff,
+      Duration orphanGrace) {
     this.listener = listener;
+    this.clock = clock;
+    this.backoff = backoff;
+    this.orphanGrace = orphanGrace;
     AtomicInteger counter = new AtomicInteger();
     this.writers =
         Executors.newFixedThreadPool(
@@ -61,239 +88,524 @@ public final class AllocationEngine implements AutoCloseable {
             });
   }
 
-  private record Decision<C>(C claim, ClaimFacts facts, AllocationResult result, long startNanos) {}
+  // ---------------------------------------------------------------- events from the informers
 
-  private record Held<C>(C claim, ClaimFacts facts, Optional<Allocation> allocation) {}
+  /** A claim of this pool was added or changed (deleting ones included). */
+  public <C> void claimSeen(PoolKey pool, C claim, ClaimFacts facts) {
+    this.<C>underLock(pool, state -> state.claimSeen(claim, facts));
+  }
+
+  /** A claim of this pool is gone from the API. */
+  public void claimGone(PoolKey pool, String uid) {
+    underLock(pool, state -> state.claimGone(uid));
+  }
+
+  /** An object that holds addresses of this pool was added or changed. */
+  public void holdingSeen(PoolKey pool, Holding holding) {
+    underLock(pool, state -> state.holdingSeen(holding));
+  }
+
+  /** An object that held addresses of this pool is gone from the API. */
+  public void holdingGone(PoolKey pool, ObjectKey object) {
+    underLock(pool, state -> state.holdingGone(object));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <C> void underLock(PoolKey pool, java.util.function.Consumer<PoolState<C>> change) {
+    ReentrantLock lock = lockOf(pool);
+    lock.lock();
+    try {
+      change.accept((PoolState<C>) states.computeIfAbsent(pool, PoolState::new));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ReentrantLock lockOf(PoolKey pool) {
+    return locks.computeIfAbsent(pool, key -> new ReentrantLock());
+  }
+
+  // ---------------------------------------------------------------- fencing
+
+  /**
+   * Stops every write from now on (a process that lost its Lease): writes not yet sent are dropped,
+   * passes decide nothing. Writes already on the wire cannot be called back; their commit points
+   * still make them safe against the new leader's.
+   */
+  public void fence() {
+    fenced = true;
+    LOG.warn("engine fenced: no more writes from this process");
+  }
+
+  public boolean isFenced() {
+    return fenced;
+  }
+
+  // ---------------------------------------------------------------- a pass
+
+  /** The last status report of a pool: what it showed, and when. */
+  private static final class Reporting {
+    long changeCount = -1;
+    Instant at = Instant.MIN;
+  }
+
+  private sealed interface Plan<C> {
+    ClaimEntry<C> entry();
+  }
+
+  private record Commit<C>(ClaimEntry<C> entry, Allocation allocation, long startNanos)
+      implements Plan<C> {}
+
+  private record Report<C>(ClaimEntry<C> entry, Allocation allocation, List<Holding> held)
+      implements Plan<C> {}
+
+  private record ReportFailure<C>(ClaimEntry<C> entry, AllocationFailure failure)
+      implements Plan<C> {}
+
+  private record Adopt<C>(ClaimEntry<C> entry, Holding handMade) implements Plan<C> {}
+
+  private record Release<C>(ClaimEntry<C> entry, List<Holding> held, Optional<Allocation> uncached)
+      implements Plan<C> {}
+
+  /** What one write came to, applied to the pool's state under its lock. */
+  private record Result<C>(Plan<C> plan, Object outcome) {}
 
   /** One pass over the pool: decide, write, roll back what failed, report the pool. */
+  @SuppressWarnings("unchecked")
   public <C> PassReport run(PoolBinding<C> binding) {
     PoolKey pool = binding.pool();
-    ReentrantLock lock = locks.computeIfAbsent(pool, key -> new ReentrantLock());
-    List<Decision<C>> decisions = new ArrayList<>();
-    List<Held<C>> toReport = new ArrayList<>();
-    List<Held<C>> toRelease = new ArrayList<>();
-    PoolAllocator allocator;
+    if (fenced) {
+      return PassReport.idle();
+    }
+    ReentrantLock lock = lockOf(pool);
+    List<Plan<C>> plans = new ArrayList<>();
+    List<Holding> orphans;
+    Instant now = clock.instant();
+    Instant wake = null;
+    PoolState<C> state;
     lock.lock();
     try {
-      allocator = rebuild(binding);
-      List<Held<C>> claims = new ArrayList<>();
-      for (C claim : binding.claims()) {
-        claims.add(new Held<>(claim, binding.facts(claim), Optional.empty()));
-      }
-      claims.sort((a, b) -> ClaimOrder.OLDEST_FIRST.compare(a.facts(), b.facts()));
-      for (Held<C> claim : claims) {
-        ClaimFacts facts = claim.facts();
-        Optional<Allocation> held = allocator.lookup(facts.owner());
-        if (facts.deleting()) {
-          toRelease.add(new Held<>(claim.claim(), facts, held));
-        } else if (held.isPresent()) {
-          if (!binding.showsAllocation(claim.claim(), held.get())) {
-            toReport.add(new Held<>(claim.claim(), facts, held));
-          }
-        } else {
-          long start = System.nanoTime();
-          AllocationResult result = facts.request().decide(allocator, facts.owner());
-          if (result instanceof Allocation allocation) {
-            ledger.hold(pool, facts.owner(), allocation.addresses());
-          }
-          decisions.add(new Decision<>(claim.claim(), facts, result, start));
-        }
+      state = (PoolState<C>) states.computeIfAbsent(pool, PoolState::new);
+      state.follow(binding.spec());
+      wake = earliest(wake, state.expire(now, PATIENCE).orElse(null));
+      orphans = state.orphansDue(now, orphanGrace, binding::watchesClaimKind);
+      wake = earliest(wake, state.nextOrphanDue(orphanGrace).orElse(null));
+      for (ClaimEntry<C> entry : state.takeDirty(now)) {
+        Instant due = plan(binding, state, entry, now, plans);
+        wake = earliest(wake, due);
       }
     } finally {
       lock.unlock();
     }
 
-    Outcomes outcomes = new Outcomes();
-    List<CompletableFuture<?>> writes = new ArrayList<>();
-    for (Decision<C> decision : decisions) {
-      writes.add(CompletableFuture.runAsync(() -> write(binding, decision, outcomes), writers));
+    List<CompletableFuture<Result<C>>> writes = new ArrayList<>();
+    for (Plan<C> plan : plans) {
+      writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
     }
-    for (Held<C> held : toReport) {
-      writes.add(
-          CompletableFuture.runAsync(
-              () ->
-                  guarded(
-                      pool,
-                      held.facts(),
-                      "report",
-                      outcomes,
-                      () -> binding.reportAllocated(held.claim(), held.allocation().get())),
-              writers));
-    }
-    for (Held<C> held : toRelease) {
-      writes.add(CompletableFuture.runAsync(() -> release(binding, held, outcomes), writers));
+    List<CompletableFuture<Boolean>> orphanWrites = new ArrayList<>();
+    for (Holding orphan : orphans) {
+      orphanWrites.add(
+          CompletableFuture.supplyAsync(() -> releaseOrphan(binding, orphan), writers));
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(orphanWrites.toArray(CompletableFuture[]::new)).join();
 
+    Tally tally = new Tally();
+    PoolView view = null;
     lock.lock();
     try {
-      for (String owner : outcomes.rolledBack) {
-        ledger.rollBack(pool, owner);
-        allocator.release(owner);
+      Instant settled = clock.instant();
+      for (CompletableFuture<Result<C>> write : writes) {
+        wake = earliest(wake, settle(state, write.join(), settled, tally));
       }
-      for (String owner : outcomes.released) {
-        allocator.release(owner);
+      for (int i = 0; i < orphans.size(); i++) {
+        state.orphanReleased(orphans.get(i).object(), orphanWrites.get(i).join(), settled);
+      }
+      Reporting last = reporting.computeIfAbsent(pool, key -> new Reporting());
+      if (state.changeCount() != last.changeCount) {
+        Instant next = last.at.plus(STATUS_INTERVAL);
+        if (next.isAfter(settled)) {
+          wake = earliest(wake, next);
+        } else {
+          view = state.view();
+          last.changeCount = view.changeCount();
+          last.at = settled;
+        }
+      }
+      if (state.hasDirty()) {
+        wake = earliest(wake, settled);
       }
     } finally {
       lock.unlock();
     }
-    List<Allocation> allocations = new ArrayList<>(allocator.allocationCount());
-    allocator.forEach(allocations::add);
-    PoolCounts counts = allocator.counts();
-    binding.reportPool(allocations, counts);
-    listener.counted(pool, counts);
-    return new PassReport(
-        outcomes.allocated.get(),
-        outcomes.failed.get(),
-        outcomes.released.size(),
-        outcomes.retrySoon.get(),
-        counts);
-  }
-
-  private <C> PoolAllocator rebuild(PoolBinding<C> binding) {
-    PoolAllocator.Rebuilt rebuilt =
-        PoolAllocator.rebuild(
-            binding.spec(), ledger.view(binding.pool(), binding.existingAllocations()));
-    for (RebuildConflict conflict : rebuilt.conflicts()) {
-      LOG.warn("pool={} existing allocation not taken as it is: {}", binding.pool(), conflict);
+    if (view != null && !fenced) {
+      reportPool(binding, view);
+      listener.counted(pool, view.counts());
     }
-    return rebuilt.allocator();
-  }
-
-  /** What the writes of one pass came to; filled from the writer threads. */
-  private static final class Outcomes {
-    final List<String> rolledBack = Collections.synchronizedList(new ArrayList<>());
-    final List<String> released = Collections.synchronizedList(new ArrayList<>());
-    final AtomicInteger allocated = new AtomicInteger();
-    final AtomicInteger failed = new AtomicInteger();
-    final AtomicBoolean retrySoon = new AtomicBoolean();
-  }
-
-  private <C> void write(PoolBinding<C> binding, Decision<C> decision, Outcomes outcomes) {
-    PoolKey pool = binding.pool();
-    ClaimFacts facts = decision.facts();
-    if (decision.result() instanceof AllocationFailure failure) {
+    if (tally.allocated + tally.released + tally.failed + tally.lost > 0) {
       LOG.info(
-          "decision dialect={} pool={} claim=\"{}\" result=failed reason=\"{}\"",
+          "pass dialect={} pool={} allocated={} released={} failed={} lost={}",
           pool.dialect(),
           pool,
-          facts.describe(),
-          failure.message());
-      outcomes.failed.incrementAndGet();
-      guarded(
-          pool,
-          facts,
-          "report failure",
-          outcomes,
-          () -> binding.reportFailed(decision.claim(), failure));
-      listener.decided(pool, "failed", seconds(decision.startNanos()));
-      return;
+          tally.allocated,
+          tally.released,
+          tally.failed,
+          tally.lost);
     }
-    Allocation allocation = (Allocation) decision.result();
+    Optional<Duration> retryAfter =
+        wake == null
+            ? Optional.empty()
+            : Optional.of(
+                Duration.between(clock.instant(), wake).isNegative()
+                    ? Duration.ZERO
+                    : Duration.between(clock.instant(), wake));
+    return new PassReport(tally.allocated, tally.failed, tally.released, retryAfter);
+  }
+
+  /** Decides what to do for one claim; returns when it should be looked at again, if it should. */
+  private <C> Instant plan(
+      PoolBinding<C> binding,
+      PoolState<C> state,
+      ClaimEntry<C> entry,
+      Instant now,
+      List<Plan<C>> plans) {
+    ClaimFacts facts = entry.facts;
+    String uid = facts.uid();
+    if (entry.writing) {
+      // Another pass writes for it right now; when that write settles, the claim is looked at
+      // again.
+      entry.touchedWhileWriting = true;
+      return null;
+    }
+    if (facts.deleting()) {
+      entry.writing = true;
+      Optional<Allocation> uncached =
+          state.isUncached(uid) ? state.allocationOf(uid) : Optional.empty();
+      plans.add(new Release<>(entry, state.objectsOf(uid), uncached));
+      return null;
+    }
+    Optional<Allocation> held = state.allocationOf(uid);
+    if (held.isPresent()) {
+      List<Holding> objects = state.objectsHolding(uid, held.get().addresses());
+      if (!binding.showsAllocation(entry.claim, held.get(), objects)) {
+        if (now.isBefore(entry.notBefore)) {
+          state.markDirty(uid);
+          return entry.notBefore;
+        }
+        entry.writing = true;
+        plans.add(new Report<>(entry, held.get(), objects));
+      }
+      return null;
+    }
+    if (state.heldOutside(uid).isPresent()) {
+      // It holds addresses the pool cannot place (another family, a clash): they stay its own,
+      // reported on the pool, until the claim goes.
+      return null;
+    }
+    if (now.isBefore(entry.notBefore)) {
+      state.markDirty(uid);
+      return entry.notBefore;
+    }
+    Optional<Holding> handMade = state.handMadeFor(facts);
+    if (handMade.isPresent()) {
+      entry.writing = true;
+      plans.add(new Adopt<>(entry, handMade.get()));
+      return null;
+    }
+    AllocationResult result;
+    Optional<ClaimFacts> keyHolder =
+        facts.reservationKey() == null
+            ? Optional.empty()
+            : state.reservationHolder(facts.reservationKey());
+    if (keyHolder.isPresent() && !keyHolder.get().uid().equals(uid)) {
+      result =
+          new AllocationFailure.InvalidRequest(
+              "claim name \""
+                  + facts.reservationKey()
+                  + "\" is already served by "
+                  + keyHolder.get().describe()
+                  + " from this pool, which keys allocations by claim name");
+    } else {
+      result =
+          binding
+              .request(entry.claim)
+              .decide(
+                  state.allocator(),
+                  uid,
+                  facts.reservationKey() == null ? uid : facts.reservationKey());
+    }
+    if (result instanceof Allocation allocation) {
+      state.hold(facts, allocation, now);
+      entry.writing = true;
+      plans.add(new Commit<>(entry, allocation, System.nanoTime()));
+      return null;
+    }
+    AllocationFailure failure = (AllocationFailure) result;
+    state.markWaiting(uid);
+    listener.decided(binding.pool(), "failed", 0);
+    if (!failure.message().equals(entry.lastFailure)) {
+      entry.writing = true;
+      plans.add(new ReportFailure<>(entry, failure));
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- writes (no lock held)
+
+  private <C> Result<C> write(PoolBinding<C> binding, Plan<C> plan) {
+    if (fenced) {
+      return new Result<>(plan, new CommitOutcome.Failed("fenced"));
+    }
+    C claim = plan.entry().claim;
+    try {
+      Object outcome;
+      if (plan instanceof Commit<C> commit) {
+        outcome = commitAndReport(binding, commit);
+      } else if (plan instanceof Report<C> report) {
+        binding.reportAllocated(claim, report.allocation(), report.held());
+        outcome = Boolean.TRUE;
+      } else if (plan instanceof ReportFailure<C> failed) {
+        binding.reportFailed(claim, failed.failure());
+        outcome = Boolean.TRUE;
+      } else if (plan instanceof Adopt<C> adopt) {
+        outcome = binding.adopt(claim, adopt.handMade());
+      } else {
+        Release<C> release = (Release<C>) plan;
+        outcome = binding.release(claim, release.held(), release.uncached());
+      }
+      return new Result<>(plan, outcome);
+    } catch (RuntimeException e) {
+      return new Result<>(plan, e);
+    }
+  }
+
+  private <C> Object commitAndReport(PoolBinding<C> binding, Commit<C> commit) {
+    C claim = commit.entry().claim;
     CommitOutcome outcome;
     try {
-      outcome = binding.commit(decision.claim(), allocation);
+      outcome = binding.commit(claim, commit.allocation());
     } catch (RuntimeException e) {
       outcome = new CommitOutcome.Failed(e.getMessage());
     }
-    String result;
-    if (outcome instanceof CommitOutcome.Committed) {
-      result = "allocated";
-      outcomes.allocated.incrementAndGet();
-      LOG.info(
-          "decision dialect={} pool={} claim=\"{}\" result=allocated address={}",
-          pool.dialect(),
-          pool,
-          facts.describe(),
-          allocation.isBlock() ? allocation.block() : allocation.address());
-      guarded(
-          pool,
-          facts,
-          "report",
-          outcomes,
-          () -> binding.reportAllocated(decision.claim(), allocation));
-    } else if (outcome instanceof CommitOutcome.Taken taken) {
-      result = "lost";
-      outcomes.rolledBack.add(facts.owner());
-      outcomes.retrySoon.set(true);
-      LOG.info(
-          "decision dialect={} pool={} claim=\"{}\" result=lost address={} reason=\"{}\"",
-          pool.dialect(),
-          pool,
-          facts.describe(),
-          allocation.address(),
-          taken.detail());
-    } else if (outcome instanceof CommitOutcome.ClaimGone) {
-      result = "gone";
-      outcomes.rolledBack.add(facts.owner());
-    } else {
-      String message = ((CommitOutcome.Failed) outcome).message();
-      result = "error";
-      outcomes.rolledBack.add(facts.owner());
-      outcomes.retrySoon.set(true);
-      LOG.warn(
-          "decision dialect={} pool={} claim=\"{}\" result=error address={} reason=\"{}\"",
-          pool.dialect(),
-          pool,
-          facts.describe(),
-          allocation.address(),
-          message);
-      guarded(
-          pool,
-          facts,
-          "report failure",
-          outcomes,
-          () ->
-              binding.reportFailed(
-                  decision.claim(), new AllocationFailure.InvalidRequest(message)));
+    if (outcome instanceof CommitOutcome.Committed && !fenced) {
+      try {
+        binding.reportAllocated(claim, commit.allocation(), List.of());
+      } catch (RuntimeException e) {
+        // Committed all the same; the next pass sees the claim does not show it and reports again.
+        LOG.debug(
+            "pool={} {}: status after commit not written: {}",
+            binding.pool(),
+            commit.entry().facts.describe(),
+            e.toString());
+      }
+    } else if (outcome instanceof CommitOutcome.Failed failed && !fenced) {
+      reportQuietly(
+          binding, commit.entry(), new AllocationFailure.InvalidRequest(failed.message()));
     }
-    listener.decided(pool, result, seconds(decision.startNanos()));
+    return outcome;
   }
 
-  private <C> void release(PoolBinding<C> binding, Held<C> held, Outcomes outcomes) {
-    PoolKey pool = binding.pool();
-    boolean[] released = new boolean[1];
-    boolean done =
-        guarded(
-            pool,
-            held.facts(),
-            "release",
-            outcomes,
-            () -> released[0] = binding.release(held.claim(), held.allocation()));
-    if (done && released[0] && held.allocation().isPresent()) {
-      ledger.released(pool, held.facts().owner(), held.allocation().get().addresses());
-      outcomes.released.add(held.facts().owner());
-      LOG.info(
-          "release dialect={} pool={} claim=\"{}\" address={}",
-          pool.dialect(),
-          pool,
-          held.facts().describe(),
-          held.allocation().get().address());
+  private <C> void reportQuietly(
+      PoolBinding<C> binding, ClaimEntry<C> entry, AllocationFailure failure) {
+    if (failure.message().equals(entry.lastFailure)) {
+      return;
     }
-  }
-
-  /** Runs a write; a failure is logged and makes the pool run again soon. */
-  private static boolean guarded(
-      PoolKey pool, ClaimFacts facts, String what, Outcomes outcomes, Runnable write) {
     try {
-      write.run();
-      return true;
+      binding.reportFailed(entry.claim, failure);
     } catch (RuntimeException e) {
-      outcomes.retrySoon.set(true);
-      LOG.warn("pool={} claim=\"{}\": {} failed: {}", pool, facts.describe(), what, e.toString());
+      LOG.debug("pool={} {}: failure not reported: {}", binding.pool(), entry.facts.describe(), e);
+    }
+  }
+
+  private <C> boolean releaseOrphan(PoolBinding<C> binding, Holding orphan) {
+    if (fenced) {
+      return false;
+    }
+    try {
+      boolean released = binding.releaseOrphan(orphan);
+      if (released) {
+        LOG.info(
+            "pool={} released {} holding {}: its {} {} (uid {}) is gone",
+            binding.pool(),
+            orphan.object(),
+            orphan.addresses(),
+            orphan.claimKind(),
+            orphan.claimName(),
+            orphan.claimUid());
+      }
+      return released;
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "pool={} orphan {} not released: {}", binding.pool(), orphan.object(), e.toString());
       return false;
     }
   }
 
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
+  private <C> void reportPool(PoolBinding<C> binding, PoolView view) {
+    try {
+      binding.reportPool(view);
+    } catch (RuntimeException e) {
+      // Reported again on the next pass that finds the view changed.
+      reporting.computeIfAbsent(binding.pool(), key -> new Reporting()).changeCount = -1;
+      quietOrWarn(binding.pool(), "pool status", e);
+    }
   }
 
-  /** The pool was deleted: forget its ledger entries, lock and metrics. */
+  // ---------------------------------------------------------------- settling (under the lock)
+
+  private static final class Tally {
+    int allocated;
+    int released;
+    int failed;
+    int lost;
+  }
+
+  private <C> Instant settle(PoolState<C> state, Result<C> result, Instant now, Tally tally) {
+    Plan<C> plan = result.plan();
+    ClaimEntry<C> entry = plan.entry();
+    entry.writing = false;
+    String uid = entry.facts.uid();
+    if (entry.touchedWhileWriting) {
+      entry.touchedWhileWriting = false;
+      state.markDirty(uid);
+    }
+    Object outcome = result.outcome();
+    if (outcome instanceof RuntimeException e) {
+      if (plan instanceof Commit<C>) {
+        state.rollBack(uid);
+      }
+      quietOrWarn(state.pool(), entry.facts.describe() + " " + kindOf(plan), e);
+      return retryLater(state, entry, now);
+    }
+    if (plan instanceof Commit<C> commit) {
+      return settleCommit(state, entry, commit, (CommitOutcome) outcome, now, tally);
+    } else if (plan instanceof Report<C>) {
+      entry.failures = 0;
+    } else if (plan instanceof ReportFailure<C> failed) {
+      entry.lastFailure = failed.failure().message();
+      tally.failed++;
+    } else if (plan instanceof Adopt<C>) {
+      if (!(outcome instanceof CommitOutcome.Committed)) {
+        return retryLater(state, entry, now);
+      }
+    } else if (Boolean.TRUE.equals(outcome)) {
+      state.released(uid);
+      tally.released++;
+    }
+    return null;
+  }
+
+  private <C> Instant settleCommit(
+      PoolState<C> state,
+      ClaimEntry<C> entry,
+      Commit<C> commit,
+      CommitOutcome outcome,
+      Instant now,
+      Tally tally) {
+    String uid = entry.facts.uid();
+    double seconds = (System.nanoTime() - commit.startNanos()) / 1e9;
+    PoolKey pool = state.pool();
+    if (outcome instanceof CommitOutcome.Committed) {
+      state.committed(uid, now);
+      entry.failures = 0;
+      entry.lastFailure = null;
+      entry.notBefore = Instant.MIN;
+      tally.allocated++;
+      listener.decided(pool, "allocated", seconds);
+      LOG.debug(
+          "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
+      return null;
+    }
+    if (outcome instanceof CommitOutcome.Taken taken) {
+      state.rollBack(uid);
+      state.takenBySomeoneElse(commit.allocation().addresses(), now);
+      tally.lost++;
+      listener.decided(pool, "lost", seconds);
+      LOG.debug(
+          "pool={} {} lost {}: {}",
+          pool,
+          entry.facts.describe(),
+          commit.allocation().block(),
+          taken.detail());
+      return retryLater(state, entry, now);
+    }
+    state.rollBack(uid);
+    if (outcome instanceof CommitOutcome.ClaimGone) {
+      return null;
+    }
+    if (outcome instanceof CommitOutcome.Conflict) {
+      LOG.debug("pool={} {}: conflict, tried again", pool, entry.facts.describe());
+      return retryLater(state, entry, now);
+    }
+    CommitOutcome.Failed failed = (CommitOutcome.Failed) outcome;
+    {
+      tally.failed++;
+      listener.decided(pool, "error", seconds);
+      if (!fenced) {
+        entry.lastFailure = failed.message();
+        LOG.warn("pool={} {}: commit failed: {}", pool, entry.facts.describe(), failed.message());
+      }
+      return retryLater(state, entry, now);
+    }
+  }
+
+  private <C> Instant retryLater(PoolState<C> state, ClaimEntry<C> entry, Instant now) {
+    entry.failures++;
+    entry.notBefore = now.plus(backoff.delay(entry.failures));
+    state.markDirty(entry.facts.uid());
+    return entry.notBefore;
+  }
+
+  private static String kindOf(Plan<?> plan) {
+    return plan.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A 409 is routine (someone wrote the object first): debug. Anything else: a warning. */
+  private static void quietOrWarn(PoolKey pool, String what, RuntimeException e) {
+    if (Conflicts.isConflict(e)) {
+      LOG.debug("pool={} {}: conflict, tried again: {}", pool, what, e.getMessage());
+    } else {
+      LOG.warn("pool={} {} failed: {}", pool, what, e.toString());
+    }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * The pool was deleted: forget its status bookkeeping. What its objects hold stays known until
+   * their delete events arrive, so a pool created again under the same name starts from the truth.
+   */
   public void forget(PoolKey pool) {
-    ledger.forget(pool);
-    locks.remove(pool);
+    reporting.remove(pool);
+    ReentrantLock lock = lockOf(pool);
+    lock.lock();
+    try {
+      PoolState<?> state = states.get(pool);
+      if (state != null && state.isEmpty()) {
+        states.remove(pool);
+      }
+    } finally {
+      lock.unlock();
+    }
     listener.forgotten(pool);
+  }
+
+  /** For tests and benchmarks: a read of the pool's state under its lock. */
+  <T> T inspect(PoolKey pool, java.util.function.Function<PoolState<?>, T> read) {
+    ReentrantLock lock = lockOf(pool);
+    lock.lock();
+    try {
+      return read.apply(states.computeIfAbsent(pool, PoolState::new));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Lets in-flight writes finish (up to the timeout), then stops the writer threads. */

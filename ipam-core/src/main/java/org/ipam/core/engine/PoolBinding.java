@@ -4,68 +4,99 @@ import java.util.List;
 import java.util.Optional;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
-import org.ipam.core.alloc.ExistingAllocation;
-import org.ipam.core.alloc.PoolCounts;
 import org.ipam.core.alloc.PoolSpec;
 
 /**
- * The seam between the engine and a dialect, for one pool during one pass. A dialect implements it
- * over its own objects (C is its claim type); the engine decides, orders, commits and rolls back.
+ * The seam between the engine and a dialect, for one pool during one pass (C is the dialect's claim
+ * type). The dialect feeds the engine what its informers see ({@link AllocationEngine#claimSeen},
+ * {@link AllocationEngine#holdingSeen} and their {@code Gone} counterparts); a pass then asks this
+ * binding for the pool's spec and for the writes. The engine decides, orders, commits, rolls back
+ * and keeps every address occupied that any object holds.
  *
- * <p>Read methods are called first, from the thread that runs the pass, and must read from the
- * informer cache without writing. Write methods ({@link #commit}, {@link #reportAllocated}, {@link
- * #reportFailed}, {@link #release}) are called with no lock held, concurrently for different claims
- * of the same pool, never twice at once for the same claim. A write method may throw a runtime
- * exception; the engine logs it and runs the pool again later.
+ * <p>Read methods ({@link #spec}, {@link #request}, {@link #showsAllocation}) are called under the
+ * pool's lock and must not do I/O. Write methods are called with no lock held, concurrently for
+ * different claims of the pool, never twice at once for the same claim, and never after the engine
+ * was fenced ({@link AllocationEngine#fence}). A write method may throw a runtime exception; the
+ * engine logs it and tries that claim again after a backoff.
+ *
+ * <p>Commit strategy: {@link #commit} must be a write that a second writer cannot also win for the
+ * same addresses, whatever kind of claim it serves ({@link CommitStrategy}).
  */
 public interface PoolBinding<C> {
 
   PoolKey pool();
 
-  /** The pool as the allocator sees it. Pools the dialect finds invalid never reach the engine. */
+  /**
+   * The pool as the allocator sees it. A pool with nothing usable gives a spec with no segments (in
+   * the family its allocations are in): nothing new is handed out, nothing held is lost.
+   */
   PoolSpec spec();
 
+  /** How {@link #commit} makes an allocation exclusive. */
+  CommitStrategy strategy();
+
   /**
-   * Every allocation the API holds for this pool (its address objects), oldest first, so that the
-   * oldest wins if two claim one address. Called once per pass.
+   * Whether this binding watches claims of this kind. Only objects of a watched kind whose claim is
+   * gone are released as orphans; others are left alone.
    */
-  List<ExistingAllocation> existingAllocations();
+  boolean watchesClaimKind(String kind);
 
-  /** Every claim of this pool, deleting ones included. */
-  List<C> claims();
-
-  ClaimFacts facts(C claim);
+  /** What the claim asks for, read from its fields (and the pool's, such as pre-allocations). */
+  AllocationRequest request(C claim);
 
   /**
-   * Whether the claim's status already shows this allocation; if not, the engine calls {@link
-   * #reportAllocated}.
+   * Whether the claim already shows this allocation (status, finalizer); if not, the engine calls
+   * {@link #reportAllocated}. {@code held} are the cached objects of this claim that hold it (empty
+   * right after a commit the cache does not show yet).
    */
-  boolean showsAllocation(C claim, Allocation allocation);
+  boolean showsAllocation(C claim, Allocation allocation, List<Holding> held);
 
   /**
-   * The commit point: writes the allocation so that a competing writer cannot write the same
-   * address (creating an object named after pool and address). Before it returns {@link
-   * CommitOutcome.Committed}, the claim must be protected against disappearing without a release
-   * (its finalizer set). Idempotent for an allocation that already exists for this claim.
+   * The commit point. Writes the allocation so that a competing writer cannot write the same
+   * addresses; on a name clash, {@link CommitOutcome.Committed} only for an object of this very
+   * claim (same uid, not being deleted), {@link CommitOutcome.Taken} otherwise. Safe to call again
+   * for an allocation that exists.
    */
   CommitOutcome commit(C claim, Allocation allocation);
 
-  /** Writes the allocation to the claim (status, conditions, events). */
-  void reportAllocated(C claim, Allocation allocation);
+  /**
+   * Makes the claim show its committed allocation: creates any object the commit point left to
+   * later, sets the claim's finalizer if missing, writes its status and an event if they changed.
+   */
+  void reportAllocated(C claim, Allocation allocation, List<Holding> held);
 
   /**
-   * Tells the claim why it got nothing. The claim stays pending: every later pass tries it again,
-   * so it is served as soon as the cause goes away (an address freed, a pool extended).
+   * Tells the claim why it got nothing (only when the reason changed). The claim stays pending and
+   * is tried again when the pool changes.
    */
   void reportFailed(C claim, AllocationFailure failure);
 
   /**
-   * The claim is being deleted: deletes what it holds (if anything) and lets the claim go (its
-   * finalizer removed). Returns false, having written nothing, when the claim must wait (another
-   * controller's finalizer still protects it); true once nothing of it is left behind.
+   * Makes an object made by hand for this claim (a {@link Holding} without claim uid) the claim's
+   * own, with one write guarded by the object's resourceVersion (its owner reference, finalizer).
+   * Until the cache shows the result, the object's address stays occupied and the claim waits.
    */
-  boolean release(C claim, Optional<Allocation> held);
+  CommitOutcome adopt(C claim, Holding handMade);
 
-  /** The end of a pass: the pool's status (allocation map, counts) from the engine's view. */
-  void reportPool(List<Allocation> allocations, PoolCounts counts);
+  /**
+   * The claim is being deleted: deletes every object it holds ({@code held}, and, when the commit
+   * of {@code uncached} succeeded but the cache does not show its object yet, that object too) and
+   * lets the claim go (its finalizer removed). Returns false, having written nothing, when the
+   * claim must wait (another controller's finalizer still protects it); true once nothing of it is
+   * left.
+   */
+  boolean release(C claim, List<Holding> held, Optional<Allocation> uncached);
+
+  /**
+   * An object whose claim (by uid) has not existed for the engine's grace period: if the API agrees
+   * that no claim of that uid exists, deletes the object (removing our finalizer). Returns whether
+   * it did.
+   */
+  boolean releaseOrphan(Holding orphan);
+
+  /**
+   * The end of a pass: the pool's status (allocations, counts, problems) from the engine's view.
+   * Called on every pass; cheap when {@link PoolView#changeCount()} did not move.
+   */
+  void reportPool(PoolView view);
 }

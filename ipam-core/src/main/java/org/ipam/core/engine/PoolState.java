@@ -1,0 +1,787 @@
+package org.ipam.core.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ipam.core.alloc.Allocation;
+import org.ipam.core.alloc.ExistingAllocation;
+import org.ipam.core.alloc.PoolAllocator;
+import org.ipam.core.alloc.PoolSpec;
+import org.ipam.core.alloc.RebuildConflict;
+import org.ipam.core.net.IpRange;
+
+/**
+ * Everything the engine knows about one pool, kept between passes and changed by events, so that a
+ * pass costs what it decides, not what the pool holds. Not thread-safe: the engine touches it under
+ * the pool's lock only, and never does I/O while it holds that lock.
+ *
+ * <p>The allocator's owners are <em>slots</em>: a claim's uid for the allocation that claim holds;
+ * {@code object:<kind>/<ns>/<name>} for an object that holds addresses without being the holding of
+ * a known claim (made by hand, a second object of one claim, an earlier incarnation's); {@code
+ * taken:<range>} for an address a competing writer was seen to hold before the cache shows its
+ * object. Whatever the slot, the addresses stay occupied while it exists, and only a claim's own
+ * uid slot is ever reported to a claim.
+ */
+final class PoolState<C> {
+  /** A claim as the events left it, and where the engine stands with it. */
+  static final class ClaimEntry<C> {
+    C claim;
+    ClaimFacts facts;
+
+    /** A write for this claim is in flight: no other pass may plan for it. */
+    boolean writing;
+
+    /** The claim changed, or a pass wanted it, while its write was in flight: look again after. */
+    boolean touchedWhileWriting;
+
+    /** Consecutive failed writes, for the backoff. */
+    int failures;
+
+    Instant notBefore = Instant.MIN;
+
+    /** The last failure reported to the claim, so that it is reported once. */
+    String lastFailure;
+
+    ClaimEntry(C claim, ClaimFacts facts) {
+      this.claim = claim;
+      this.facts = facts;
+    }
+  }
+
+  /** One allocator owner: what it holds and what keeps it alive. */
+  static final class Slot {
+    final IpRange range;
+    int objects;
+
+    /** Set while a commit of ours is in flight or written but not yet shown by the cache. */
+    Instant pendingSince;
+
+    /** False for a slot the allocator refused (other family, or overlapping another slot). */
+    boolean inAllocator;
+
+    /** Placeholder slots ({@code taken:}) expire; others live as long as their objects. */
+    final boolean placeholder;
+
+    /** The claim name it serves, or the one its object names (null for a placeholder). */
+    final String claimName;
+
+    Slot(IpRange range, boolean placeholder, String claimName) {
+      this.range = range;
+      this.placeholder = placeholder;
+      this.claimName = claimName;
+    }
+  }
+
+  private final PoolKey pool;
+  private final Map<ObjectKey, Holding> holdings = new HashMap<>();
+  private final Map<ObjectKey, String> slotOfObject = new HashMap<>();
+  private final Map<String, Set<ObjectKey>> objectsOfClaim = new HashMap<>();
+  private final Map<String, Slot> slots = new HashMap<>();
+  private final Map<String, ClaimEntry<C>> claims = new HashMap<>();
+  private final Map<String, Set<String>> claimsByReservation = new HashMap<>();
+  private final Map<String, Set<String>> claimsByName = new HashMap<>();
+
+  /** Objects without a claim uid (made by hand), by the claim name they give. */
+  private final Map<String, Set<ObjectKey>> handMadeByName = new HashMap<>();
+
+  /** Slots with a write of ours the cache does not show yet, and placeholders. */
+  private final Set<String> pendingSlots = new HashSet<>();
+
+  private final Set<String> placeholderSlots = new HashSet<>();
+
+  /**
+   * Slots the allocator refused because another slot holds some of their addresses. They are tried
+   * again whenever a slot leaves, so that an address two objects hold never turns free while one of
+   * them still exists.
+   */
+  private final Set<String> refusedSlots = new HashSet<>();
+
+  /** Objects placed in an {@code object:} slot: the ones the pool's problems are about. */
+  private final Set<ObjectKey> strayObjects = new HashSet<>();
+
+  /** Claims to look at in the next pass. */
+  private final Set<String> dirty = new LinkedHashSet<>();
+
+  /** Claims that got no address for lack of room: looked at again once something is freed. */
+  private final Set<String> waiting = new HashSet<>();
+
+  /** Objects whose claim (by uid) is not known, since when. */
+  private final Map<ObjectKey, Instant> orphanSince = new HashMap<>();
+
+  /** Orphans being released right now. */
+  private final Set<ObjectKey> releasingOrphans = new HashSet<>();
+
+  private PoolSpec spec;
+  private PoolAllocator allocator;
+  private long changeCount;
+
+  PoolState(PoolKey pool) {
+    this.pool = pool;
+  }
+
+  PoolKey pool() {
+    return pool;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  void claimSeen(C claim, ClaimFacts facts) {
+    String uid = facts.uid();
+    ClaimEntry<C> entry = claims.get(uid);
+    if (entry == null) {
+      claims.put(uid, new ClaimEntry<>(claim, facts));
+      claimsByName.computeIfAbsent(facts.name(), k -> new HashSet<>()).add(uid);
+      changeCount++;
+      if (facts.reservationKey() != null) {
+        claimsByReservation.computeIfAbsent(facts.reservationKey(), k -> new HashSet<>()).add(uid);
+      }
+      for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
+        orphanSince.remove(object);
+      }
+    } else {
+      entry.claim = claim;
+      entry.facts = facts;
+    }
+    dirty.add(uid);
+  }
+
+  void claimGone(String uid) {
+    ClaimEntry<C> entry = claims.remove(uid);
+    if (entry == null) {
+      return;
+    }
+    changeCount++;
+    removeFromIndex(claimsByName, entry.facts.name(), uid);
+    String key = entry.facts.reservationKey();
+    if (key != null) {
+      Set<String> sharing = claimsByReservation.get(key);
+      sharing.remove(uid);
+      if (sharing.isEmpty()) {
+        claimsByReservation.remove(key);
+      } else {
+        // Another claim of this key may now be served.
+        dirty.addAll(sharing);
+      }
+    }
+    dirty.remove(uid);
+    waiting.remove(uid);
+    for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
+      orphanSince.putIfAbsent(object, Instant.MIN);
+    }
+  }
+
+  void holdingSeen(Holding holding) {
+    Holding old = holdings.get(holding.object());
+    if (old != null) {
+      if (old.addresses().equals(holding.addresses())
+          && java.util.Objects.equals(old.claimUid(), holding.claimUid())) {
+        holdings.put(holding.object(), holding);
+        touchClaim(holding.claimUid());
+        return;
+      }
+      holdingGone(holding.object());
+    }
+    holdings.put(holding.object(), holding);
+    changeCount++;
+    if (holding.claimUid() == null && holding.claimName() != null) {
+      handMadeByName
+          .computeIfAbsent(holding.claimName(), k -> new HashSet<>())
+          .add(holding.object());
+    }
+    if (holding.claimUid() != null) {
+      objectsOfClaim
+          .computeIfAbsent(holding.claimUid(), k -> new HashSet<>())
+          .add(holding.object());
+      if (!claims.containsKey(holding.claimUid())) {
+        orphanSince.putIfAbsent(holding.object(), Instant.MIN);
+      }
+    }
+    if (allocator != null) {
+      place(holding);
+    }
+    touchClaim(holding.claimUid());
+    touchHandMadeClaim(holding);
+  }
+
+  void holdingGone(ObjectKey object) {
+    Holding holding = holdings.remove(object);
+    if (holding == null) {
+      return;
+    }
+    orphanSince.remove(object);
+    if (holding.claimUid() == null && holding.claimName() != null) {
+      removeFromIndex(handMadeByName, holding.claimName(), object);
+    }
+    String uid = holding.claimUid();
+    if (uid != null) {
+      Set<ObjectKey> objects = objectsOfClaim.get(uid);
+      objects.remove(object);
+      if (objects.isEmpty()) {
+        objectsOfClaim.remove(uid);
+      }
+    }
+    changeCount++;
+    strayObjects.remove(object);
+    String slotName = slotOfObject.remove(object);
+    if (slotName != null) {
+      Slot slot = slots.get(slotName);
+      slot.objects--;
+      dropIfUnused(slotName, slot);
+      if (uid != null && slotName.equals(uid) && !slots.containsKey(uid)) {
+        promoteExtra(uid);
+      }
+    }
+    touchClaim(uid);
+  }
+
+  private static <K, V> void removeFromIndex(Map<K, Set<V>> index, K key, V value) {
+    Set<V> values = index.get(key);
+    if (values != null) {
+      values.remove(value);
+      if (values.isEmpty()) {
+        index.remove(key);
+      }
+    }
+  }
+
+  private void touchClaim(String uid) {
+    if (uid != null && claims.containsKey(uid)) {
+      dirty.add(uid);
+    }
+  }
+
+  /** A claim waiting for an object made by hand for it, or one whose hand-made object changed. */
+  private void touchHandMadeClaim(Holding holding) {
+    if (holding.claimUid() == null && holding.claimName() != null) {
+      dirty.addAll(claimsByName.getOrDefault(holding.claimName(), Set.of()));
+    }
+  }
+
+  // ---------------------------------------------------------------- slots
+
+  private static String objectSlot(ObjectKey object) {
+    return "object:" + object.kind() + "/" + object.namespace() + "/" + object.name();
+  }
+
+  private static String takenSlot(IpRange range) {
+    return "taken:" + range;
+  }
+
+  /**
+   * The slot a holding belongs in: its claim's, unless that claim already holds other addresses.
+   */
+  private String slotFor(Holding holding) {
+    if (holding.claimUid() == null) {
+      return objectSlot(holding.object());
+    }
+    Slot claimSlot = slots.get(holding.claimUid());
+    return claimSlot == null || claimSlot.range.equals(holding.addresses())
+        ? holding.claimUid()
+        : objectSlot(holding.object());
+  }
+
+  /** Takes a holding into its slot and the allocator; a clash keeps it out but remembered. */
+  private void place(Holding holding) {
+    clearPlaceholders(holding.addresses());
+    String name = slotFor(holding);
+    slotOfObject.put(holding.object(), name);
+    if (!name.equals(holding.claimUid())) {
+      strayObjects.add(holding.object());
+    }
+    Slot slot = slots.get(name);
+    if (slot != null) {
+      slot.objects++;
+      return;
+    }
+    slot = new Slot(holding.addresses(), false, holding.claimName());
+    slot.objects = 1;
+    slots.put(name, slot);
+    adopt(name, slot);
+    changeCount++;
+  }
+
+  private void adopt(String name, Slot slot) {
+    if (slot.range.family() != allocator.spec().family()) {
+      slot.inAllocator = false;
+      return;
+    }
+    Optional<RebuildConflict> conflict =
+        allocator.adopt(new ExistingAllocation(name, slot.range, slot.claimName));
+    slot.inAllocator = conflict.isEmpty() || conflict.get().kept();
+    if (!slot.inAllocator && !slot.placeholder) {
+      refusedSlots.add(name);
+    }
+  }
+
+  private void clearPlaceholders(IpRange range) {
+    if (placeholderSlots.isEmpty()) {
+      return;
+    }
+    List<String> overlapping = new ArrayList<>();
+    for (String name : placeholderSlots) {
+      if (slots.get(name).range.overlaps(range)) {
+        overlapping.add(name);
+      }
+    }
+    for (String name : overlapping) {
+      Slot slot = slots.remove(name);
+      placeholderSlots.remove(name);
+      pendingSlots.remove(name);
+      if (slot.inAllocator) {
+        allocator.release(name);
+      }
+    }
+  }
+
+  private void dropIfUnused(String name, Slot slot) {
+    if (slot.objects > 0 || slot.pendingSince != null) {
+      return;
+    }
+    slots.remove(name);
+    placeholderSlots.remove(name);
+    refusedSlots.remove(name);
+    if (slot.inAllocator && allocator != null) {
+      allocator.release(name);
+      changeCount++;
+      readoptRefused(slot.range);
+      // Room freed: every claim that waited for room looks again.
+      dirty.addAll(waiting);
+      waiting.clear();
+    }
+  }
+
+  private void readoptRefused(IpRange freed) {
+    if (refusedSlots.isEmpty()) {
+      return;
+    }
+    for (String name : new ArrayList<>(refusedSlots)) {
+      Slot slot = slots.get(name);
+      if (slot.range.overlaps(freed)) {
+        refusedSlots.remove(name);
+        adopt(name, slot);
+      }
+    }
+  }
+
+  /** The claim's own slot went; a second object it holds becomes its allocation. */
+  private void promoteExtra(String uid) {
+    for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
+      String current = slotOfObject.get(object);
+      if (current != null && !current.equals(uid)) {
+        Holding holding = holdings.get(object);
+        slotOfObject.remove(object);
+        strayObjects.remove(object);
+        Slot old = slots.get(current);
+        old.objects--;
+        dropIfUnused(current, old);
+        if (allocator != null) {
+          place(holding);
+        }
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- spec and rebuild
+
+  /**
+   * Makes the allocator follow the pool's spec: the first pass, and every spec change, build it
+   * anew from what is held (oldest object first, so the oldest wins a clash).
+   */
+  void follow(PoolSpec newSpec) {
+    if (allocator != null && newSpec.equals(spec)) {
+      return;
+    }
+    spec = newSpec;
+    allocator = new PoolAllocator(newSpec);
+    Map<String, Slot> pending = new HashMap<>();
+    for (String name : pendingSlots) {
+      Slot slot = slots.get(name);
+      if (!slot.placeholder) {
+        pending.put(name, slot);
+      }
+    }
+    slots.clear();
+    strayObjects.clear();
+    pendingSlots.clear();
+    placeholderSlots.clear();
+    refusedSlots.clear();
+    slotOfObject.clear();
+    List<Holding> byAge = new ArrayList<>(holdings.values());
+    byAge.sort(
+        Comparator.comparing(
+                Holding::created, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+            .thenComparing(h -> h.object().toString()));
+    for (Holding holding : byAge) {
+      place(holding);
+    }
+    pending.forEach(
+        (name, old) -> {
+          Slot slot = slots.get(name);
+          if (slot == null) {
+            slot = new Slot(old.range, false, old.claimName);
+            slots.put(name, slot);
+            adopt(name, slot);
+          }
+          slot.pendingSince = old.pendingSince;
+          pendingSlots.add(name);
+        });
+    changeCount++;
+    dirty.addAll(claims.keySet());
+    waiting.clear();
+  }
+
+  PoolAllocator allocator() {
+    return allocator;
+  }
+
+  // ---------------------------------------------------------------- what a pass reads
+
+  Map<String, ClaimEntry<C>> claims() {
+    return claims;
+  }
+
+  /** The claims to look at now, oldest first; they leave the dirty set. */
+  List<ClaimEntry<C>> takeDirty(Instant now) {
+    List<ClaimEntry<C>> due = new ArrayList<>();
+    for (String uid : dirty) {
+      ClaimEntry<C> entry = claims.get(uid);
+      if (entry != null) {
+        due.add(entry);
+      }
+    }
+    dirty.clear();
+    due.sort((a, b) -> ClaimOrder.OLDEST_FIRST.compare(a.facts, b.facts));
+    return due;
+  }
+
+  void markDirty(String uid) {
+    if (claims.containsKey(uid)) {
+      dirty.add(uid);
+    }
+  }
+
+  void markWaiting(String uid) {
+    waiting.add(uid);
+  }
+
+  boolean hasDirty() {
+    return !dirty.isEmpty();
+  }
+
+  /** The claim's own allocation, if it holds one (committed, or seen in the cache). */
+  Optional<Allocation> allocationOf(String uid) {
+    Slot slot = slots.get(uid);
+    if (slot == null || !slot.inAllocator) {
+      return Optional.empty();
+    }
+    return allocator.lookup(uid);
+  }
+
+  /** Whether the claim holds addresses the allocator could not take (other family, a clash). */
+  Optional<IpRange> heldOutside(String uid) {
+    Slot slot = slots.get(uid);
+    return slot != null && !slot.inAllocator ? Optional.of(slot.range) : Optional.empty();
+  }
+
+  /** Whether the claim's allocation is ours and the cache does not show its object yet. */
+  boolean isUncached(String uid) {
+    Slot slot = slots.get(uid);
+    return slot != null && slot.pendingSince != null && slot.objects == 0;
+  }
+
+  /** The cached objects of this claim, all of them. */
+  List<Holding> objectsOf(String uid) {
+    List<Holding> result = new ArrayList<>();
+    for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
+      result.add(holdings.get(object));
+    }
+    return result;
+  }
+
+  /** The cached objects of this claim that hold this range. */
+  List<Holding> objectsHolding(String uid, IpRange range) {
+    List<Holding> result = new ArrayList<>();
+    for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
+      Holding holding = holdings.get(object);
+      if (holding.addresses().equals(range)) {
+        result.add(holding);
+      }
+    }
+    result.sort(Comparator.comparing(h -> h.object().toString()));
+    return result;
+  }
+
+  /** An object made by hand for this claim that it may adopt, if there is one. */
+  Optional<Holding> handMadeFor(ClaimFacts facts) {
+    Holding found = null;
+    for (ObjectKey object : handMadeByName.getOrDefault(facts.name(), Set.of())) {
+      Holding holding = holdings.get(object);
+      if (!holding.deleting()
+          && facts.id().kind().equals(holding.claimKind())
+          && facts.name().equals(holding.claimName())
+          && (found == null
+              || holding.object().toString().compareTo(found.object().toString()) < 0)) {
+        found = holding;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /**
+   * The claim that a reservation key belongs to, among the live claims that share it: the one that
+   * holds an address, else the oldest.
+   */
+  Optional<ClaimFacts> reservationHolder(String key) {
+    Set<String> sharing = claimsByReservation.getOrDefault(key, Set.of());
+    ClaimFacts oldest = null;
+    for (String uid : sharing) {
+      ClaimEntry<C> entry = claims.get(uid);
+      if (slots.containsKey(uid)) {
+        return Optional.of(entry.facts);
+      }
+      if (!entry.facts.deleting()
+          && (oldest == null || ClaimOrder.OLDEST_FIRST.compare(entry.facts, oldest) < 0)) {
+        oldest = entry.facts;
+      }
+    }
+    return Optional.ofNullable(oldest);
+  }
+
+  // ---------------------------------------------------------------- decisions and their outcomes
+
+  /** A decision about to be written: nobody else may be handed these addresses meanwhile. */
+  void hold(ClaimFacts facts, Allocation allocation, Instant now) {
+    Slot slot = new Slot(allocation.addresses(), false, facts.name());
+    slot.pendingSince = now;
+    slot.inAllocator = true;
+    slots.put(facts.uid(), slot);
+    pendingSlots.add(facts.uid());
+    changeCount++;
+  }
+
+  /** The commit succeeded: the slot waits for the cache to show the object. */
+  void committed(String uid, Instant now) {
+    Slot slot = slots.get(uid);
+    if (slot != null) {
+      slot.pendingSince = now;
+      pendingSlots.add(uid);
+    }
+  }
+
+  /** The commit did not happen: the decision is void. */
+  void rollBack(String uid) {
+    settlePending(uid);
+  }
+
+  private void settlePending(String name) {
+    Slot slot = slots.get(name);
+    pendingSlots.remove(name);
+    if (slot != null && slot.pendingSince != null) {
+      slot.pendingSince = null;
+      dropIfUnused(name, slot);
+    }
+  }
+
+  /** A competing writer holds these addresses; keep them occupied until the cache says who. */
+  void takenBySomeoneElse(IpRange range, Instant now) {
+    String name = takenSlot(range);
+    if (slots.containsKey(name)) {
+      slots.get(name).pendingSince = now;
+      return;
+    }
+    Slot slot = new Slot(range, true, null);
+    slot.pendingSince = now;
+    slots.put(name, slot);
+    pendingSlots.add(name);
+    placeholderSlots.add(name);
+    adopt(name, slot);
+    changeCount++;
+  }
+
+  /** The claim's objects were deleted by us: an uncached commit of ours is gone too. */
+  void released(String uid) {
+    settlePending(uid);
+  }
+
+  /**
+   * Forgets what the cache never confirmed within {@code patience} (an object deleted right after
+   * its create, a placeholder whose object never showed up). Returns the earliest instant at which
+   * another entry expires, if any.
+   */
+  Optional<Instant> expire(Instant now, Duration patience) {
+    Instant next = null;
+    List<String> expired = new ArrayList<>();
+    List<String> confirmed = new ArrayList<>();
+    for (String name : pendingSlots) {
+      Slot slot = slots.get(name);
+      if (slot == null || slot.objects > 0) {
+        confirmed.add(name);
+        continue;
+      }
+      if (isWriting(name)) {
+        continue;
+      }
+      Instant due = slot.pendingSince.plus(patience);
+      if (!due.isAfter(now)) {
+        expired.add(name);
+      } else if (next == null || due.isBefore(next)) {
+        next = due;
+      }
+    }
+    // The cache shows these: their objects keep them from now on.
+    for (String name : confirmed) {
+      settlePending(name);
+    }
+    for (String name : expired) {
+      settlePending(name);
+    }
+    return Optional.ofNullable(next);
+  }
+
+  private boolean isWriting(String uid) {
+    ClaimEntry<C> entry = claims.get(uid);
+    return entry != null && entry.writing;
+  }
+
+  /**
+   * Objects whose claim has been unknown for {@code grace}, ready to be released (each once at a
+   * time), and the earliest instant another one will be.
+   */
+  List<Holding> orphansDue(
+      Instant now, Duration grace, java.util.function.Predicate<String> watchedKind) {
+    List<Holding> due = new ArrayList<>();
+    for (Map.Entry<ObjectKey, Instant> e : orphanSince.entrySet()) {
+      if (e.getValue() == Instant.MIN) {
+        e.setValue(now);
+      }
+      Holding holding = holdings.get(e.getKey());
+      if (holding == null
+          || holding.claimUid() == null
+          || !watchedKind.test(holding.claimKind())
+          || releasingOrphans.contains(e.getKey())
+          || claims.containsKey(holding.claimUid())) {
+        continue;
+      }
+      if (!e.getValue().plus(grace).isAfter(now)) {
+        due.add(holding);
+        releasingOrphans.add(e.getKey());
+      }
+    }
+    return due;
+  }
+
+  /** The earliest instant an orphan's grace ends, if any is counting. */
+  Optional<Instant> nextOrphanDue(Duration grace) {
+    return orphanSince.values().stream()
+        .filter(since -> since != Instant.MIN)
+        .min(Comparator.naturalOrder())
+        .map(since -> since.plus(grace));
+  }
+
+  void orphanReleased(ObjectKey object, boolean released, Instant now) {
+    releasingOrphans.remove(object);
+    if (!released && orphanSince.containsKey(object)) {
+      // The API still knows its claim, or the delete failed: look again after another grace.
+      orphanSince.put(object, now);
+    }
+  }
+
+  // ---------------------------------------------------------------- the view for the pool status
+
+  long changeCount() {
+    return changeCount;
+  }
+
+  /** A snapshot for the pool's status; costs one walk over the allocations. */
+  PoolView view() {
+    List<PoolView.NamedAllocation> allocations = new ArrayList<>(allocator.allocationCount());
+    allocator.forEach(
+        allocation ->
+            allocations.add(
+                new PoolView.NamedAllocation(claimNameOf(allocation.owner()), allocation)));
+    return new PoolView(changeCount, allocator.counts(), allocations, problems());
+  }
+
+  private String claimNameOf(String slotName) {
+    ClaimEntry<C> entry = claims.get(slotName);
+    if (entry != null) {
+      return entry.facts.name();
+    }
+    Slot slot = slots.get(slotName);
+    return slot == null ? null : slot.claimName;
+  }
+
+  /** Objects that hold addresses without serving a claim, each said once. */
+  List<String> problems() {
+    Set<String> problems = new TreeSet<>();
+    Set<ObjectKey> suspects = new HashSet<>(strayObjects);
+    suspects.addAll(orphanSince.keySet());
+    for (String name : refusedSlots) {
+      for (ObjectKey object : objectsOfClaim.getOrDefault(name, Set.of())) {
+        suspects.add(object);
+      }
+    }
+    for (ObjectKey object : suspects) {
+      Holding holding = holdings.get(object);
+      String slotName = slotOfObject.get(object);
+      if (holding == null || slotName == null) {
+        continue;
+      }
+      Slot slot = slots.get(slotName);
+      String what = holding.object() + " (" + holding.addresses() + ")";
+      if (!slot.inAllocator && !holding.addresses().family().equals(spec.family())) {
+        problems.add(
+            what
+                + " is "
+                + holding.addresses().family()
+                + " in a "
+                + spec.family()
+                + " pool: kept until its claim goes");
+      } else if (!slot.inAllocator) {
+        problems.add(what + " overlaps addresses another object holds: kept, not served");
+      } else if (holding.claimUid() == null) {
+        problems.add(
+            what
+                + " was made by hand for "
+                + holding.claimKind()
+                + " "
+                + holding.claimName()
+                + ", which does not exist or holds another address: kept occupied");
+      } else if (!claims.containsKey(holding.claimUid())) {
+        problems.add(
+            what
+                + " belongs to "
+                + holding.claimKind()
+                + " "
+                + holding.claimName()
+                + " uid "
+                + holding.claimUid()
+                + ", which no longer exists: released after a grace period");
+      } else if (!slotName.equals(holding.claimUid())) {
+        problems.add(
+            what
+                + " is a second address of "
+                + holding.claimKind()
+                + " "
+                + holding.claimName()
+                + ": kept occupied until the claim is deleted");
+      }
+    }
+    return List.copyOf(problems);
+  }
+
+  /** Whether the state can be dropped: nothing left that holds or claims. */
+  boolean isEmpty() {
+    return holdings.isEmpty() && claims.isEmpty() && slots.isEmpty();
+  }
+}
