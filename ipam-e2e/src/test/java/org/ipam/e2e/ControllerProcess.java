@@ -163,6 +163,18 @@ final class ControllerProcess implements AutoCloseable {
     return log().lines().filter(line -> line.contains(fragment)).toList();
   }
 
+  /** How many allocations the process committed, from its per-pass log lines. */
+  int allocationsLogged() {
+    java.util.regex.Pattern allocated =
+        java.util.regex.Pattern.compile("pass dialect=\\S+ pool=\\S+ allocated=(\\d+)");
+    return log()
+        .lines()
+        .map(allocated::matcher)
+        .filter(java.util.regex.Matcher::find)
+        .mapToInt(m -> Integer.parseInt(m.group(1)))
+        .sum();
+  }
+
   String logTail() {
     List<String> lines = log().lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));

@@ -21,7 +21,11 @@ import org.ipam.metal3.model.IPPool;
  * claim and clears the message. A claim may be applied before its pool, so this is not an error the
  * webhook refuses.
  */
-@ControllerConfiguration(name = "metal3-ipclaim-pool-check")
+// Every event, deletions included: a deleting claim whose pool is gone is let go from here.
+@ControllerConfiguration(
+    name = "metal3-ipclaim-pool-check",
+    triggerReconcilerOnAllEvents = true,
+    generationAwareEventProcessing = false)
 public final class Metal3MissingPoolReconciler implements Reconciler<IPClaim> {
   private final Clock clock;
 
@@ -30,15 +34,42 @@ public final class Metal3MissingPoolReconciler implements Reconciler<IPClaim> {
     this.clock = clock;
   }
 
+  /**
+   * A deleting claim whose pool is gone: no pool pass will ever release it, and a pool is deleted
+   * only once no IPAddress refers to it, so the claim holds nothing; its finalizer goes.
+   */
+  private UpdateControl<IPClaim> releaseIfPoolIsGone(
+      IPClaim claim, ObjectReference poolRef, KubernetesClient client) {
+    if (!claim.getMetadata().getFinalizers().contains(IPClaim.FINALIZER)) {
+      return UpdateControl.noUpdate();
+    }
+    boolean poolExists =
+        poolRef != null
+            && poolRef.getName() != null
+            && !poolRef.getName().isEmpty()
+            && client
+                    .resources(IPPool.class)
+                    .inNamespace(claim.getMetadata().getNamespace())
+                    .withName(poolRef.getName())
+                    .get()
+                != null;
+    if (!poolExists) {
+      ObjectWrites.removeFinalizer(client, claim, IPClaim.FINALIZER);
+    }
+    return UpdateControl.noUpdate();
+  }
+
   @Override
   public UpdateControl<IPClaim> reconcile(IPClaim claim, Context<IPClaim> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      return UpdateControl.noUpdate();
+    }
     boolean served = claim.getStatus() != null && claim.getStatus().getAddress() != null;
     ObjectReference poolRef = claim.getSpec() == null ? null : claim.getSpec().getPool();
-    if (served
-        || claim.getMetadata().getDeletionTimestamp() != null
-        || poolRef == null
-        || poolRef.getName() == null
-        || poolRef.getName().isEmpty()) {
+    if (claim.getMetadata().getDeletionTimestamp() != null) {
+      return releaseIfPoolIsGone(claim, poolRef, context.getClient());
+    }
+    if (served || poolRef == null || poolRef.getName() == null || poolRef.getName().isEmpty()) {
       return UpdateControl.noUpdate();
     }
     KubernetesClient client = context.getClient();

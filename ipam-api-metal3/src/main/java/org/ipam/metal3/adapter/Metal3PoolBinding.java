@@ -510,6 +510,17 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     return deleteIfOwnedBy(orphan.object(), orphan.claimUid());
   }
 
+  @Override
+  public boolean releaseSurplus(Holding surplus) {
+    if (Metal3Records.CAPI_CLAIM.equals(surplus.claimKind())
+        && surplus.object().kind().equals(METAL3_ADDRESS)) {
+      // A Cluster API claim's surplus lock goes after its answer of the same name.
+      deleteIfOwnedBy(
+          new ObjectKey(CAPI_ADDRESS, namespace(), surplus.object().name()), surplus.claimUid());
+    }
+    return deleteIfOwnedBy(surplus.object(), surplus.claimUid());
+  }
+
   /** Deletes an address object (our finalizer first) if it still belongs to that claim uid. */
   private boolean deleteIfOwnedBy(ObjectKey key, String claimUid) {
     HasMetadata object = get(key);

@@ -180,6 +180,7 @@ public final class AllocationEngine implements AutoCloseable {
     ReentrantLock lock = lockOf(pool);
     List<Plan<C>> plans = new ArrayList<>();
     List<Holding> orphans;
+    List<Holding> surplus = new ArrayList<>();
     Instant now = clock.instant();
     Instant wake = null;
     PoolState<C> state;
@@ -189,11 +190,17 @@ public final class AllocationEngine implements AutoCloseable {
       state.follow(binding.spec());
       wake = earliest(wake, state.expire(now, PATIENCE).orElse(null));
       orphans = state.orphansDue(now, orphanGrace, binding::watchesClaimKind);
-      wake = earliest(wake, state.nextOrphanDue(orphanGrace).orElse(null));
+      wake =
+          earliest(wake, state.nextOrphanDue(orphanGrace, binding::watchesClaimKind).orElse(null));
+      state.touchSurplusDue(now, orphanGrace);
       for (ClaimEntry<C> entry : state.takeDirty(now)) {
+        if (!entry.writing && !entry.facts.deleting()) {
+          surplus.addAll(state.resolveSurplus(entry.facts.uid(), now, orphanGrace));
+        }
         Instant due = plan(binding, state, entry, now, plans);
         wake = earliest(wake, due);
       }
+      wake = earliest(wake, state.nextSurplusDue(orphanGrace).orElse(null));
     } finally {
       lock.unlock();
     }
@@ -205,7 +212,11 @@ public final class AllocationEngine implements AutoCloseable {
     List<CompletableFuture<Boolean>> orphanWrites = new ArrayList<>();
     for (Holding orphan : orphans) {
       orphanWrites.add(
-          CompletableFuture.supplyAsync(() -> releaseOrphan(binding, orphan), writers));
+          CompletableFuture.supplyAsync(() -> releaseStray(binding, orphan, false), writers));
+    }
+    for (Holding extra : surplus) {
+      orphanWrites.add(
+          CompletableFuture.supplyAsync(() -> releaseStray(binding, extra, true), writers));
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(orphanWrites.toArray(CompletableFuture[]::new)).join();
@@ -218,8 +229,14 @@ public final class AllocationEngine implements AutoCloseable {
       for (CompletableFuture<Result<C>> write : writes) {
         wake = earliest(wake, settle(state, write.join(), settled, tally));
       }
-      for (int i = 0; i < orphans.size(); i++) {
-        state.orphanReleased(orphans.get(i).object(), orphanWrites.get(i).join(), settled);
+      List<Holding> strays = new ArrayList<>(orphans);
+      strays.addAll(surplus);
+      for (int i = 0; i < strays.size(); i++) {
+        state.orphanReleased(strays.get(i).object(), orphanWrites.get(i).join(), settled);
+      }
+      if (!strays.isEmpty()) {
+        // Each is looked at again after another grace unless the cache shows it gone.
+        wake = earliest(wake, settled.plus(orphanGrace));
       }
       Reporting last = reporting.computeIfAbsent(pool, key -> new Reporting());
       if (state.changeCount() != last.changeCount) {
@@ -285,11 +302,24 @@ public final class AllocationEngine implements AutoCloseable {
       return null;
     }
     Optional<Allocation> held = state.allocationOf(uid);
+    if (held.isPresent() && entry.commitInDoubt) {
+      if (state.isUncached(uid)) {
+        if (now.isBefore(entry.notBefore)) {
+          state.defer(uid);
+          return entry.notBefore;
+        }
+        entry.writing = true;
+        plans.add(new Commit<>(entry, held.get(), System.nanoTime()));
+        return null;
+      }
+      // The cache shows its object: the commit did happen.
+      entry.commitInDoubt = false;
+    }
     if (held.isPresent()) {
       List<Holding> objects = state.objectsHolding(uid, held.get().addresses());
       if (!binding.showsAllocation(entry.claim, held.get(), objects)) {
         if (now.isBefore(entry.notBefore)) {
-          state.markDirty(uid);
+          state.defer(uid);
           return entry.notBefore;
         }
         entry.writing = true;
@@ -303,7 +333,7 @@ public final class AllocationEngine implements AutoCloseable {
       return null;
     }
     if (now.isBefore(entry.notBefore)) {
-      state.markDirty(uid);
+      state.defer(uid);
       return entry.notBefore;
     }
     Optional<Holding> handMade = state.handMadeFor(facts);
@@ -385,7 +415,14 @@ public final class AllocationEngine implements AutoCloseable {
     try {
       outcome = binding.commit(claim, commit.allocation());
     } catch (RuntimeException e) {
-      outcome = new CommitOutcome.Failed(e.getMessage());
+      // No answer: the object may exist or not. Settled as a commit in doubt, not as a failure.
+      if (!fenced) {
+        reportQuietly(
+            binding,
+            commit.entry(),
+            new AllocationFailure.InvalidRequest(String.valueOf(e.getMessage())));
+      }
+      return e;
     }
     if (outcome instanceof CommitOutcome.Committed && !fenced) {
       try {
@@ -417,21 +454,21 @@ public final class AllocationEngine implements AutoCloseable {
     }
   }
 
-  private <C> boolean releaseOrphan(PoolBinding<C> binding, Holding orphan) {
+  private <C> boolean releaseStray(PoolBinding<C> binding, Holding orphan, boolean surplus) {
     if (fenced) {
       return false;
     }
     try {
-      boolean released = binding.releaseOrphan(orphan);
+      boolean released = surplus ? binding.releaseSurplus(orphan) : binding.releaseOrphan(orphan);
       if (released) {
         LOG.info(
-            "pool={} released {} holding {}: its {} {} (uid {}) is gone",
+            "pool={} released {} holding {}: {} {} {}",
             binding.pool(),
             orphan.object(),
             orphan.addresses(),
+            surplus ? "a second address of" : "an object of the vanished",
             orphan.claimKind(),
-            orphan.claimName(),
-            orphan.claimUid());
+            orphan.claimName());
       }
       return released;
     } catch (RuntimeException e) {
@@ -472,7 +509,13 @@ public final class AllocationEngine implements AutoCloseable {
     Object outcome = result.outcome();
     if (outcome instanceof RuntimeException e) {
       if (plan instanceof Commit<C>) {
-        state.rollBack(uid);
+        // The decision stays held (it expires PATIENCE after it was made if the cache never shows
+        // its object); the claim's next try commits the same allocation again, which finds the
+        // object if the lost write created it.
+        entry.commitInDoubt = true;
+        if (!fenced) {
+          entry.lastFailure = String.valueOf(e.getMessage());
+        }
       }
       quietOrWarn(state.pool(), entry.facts.describe() + " " + kindOf(plan), e);
       return retryLater(state, entry, now);
@@ -503,6 +546,7 @@ public final class AllocationEngine implements AutoCloseable {
       Instant now,
       Tally tally) {
     String uid = entry.facts.uid();
+    entry.commitInDoubt = false;
     double seconds = (System.nanoTime() - commit.startNanos()) / 1e9;
     PoolKey pool = state.pool();
     if (outcome instanceof CommitOutcome.Committed) {
@@ -552,7 +596,7 @@ public final class AllocationEngine implements AutoCloseable {
   private <C> Instant retryLater(PoolState<C> state, ClaimEntry<C> entry, Instant now) {
     entry.failures++;
     entry.notBefore = now.plus(backoff.delay(entry.failures));
-    state.markDirty(entry.facts.uid());
+    state.defer(entry.facts.uid());
     return entry.notBefore;
   }
 

@@ -95,6 +95,12 @@ public interface PoolBinding<C> {
   boolean releaseOrphan(Holding orphan);
 
   /**
+   * A second object of a live claim (two writers each gave it an address) that is not the claim's
+   * own: deletes it if it still belongs to that claim uid. Returns whether it did.
+   */
+  boolean releaseSurplus(Holding surplus);
+
+  /**
    * The end of a pass: the pool's status (allocations, counts, problems) from the engine's view.
    * Called on every pass; cheap when {@link PoolView#changeCount()} did not move.
    */

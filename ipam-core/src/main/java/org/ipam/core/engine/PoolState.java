@@ -51,6 +51,12 @@ final class PoolState<C> {
     /** The last failure reported to the claim, so that it is reported once. */
     String lastFailure;
 
+    /**
+     * Its commit got no answer (the write may have happened): the decision stays held and the same
+     * allocation is committed again, so that a lost response never gives the claim a second one.
+     */
+    boolean commitInDoubt;
+
     ClaimEntry(C claim, ClaimFacts facts) {
       this.claim = claim;
       this.facts = facts;
@@ -111,11 +117,20 @@ final class PoolState<C> {
   /** Claims to look at in the next pass. */
   private final Set<String> dirty = new LinkedHashSet<>();
 
+  /**
+   * Claims waiting out a backoff: looked at again in the next pass, without making that pass due at
+   * once (their wake-up is their backoff's end).
+   */
+  private final Set<String> deferred = new HashSet<>();
+
   /** Claims that got no address for lack of room: looked at again once something is freed. */
   private final Set<String> waiting = new HashSet<>();
 
   /** Objects whose claim (by uid) is not known, since when. */
   private final Map<ObjectKey, Instant> orphanSince = new HashMap<>();
+
+  /** Second objects of a live claim (two writers gave it two addresses), since when. */
+  private final Map<ObjectKey, Instant> surplusSince = new HashMap<>();
 
   /** Orphans being released right now. */
   private final Set<ObjectKey> releasingOrphans = new HashSet<>();
@@ -173,6 +188,7 @@ final class PoolState<C> {
       }
     }
     dirty.remove(uid);
+    deferred.remove(uid);
     waiting.remove(uid);
     for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
       orphanSince.putIfAbsent(object, Instant.MIN);
@@ -231,6 +247,7 @@ final class PoolState<C> {
     }
     changeCount++;
     strayObjects.remove(object);
+    surplusSince.remove(object);
     String slotName = slotOfObject.remove(object);
     if (slotName != null) {
       Slot slot = slots.get(slotName);
@@ -312,6 +329,10 @@ final class PoolState<C> {
   private void adopt(String name, Slot slot) {
     if (slot.range.family() != allocator.spec().family()) {
       slot.inAllocator = false;
+      if (!slot.placeholder) {
+        // Remembered so that the pool's problems list it.
+        refusedSlots.add(name);
+      }
       return;
     }
     Optional<RebuildConflict> conflict =
@@ -452,6 +473,8 @@ final class PoolState<C> {
 
   /** The claims to look at now, oldest first; they leave the dirty set. */
   List<ClaimEntry<C>> takeDirty(Instant now) {
+    dirty.addAll(deferred);
+    deferred.clear();
     List<ClaimEntry<C>> due = new ArrayList<>();
     for (String uid : dirty) {
       ClaimEntry<C> entry = claims.get(uid);
@@ -467,6 +490,13 @@ final class PoolState<C> {
   void markDirty(String uid) {
     if (claims.containsKey(uid)) {
       dirty.add(uid);
+    }
+  }
+
+  /** Looks at the claim in the next pass, which it does not make due (a backoff). */
+  void defer(String uid) {
+    if (claims.containsKey(uid)) {
+      deferred.add(uid);
     }
   }
 
@@ -555,6 +585,109 @@ final class PoolState<C> {
       }
     }
     return Optional.ofNullable(oldest);
+  }
+
+  // ---------------------------------------------------------------- two addresses for one claim
+
+  /** Oldest object first, then by name: every writer picks the same object as the claim's own. */
+  private static final Comparator<Holding> PRIMARY_FIRST =
+      Comparator.comparing(
+              Holding::created, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+          .thenComparing(h -> h.object().toString());
+
+  /**
+   * A claim that two writers each gave an address holds two: the oldest object's addresses are its
+   * own (the same choice in every writer, so they converge on one answer), the others are surplus,
+   * kept occupied for {@code grace} (a consumer may have read them) and then released. Returns the
+   * surplus objects due for release now.
+   */
+  List<Holding> resolveSurplus(String uid, Instant now, Duration grace) {
+    Set<ObjectKey> objects = objectsOfClaim.getOrDefault(uid, Set.of());
+    if (objects.size() < 2 || allocator == null) {
+      return List.of();
+    }
+    List<Holding> live = new ArrayList<>();
+    for (ObjectKey object : objects) {
+      Holding holding = holdings.get(object);
+      if (!holding.deleting()) {
+        live.add(holding);
+      }
+    }
+    if (live.isEmpty()) {
+      return List.of();
+    }
+    live.sort(PRIMARY_FIRST);
+    IpRange primary = live.get(0).addresses();
+    Slot slot = slots.get(uid);
+    boolean ourWriteInFlight = slot != null && slot.pendingSince != null && slot.objects == 0;
+    if (slot != null && !slot.range.equals(primary) && !ourWriteInFlight) {
+      replace(uid, live);
+    }
+    List<Holding> due = new ArrayList<>();
+    for (Holding holding : live) {
+      if (holding.addresses().equals(primary)) {
+        surplusSince.remove(holding.object());
+        continue;
+      }
+      Instant since = surplusSince.computeIfAbsent(holding.object(), k -> now);
+      if (!since.plus(grace).isAfter(now) && !releasingOrphans.contains(holding.object())) {
+        due.add(holding);
+        releasingOrphans.add(holding.object());
+      }
+    }
+    return due;
+  }
+
+  /** Places a claim's objects again, the primary one first, so that it becomes the claim's slot. */
+  private void replace(String uid, List<Holding> primaryFirst) {
+    for (Holding holding : primaryFirst) {
+      String name = slotOfObject.remove(holding.object());
+      strayObjects.remove(holding.object());
+      if (name != null) {
+        Slot old = slots.get(name);
+        old.objects--;
+        dropIfUnused(name, old);
+      }
+    }
+    for (Holding holding : primaryFirst) {
+      place(holding);
+    }
+  }
+
+  /** The earliest instant a surplus object's grace ends, if any is counting. */
+  Optional<Instant> nextSurplusDue(Duration grace) {
+    Instant next = null;
+    for (Map.Entry<ObjectKey, Instant> e : surplusSince.entrySet()) {
+      if (resolvable(e.getKey())) {
+        Instant due = e.getValue().plus(grace);
+        next = next == null || due.isBefore(next) ? due : next;
+      }
+    }
+    return Optional.ofNullable(next);
+  }
+
+  /**
+   * Claims with a surplus object whose grace has ended are looked at in this pass (only a claim's
+   * pass resolves its surplus).
+   */
+  void touchSurplusDue(Instant now, Duration grace) {
+    for (Map.Entry<ObjectKey, Instant> e : surplusSince.entrySet()) {
+      if (!e.getValue().plus(grace).isAfter(now) && resolvable(e.getKey())) {
+        dirty.add(holdings.get(e.getKey()).claimUid());
+      }
+    }
+  }
+
+  /**
+   * Whether a pass would resolve this surplus object: its claim is live and it is not in flight.
+   */
+  private boolean resolvable(ObjectKey object) {
+    Holding holding = holdings.get(object);
+    if (holding == null || releasingOrphans.contains(object)) {
+      return false;
+    }
+    ClaimEntry<C> entry = claims.get(holding.claimUid());
+    return entry != null && !entry.facts.deleting();
   }
 
   // ---------------------------------------------------------------- decisions and their outcomes
@@ -681,17 +814,34 @@ final class PoolState<C> {
   }
 
   /** The earliest instant an orphan's grace ends, if any is counting. */
-  Optional<Instant> nextOrphanDue(Duration grace) {
-    return orphanSince.values().stream()
-        .filter(since -> since != Instant.MIN)
-        .min(Comparator.naturalOrder())
-        .map(since -> since.plus(grace));
+  Optional<Instant> nextOrphanDue(
+      Duration grace, java.util.function.Predicate<String> watchedKind) {
+    Instant next = null;
+    for (Map.Entry<ObjectKey, Instant> e : orphanSince.entrySet()) {
+      Holding holding = holdings.get(e.getKey());
+      // Only orphans that orphansDue would release: others must not make a pass due.
+      if (e.getValue() == Instant.MIN
+          || holding == null
+          || holding.claimUid() == null
+          || !watchedKind.test(holding.claimKind())
+          || releasingOrphans.contains(e.getKey())
+          || claims.containsKey(holding.claimUid())) {
+        continue;
+      }
+      Instant due = e.getValue().plus(grace);
+      next = next == null || due.isBefore(next) ? due : next;
+    }
+    return Optional.ofNullable(next);
   }
 
   void orphanReleased(ObjectKey object, boolean released, Instant now) {
     releasingOrphans.remove(object);
-    if (!released && orphanSince.containsKey(object)) {
-      // The API still knows its claim, or the delete failed: look again after another grace.
+    // Not released (the API still knows its claim, or the delete failed), or released but not yet
+    // gone from the cache: looked at again after another grace, not on every pass meanwhile.
+    if (surplusSince.containsKey(object)) {
+      surplusSince.put(object, now);
+    }
+    if (orphanSince.containsKey(object)) {
       orphanSince.put(object, now);
     }
   }
