@@ -1,15 +1,23 @@
 package org.ipam.e2e;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.capi.IPAddressClaimSpec;
+import org.ipam.core.capi.PoolReference;
 import org.ipam.core.engine.Crds;
 import org.ipam.metal3.adapter.Metal3DialectModule;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
+import org.ipam.metal3.model.IPClaimSpec;
+import org.ipam.metal3.model.IPPool;
 
 /** Metal3 objects the e2e tests create and read, as a user's manifests would. */
 final class Metal3Objects {
@@ -25,6 +33,21 @@ final class Metal3Objects {
   static void installCrds(KubernetesClient client) {
     Metal3DialectModule dialect = new Metal3DialectModule();
     if (!Crds.missing(client, dialect.requiredCrds()).isEmpty()) {
+      Crds.install(client, Metal3DialectModule.class.getClassLoader(), dialect.crdResources());
+    }
+  }
+
+  /**
+   * Installs the Metal3 dialect's CRDs, the Cluster API IPAddressClaim and IPAddress among them,
+   * when any of the five is missing (a cluster may have the Metal3 ones without the Cluster API
+   * ones).
+   */
+  static void installCrdsWithCapi(KubernetesClient client) {
+    Metal3DialectModule dialect = new Metal3DialectModule();
+    List<String> names = new ArrayList<>(dialect.requiredCrds());
+    names.add("ipaddressclaims.ipam.cluster.x-k8s.io");
+    names.add("ipaddresses.ipam.cluster.x-k8s.io");
+    if (!Crds.missing(client, names).isEmpty()) {
       Crds.install(client, Metal3DialectModule.class.getClassLoader(), dialect.crdResources());
     }
   }
@@ -56,6 +79,60 @@ final class Metal3Objects {
             """
                 .formatted(name, namespace, name))
         .create();
+  }
+
+  /** A pool of one IPv4 range, start to end inclusive, whose namePrefix is its name. */
+  void createPool(String name, String start, String end, int prefix) {
+    client
+        .resource(
+            """
+            apiVersion: ipam.metal3.io/v1alpha1
+            kind: IPPool
+            metadata:
+              name: %s
+              namespace: %s
+            spec:
+              namePrefix: %s
+              pools:
+                - start: %s
+                  end: %s
+              prefix: %d
+            """
+                .formatted(name, namespace, name, start, end, prefix))
+        .create();
+  }
+
+  /** One IPClaim on the pool, as stored (with its uid). */
+  IPClaim newIpClaim(String pool, String name) {
+    IPClaim claim = new IPClaim();
+    claim.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    IPClaimSpec spec = new IPClaimSpec();
+    spec.setPool(new ObjectReferenceBuilder().withName(pool).build());
+    claim.setSpec(spec);
+    return client.resources(IPClaim.class).inNamespace(namespace).resource(claim).create();
+  }
+
+  /** One Cluster API IPAddressClaim whose poolRef is the Metal3 pool, as stored (with its uid). */
+  IPAddressClaim newCapiClaim(String pool, String name) {
+    IPAddressClaim claim = new IPAddressClaim();
+    claim.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    claim.setSpec(new IPAddressClaimSpec(new PoolReference(IPPool.GROUP, "IPPool", pool)));
+    return client.resources(IPAddressClaim.class).inNamespace(namespace).resource(claim).create();
+  }
+
+  /** The IPClaim of this name, or null. */
+  IPClaim ipClaim(String name) {
+    return client.resources(IPClaim.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Deletes the IPClaim of this name (nothing when it is gone already). */
+  void deleteIpClaim(String name) {
+    client.resources(IPClaim.class).inNamespace(namespace).withName(name).delete();
+  }
+
+  /** Whether a claim of this kind (IPClaim, IPAddressClaim) and name exists. */
+  boolean claimExists(Class<? extends HasMetadata> kind, String name) {
+    return client.resources(kind).inNamespace(namespace).withName(name).get() != null;
   }
 
   /** Creates claims {@code prefix-0} to {@code prefix-(count-1)} from parallel threads at once. */

@@ -202,6 +202,11 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       client.resource(lock).create();
       return new CommitOutcome.Committed();
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 0 || e.getCode() >= 500) {
+        // No answer, or the server failed: the create may have happened. Thrown, the decision stays
+        // held and the next try commits the same address again (the engine's in-doubt commit).
+        throw e;
+      }
       if (e.getCode() != 409) {
         return new CommitOutcome.Failed(
             "Failed to create associated IPAddress object: " + e.getMessage());

@@ -195,11 +195,12 @@ public final class AllocationEngine implements AutoCloseable {
       state.touchSurplusDue(now, orphanGrace);
       for (ClaimEntry<C> entry : state.takeDirty(now)) {
         if (!entry.writing && !entry.facts.deleting()) {
-          surplus.addAll(state.resolveSurplus(entry.facts.uid(), now, orphanGrace));
+          state.resolveSurplus(entry.facts.uid(), now);
         }
         Instant due = plan(binding, state, entry, now, plans);
         wake = earliest(wake, due);
       }
+      surplus.addAll(state.surplusDue(now, orphanGrace));
       wake = earliest(wake, state.nextSurplusDue(orphanGrace).orElse(null));
     } finally {
       lock.unlock();

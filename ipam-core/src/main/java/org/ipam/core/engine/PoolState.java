@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,38 +100,47 @@ final class PoolState<C> {
   /** Objects without a claim uid (made by hand), by the claim name they give. */
   private final Map<String, Set<ObjectKey>> handMadeByName = new HashMap<>();
 
-  /** Slots with a write of ours the cache does not show yet, and placeholders. */
-  private final Set<String> pendingSlots = new HashSet<>();
+  // The sets and maps a pass walks are linked: walking a hash set or map costs the capacity its
+  // largest burst left behind, a linked one only its size.
 
-  private final Set<String> placeholderSlots = new HashSet<>();
+  /** Slots with a write of ours the cache does not show yet, and placeholders. */
+  private final Set<String> pendingSlots = new LinkedHashSet<>();
+
+  private final Set<String> placeholderSlots = new LinkedHashSet<>();
 
   /**
    * Slots the allocator refused because another slot holds some of their addresses. They are tried
    * again whenever a slot leaves, so that an address two objects hold never turns free while one of
    * them still exists.
    */
-  private final Set<String> refusedSlots = new HashSet<>();
+  private final Set<String> refusedSlots = new LinkedHashSet<>();
+
+  /** Slots of the other family than the pool's (its family changed): the pool's problems. */
+  private final Set<String> otherFamilySlots = new LinkedHashSet<>();
 
   /** Objects placed in an {@code object:} slot: the ones the pool's problems are about. */
   private final Set<ObjectKey> strayObjects = new HashSet<>();
 
-  /** Claims to look at in the next pass. */
-  private final Set<String> dirty = new LinkedHashSet<>();
+  /**
+   * Claims to look at in the next pass. Replaced, not cleared, by each pass: clearing a hash set
+   * costs the capacity its largest burst left (the 100,000 claims of a start), on every pass.
+   */
+  private Set<String> dirty = new LinkedHashSet<>();
 
   /**
    * Claims waiting out a backoff: looked at again in the next pass, without making that pass due at
    * once (their wake-up is their backoff's end).
    */
-  private final Set<String> deferred = new HashSet<>();
+  private Set<String> deferred = new HashSet<>();
 
   /** Claims that got no address for lack of room: looked at again once something is freed. */
   private final Set<String> waiting = new HashSet<>();
 
   /** Objects whose claim (by uid) is not known, since when. */
-  private final Map<ObjectKey, Instant> orphanSince = new HashMap<>();
+  private final Map<ObjectKey, Instant> orphanSince = new LinkedHashMap<>();
 
   /** Second objects of a live claim (two writers gave it two addresses), since when. */
-  private final Map<ObjectKey, Instant> surplusSince = new HashMap<>();
+  private final Map<ObjectKey, Instant> surplusSince = new LinkedHashMap<>();
 
   /** Orphans being released right now. */
   private final Set<ObjectKey> releasingOrphans = new HashSet<>();
@@ -330,8 +340,7 @@ final class PoolState<C> {
     if (slot.range.family() != allocator.spec().family()) {
       slot.inAllocator = false;
       if (!slot.placeholder) {
-        // Remembered so that the pool's problems list it.
-        refusedSlots.add(name);
+        otherFamilySlots.add(name);
       }
       return;
     }
@@ -370,6 +379,7 @@ final class PoolState<C> {
     slots.remove(name);
     placeholderSlots.remove(name);
     refusedSlots.remove(name);
+    otherFamilySlots.remove(name);
     if (slot.inAllocator && allocator != null) {
       allocator.release(name);
       changeCount++;
@@ -436,6 +446,7 @@ final class PoolState<C> {
     pendingSlots.clear();
     placeholderSlots.clear();
     refusedSlots.clear();
+    otherFamilySlots.clear();
     slotOfObject.clear();
     List<Holding> byAge = new ArrayList<>(holdings.values());
     byAge.sort(
@@ -473,8 +484,10 @@ final class PoolState<C> {
 
   /** The claims to look at now, oldest first; they leave the dirty set. */
   List<ClaimEntry<C>> takeDirty(Instant now) {
-    dirty.addAll(deferred);
-    deferred.clear();
+    if (!deferred.isEmpty()) {
+      dirty.addAll(deferred);
+      deferred = new HashSet<>();
+    }
     List<ClaimEntry<C>> due = new ArrayList<>();
     for (String uid : dirty) {
       ClaimEntry<C> entry = claims.get(uid);
@@ -482,7 +495,7 @@ final class PoolState<C> {
         due.add(entry);
       }
     }
-    dirty.clear();
+    dirty = new LinkedHashSet<>();
     due.sort((a, b) -> ClaimOrder.OLDEST_FIRST.compare(a.facts, b.facts));
     return due;
   }
@@ -601,10 +614,10 @@ final class PoolState<C> {
    * kept occupied for {@code grace} (a consumer may have read them) and then released. Returns the
    * surplus objects due for release now.
    */
-  List<Holding> resolveSurplus(String uid, Instant now, Duration grace) {
+  void resolveSurplus(String uid, Instant now) {
     Set<ObjectKey> objects = objectsOfClaim.getOrDefault(uid, Set.of());
     if (objects.size() < 2 || allocator == null) {
-      return List.of();
+      return;
     }
     List<Holding> live = new ArrayList<>();
     for (ObjectKey object : objects) {
@@ -614,7 +627,7 @@ final class PoolState<C> {
       }
     }
     if (live.isEmpty()) {
-      return List.of();
+      return;
     }
     live.sort(PRIMARY_FIRST);
     IpRange primary = live.get(0).addresses();
@@ -623,18 +636,39 @@ final class PoolState<C> {
     if (slot != null && !slot.range.equals(primary) && !ourWriteInFlight) {
       replace(uid, live);
     }
-    List<Holding> due = new ArrayList<>();
     for (Holding holding : live) {
       if (holding.addresses().equals(primary)) {
         surplusSince.remove(holding.object());
-        continue;
-      }
-      Instant since = surplusSince.computeIfAbsent(holding.object(), k -> now);
-      if (!since.plus(grace).isAfter(now) && !releasingOrphans.contains(holding.object())) {
-        due.add(holding);
-        releasingOrphans.add(holding.object());
+      } else {
+        surplusSince.putIfAbsent(holding.object(), now);
       }
     }
+  }
+
+  /**
+   * Surplus objects whose grace has ended and that are still surplus (their claim lives and holds
+   * other addresses as its own), each handed out once at a time.
+   */
+  List<Holding> surplusDue(Instant now, Duration grace) {
+    List<Holding> due = new ArrayList<>();
+    List<ObjectKey> settled = new ArrayList<>();
+    for (Map.Entry<ObjectKey, Instant> e : surplusSince.entrySet()) {
+      Holding holding = holdings.get(e.getKey());
+      String slotName = slotOfObject.get(e.getKey());
+      boolean stillSurplus =
+          holding != null
+              && holding.claimUid() != null
+              && claims.containsKey(holding.claimUid())
+              && slots.containsKey(holding.claimUid())
+              && !holding.claimUid().equals(slotName);
+      if (!stillSurplus) {
+        settled.add(e.getKey());
+      } else if (!e.getValue().plus(grace).isAfter(now) && !releasingOrphans.contains(e.getKey())) {
+        due.add(holding);
+        releasingOrphans.add(e.getKey());
+      }
+    }
+    settled.forEach(surplusSince::remove);
     return due;
   }
 
@@ -876,9 +910,9 @@ final class PoolState<C> {
     Set<String> problems = new TreeSet<>();
     Set<ObjectKey> suspects = new HashSet<>(strayObjects);
     suspects.addAll(orphanSince.keySet());
-    for (String name : refusedSlots) {
-      for (ObjectKey object : objectsOfClaim.getOrDefault(name, Set.of())) {
-        suspects.add(object);
+    for (Set<String> unplaced : List.of(refusedSlots, otherFamilySlots)) {
+      for (String name : unplaced) {
+        suspects.addAll(objectsOfClaim.getOrDefault(name, Set.of()));
       }
     }
     for (ObjectKey object : suspects) {
@@ -924,7 +958,8 @@ final class PoolState<C> {
                 + holding.claimKind()
                 + " "
                 + holding.claimName()
-                + ": kept occupied until the claim is deleted");
+                + ": kept occupied for a grace period (a consumer may have read it), then"
+                + " released; the claim keeps its oldest address");
       }
     }
     return List.copyOf(problems);
