@@ -460,4 +460,96 @@ class Metal3AllocationIT {
               assertThat(owner.getName()).isEqualTo("machine-0");
             });
   }
+
+  /** An IPAddress made by hand, as an operator would write it: no owner reference, no finalizer. */
+  private static IPAddress handMade(String ns, String name, String pool, String claim, String ip) {
+    IPAddress address = new IPAddress();
+    address.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    var spec = new org.ipam.metal3.model.IPAddressSpec();
+    spec.setAddress(ip);
+    spec.setPool(
+        new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder().withName(pool).build());
+    spec.setClaim(
+        new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder().withName(claim).build());
+    address.setSpec(spec);
+    return address;
+  }
+
+  /**
+   * Engine issue, defect 3 (poison addresses): a second IPAddress made by hand for a claim that
+   * already holds one keeps its address occupied, is never handed to another claim, and does not
+   * stop the claims behind it. Bad input tried: a hand-made IPAddress for a claim that holds
+   * another address; three hand-made IPAddresses naming one claim.
+   */
+  @Test
+  void aSecondHandMadeAddressOfOneClaimStaysOccupiedAndBlocksNobody(KubernetesClient client) {
+    String ns = "poison";
+    createNamespace(client, ns);
+    client
+        .resource(
+            pool(ns, "p", "namePrefix: p\npools:\n  - start: 10.50.0.1\n    end: 10.50.0.10\n"))
+        .create();
+    client.resource(claim(ns, "a", "p", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "a").getStatus().getAddress().getName())
+                    .isEqualTo("p-10-50-0-1"));
+    client.resource(handMade(ns, "p-10-50-0-2", "p", "a", "10.50.0.2")).create();
+    client.resource(claim(ns, "b", "p", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "b").getStatus().getAddress().getName())
+                    .isEqualTo("p-10-50-0-3"));
+    // a keeps its own address; the hand-made one stays, occupied, and the pool says so.
+    assertThat(claimNamed(client, ns, "a").getStatus().getAddress().getName())
+        .isEqualTo("p-10-50-0-1");
+    assertThat(addressesOf(client, ns))
+        .containsExactlyInAnyOrder("10.50.0.1", "10.50.0.2", "10.50.0.3");
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Conditions.find(
+                                client
+                                    .resources(IPPool.class)
+                                    .inNamespace(ns)
+                                    .withName("p")
+                                    .get()
+                                    .getStatus()
+                                    .getConditions(),
+                                "Ready")
+                            .orElseThrow()
+                            .getMessage())
+                    .contains("p-10-50-0-2"));
+  }
+
+  /**
+   * The reported case: a pool of three addresses, each held by a hand-made IPAddress naming claim
+   * abcd. A Cluster API claim abcd and an IPClaim abcd may adopt one of them at most; none of the
+   * three addresses goes to any other holder, and no fourth address appears.
+   */
+  @Test
+  void threeHandMadeAddressesNamingOneClaimAreNeverHandedOutAgain(KubernetesClient client) {
+    String ns = "poison3";
+    createNamespace(client, ns);
+    client.resource(pool(ns, "p", "namePrefix: q\npools:\n  - subnet: 192.168.0.0/30\n")).create();
+    for (String ip : List.of("192.168.0.1", "192.168.0.2", "192.168.0.3")) {
+      client.resource(handMade(ns, "q-" + ip.replace('.', '-'), "p", "abcd", ip)).create();
+    }
+    client.resource(claim(ns, "abcd", "p", null)).create();
+    client.resource(claim(ns, "other", "p", null)).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              var abcd = claimNamed(client, ns, "abcd").getStatus();
+              assertThat(abcd.getAddress().getName()).startsWith("q-192-168-0-");
+              assertThat(claimNamed(client, ns, "other").getStatus().getErrorMessage())
+                  .isEqualTo("Exhausted IP Pools");
+            });
+    // The pool hands out .1 to .3 (a subnet as written starts after its address): all held.
+    assertThat(addressesOf(client, ns))
+        .containsExactlyInAnyOrder("192.168.0.1", "192.168.0.2", "192.168.0.3");
+  }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
+import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectWrites;
@@ -59,6 +61,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   static final String PROVIDER = "ipam-metal3";
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
   private static final Duration MIN_RESCHEDULE = Duration.ofMillis(50);
+  private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
   private final AllocationEngine engine;
@@ -172,6 +175,23 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
 
   @Override
   public UpdateControl<IPPool> reconcile(IPPool pool, Context<IPPool> context) {
+    try {
+      return reconcilePool(pool, context);
+    } catch (KubernetesClientException e) {
+      if (!Conflicts.isConflict(e)) {
+        throw e;
+      }
+      // Routine: the pool changed between our read and our write (its finalizer, its labels).
+      LOG.debug(
+          "IPPool {}/{}: conflict, tried again: {}",
+          pool.getMetadata().getNamespace(),
+          pool.getMetadata().getName(),
+          e.getMessage());
+      return UpdateControl.<IPPool>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+    }
+  }
+
+  private UpdateControl<IPPool> reconcilePool(IPPool pool, Context<IPPool> context) {
     KubernetesClient client = context.getClient();
     PoolKey key =
         Metal3Records.poolKey(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
