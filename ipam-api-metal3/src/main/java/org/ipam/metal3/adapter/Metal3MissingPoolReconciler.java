@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.Events;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.metal3.model.IPClaim;
@@ -35,10 +36,12 @@ import org.ipam.metal3.model.IPPool;
     generationAwareEventProcessing = false)
 public final class Metal3MissingPoolReconciler implements Reconciler<IPClaim> {
   private final Clock clock;
+  private final AllocationEngine engine;
 
   @Inject
-  public Metal3MissingPoolReconciler(Clock clock) {
+  public Metal3MissingPoolReconciler(Clock clock, AllocationEngine engine) {
     this.clock = clock;
+    this.engine = engine;
   }
 
   /**
@@ -81,7 +84,7 @@ public final class Metal3MissingPoolReconciler implements Reconciler<IPClaim> {
 
   @Override
   public UpdateControl<IPClaim> reconcile(IPClaim claim, Context<IPClaim> context) {
-    if (context.isPrimaryResourceDeleted()) {
+    if (context.isPrimaryResourceDeleted() || engine.isFenced()) {
       return UpdateControl.noUpdate();
     }
     boolean served = claim.getStatus() != null && claim.getStatus().getAddress() != null;

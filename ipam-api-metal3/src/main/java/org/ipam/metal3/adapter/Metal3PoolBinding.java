@@ -517,6 +517,11 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   @Override
   public boolean releaseSurplus(Holding surplus) {
+    if (claimShows(surplus)) {
+      // The claim's status still names it (the report of its own address has not landed yet):
+      // never take an address away from under a claim that is shown it.
+      return false;
+    }
     if (Metal3Records.CAPI_CLAIM.equals(surplus.claimKind())
         && surplus.object().kind().equals(METAL3_ADDRESS)) {
       // A Cluster API claim's surplus lock goes after its answer of the same name.
@@ -524,6 +529,32 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
           new ObjectKey(CAPI_ADDRESS, namespace(), surplus.object().name()), surplus.claimUid());
     }
     return deleteIfOwnedBy(surplus.object(), surplus.claimUid());
+  }
+
+  /** Whether the claim of this object (read live) names it in its status. */
+  private boolean claimShows(Holding holding) {
+    if (Metal3Records.IPCLAIM.equals(holding.claimKind())) {
+      IPClaim claim =
+          client
+              .resources(IPClaim.class)
+              .inNamespace(namespace())
+              .withName(holding.claimName())
+              .get();
+      return claim != null
+          && claim.getStatus() != null
+          && claim.getStatus().getAddress() != null
+          && holding.object().name().equals(claim.getStatus().getAddress().getName());
+    }
+    IPAddressClaim claim =
+        client
+            .resources(IPAddressClaim.class)
+            .inNamespace(namespace())
+            .withName(holding.claimName())
+            .get();
+    return claim != null
+        && claim.getStatus() != null
+        && claim.getStatus().getAddressRef() != null
+        && holding.object().name().equals(claim.getStatus().getAddressRef().getName());
   }
 
   /** Deletes an address object (our finalizer first) if it still belongs to that claim uid. */
@@ -538,8 +569,13 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     }
     String finalizer =
         object instanceof IPAddress ? IPAddress.FINALIZER : Metal3Claim.Capi.ADDRESS_FINALIZER;
+    boolean alreadyDeleting = object.getMetadata().getDeletionTimestamp() != null;
     ObjectWrites.removeFinalizer(client, object, finalizer);
-    ObjectWrites.delete(client, object);
+    if (!alreadyDeleting) {
+      // Deleted by name: an object already being deleted goes once its finalizer is removed, and
+      // a delete sent after that could hit a new object of the same name, another claim's.
+      ObjectWrites.delete(client, object);
+    }
     return true;
   }
 

@@ -192,6 +192,10 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   }
 
   private UpdateControl<IPPool> reconcilePool(IPPool pool, Context<IPPool> context) {
+    if (engine.isFenced()) {
+      // This process lost its Lease: it writes nothing more, not even a finalizer.
+      return UpdateControl.noUpdate();
+    }
     KubernetesClient client = context.getClient();
     PoolKey key =
         Metal3Records.poolKey(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
@@ -253,8 +257,12 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   /** The pool finalizer stays until no address object of either kind refers to the pool. */
   private UpdateControl<IPPool> finishDeletion(
       KubernetesClient client, IPPool pool, Context<IPPool> context) {
+    // The cache may lag behind a commit of ours: the engine's view counts too.
     boolean addressesLeft =
-        !secondaries(context, IPAddress.class, pool).isEmpty()
+        engine.holdsAnything(
+                Metal3Records.poolKey(
+                    pool.getMetadata().getNamespace(), pool.getMetadata().getName()))
+            || !secondaries(context, IPAddress.class, pool).isEmpty()
             || (servesCapiClaims
                 && !secondaries(context, org.ipam.core.capi.IPAddress.class, pool).isEmpty());
     if (addressesLeft) {

@@ -635,11 +635,28 @@ public final class AllocationEngine implements AutoCloseable {
       PoolState<?> state = states.get(pool);
       if (state != null && state.isEmpty()) {
         states.remove(pool);
+      } else if (state != null) {
+        state.poolGone();
       }
     } finally {
       lock.unlock();
     }
     listener.forgotten(pool);
+  }
+
+  /**
+   * Whether the engine knows of any object, or any write of ours not yet in the cache, that holds
+   * addresses of this pool: a pool is let go only once nothing does.
+   */
+  public boolean holdsAnything(PoolKey pool) {
+    ReentrantLock lock = lockOf(pool);
+    lock.lock();
+    try {
+      PoolState<?> state = states.get(pool);
+      return state != null && state.holdsAnything();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** For tests and benchmarks: a read of the pool's state under its lock. */

@@ -337,6 +337,11 @@ final class PoolState<C> {
   }
 
   private void adopt(String name, Slot slot) {
+    if (allocator == null) {
+      // The pool is gone; its next pass rebuilds everything from the holdings.
+      slot.inAllocator = false;
+      return;
+    }
     if (slot.range.family() != allocator.spec().family()) {
       slot.inAllocator = false;
       if (!slot.placeholder) {
@@ -399,6 +404,7 @@ final class PoolState<C> {
       if (slot.range.overlaps(freed)) {
         refusedSlots.remove(name);
         adopt(name, slot);
+        touchClaim(name);
       }
     }
   }
@@ -449,8 +455,12 @@ final class PoolState<C> {
     otherFamilySlots.clear();
     slotOfObject.clear();
     List<Holding> byAge = new ArrayList<>(holdings.values());
+    // Objects of live claims first (a rebuild must not take an address away from a claim that is
+    // shown it, for an object made by hand or left by a claim that is gone), then oldest first.
     byAge.sort(
         Comparator.comparing(
+                (Holding h) -> h.claimUid() == null || !claims.containsKey(h.claimUid()))
+            .thenComparing(
                 Holding::created, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
             .thenComparing(h -> h.object().toString()));
     for (Holding holding : byAge) {
@@ -569,7 +579,12 @@ final class PoolState<C> {
     Holding found = null;
     for (ObjectKey object : handMadeByName.getOrDefault(facts.name(), Set.of())) {
       Holding holding = holdings.get(object);
+      Slot slot = slots.get(slotOfObject.get(object));
+      // One that clashes with another holder, or of the other family, is never adopted: adopting
+      // it would show a claim an address someone else holds.
+      boolean placed = slot != null && slot.inAllocator;
       if (!holding.deleting()
+          && placed
           && facts.id().kind().equals(holding.claimKind())
           && facts.name().equals(holding.claimName())
           && (found == null
@@ -963,6 +978,20 @@ final class PoolState<C> {
       }
     }
     return List.copyOf(problems);
+  }
+
+  /**
+   * The pool object is gone: its next incarnation, even with an equal spec, rebuilds the allocator
+   * and looks at every claim again.
+   */
+  void poolGone() {
+    allocator = null;
+    spec = null;
+  }
+
+  /** Whether any object of ours or any write of ours still holds addresses of this pool. */
+  boolean holdsAnything() {
+    return !holdings.isEmpty() || !pendingSlots.isEmpty();
   }
 
   /** Whether the state can be dropped: nothing left that holds or claims. */

@@ -412,6 +412,31 @@ class AllocationEngineTest {
         .contains(objectName("10.0.0.2"), "made by hand");
   }
 
+  @Test
+  void aHandMadeObjectThatClashesWithACommittedAddressIsNeitherAdoptedNorWinsARebuild() {
+    // Review finding: claim a is committed on .1 before the cache shows a hand-made object (another
+    // name) that names claim b and also holds .1. b must not adopt it, and a rebuild (a spec
+    // change) must not hand .1 to b while a is shown it.
+    Writer writer = writer(v4("10.0.0.1", "10.0.0.10"));
+    clock.advance(Duration.ofSeconds(5));
+    api.createObject("manual", ip("10.0.0.1"), IPCLAIM, "b", null);
+    clock.advance(Duration.ofSeconds(5));
+    api.createClaim(IPCLAIM, "a");
+    writer.informer.flushClaims(); // "manual" stays out of the cache for now
+    writer.pass();
+    assertThat(addressShown(IPCLAIM, "a")).isEqualTo("10.0.0.1");
+
+    api.createClaim(IPCLAIM, "b");
+    settle(writer);
+    writer.binding.setSpec(v4("10.0.0.1", "10.0.0.20"));
+    settle(writer);
+
+    assertThat(writer.binding.calls("adopt")).isEmpty();
+    assertThat(addressShown(IPCLAIM, "a")).isEqualTo("10.0.0.1");
+    assertThat(addressShown(IPCLAIM, "b")).isNotEqualTo("10.0.0.1");
+    assertEveryClaimShowsOnlyItsOwnObject();
+  }
+
   // ---------------------------------------------------------------- the pool's spec
 
   @Test
