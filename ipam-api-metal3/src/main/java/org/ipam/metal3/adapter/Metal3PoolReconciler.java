@@ -113,25 +113,18 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
         context,
         new EngineFeed.Listener<R>() {
           @Override
-          public void seen(R claim) {
-            Metal3Records.poolOf(claim)
-                .ifPresent(
-                    pool ->
-                        engine.claimSeen(pool, Metal3Claim.of(claim), Metal3Records.facts(claim)));
+          public Optional<PoolKey> poolOf(R claim) {
+            return Metal3Records.poolOf(claim);
           }
 
           @Override
-          public void gone(R claim) {
-            Metal3Records.poolOf(claim)
-                .ifPresent(pool -> engine.claimGone(pool, claim.getMetadata().getUid()));
+          public void seen(PoolKey pool, R claim) {
+            engine.claimSeen(pool, Metal3Claim.of(claim), Metal3Records.facts(claim));
           }
 
           @Override
-          public void updated(R old, R claim) {
-            if (!Metal3Records.poolOf(old).equals(Metal3Records.poolOf(claim))) {
-              gone(old);
-            }
-            seen(claim);
+          public void gone(PoolKey pool, R claim) {
+            engine.claimGone(pool, claim.getMetadata().getUid());
           }
         });
   }
@@ -144,31 +137,23 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
         context,
         new EngineFeed.Listener<R>() {
           @Override
-          public void seen(R address) {
-            Optional<PoolKey> pool = Metal3Records.poolOf(address);
-            if (pool.isEmpty()) {
-              return;
-            }
+          public Optional<PoolKey> poolOf(R address) {
+            return Metal3Records.poolOf(address);
+          }
+
+          @Override
+          public void seen(PoolKey pool, R address) {
             Optional<Holding> holding = Metal3Records.holding(address);
             if (holding.isPresent()) {
-              engine.holdingSeen(pool.get(), holding.get());
+              engine.holdingSeen(pool, holding.get());
             } else {
-              engine.holdingGone(pool.get(), Metal3Records.keyOf(address));
+              engine.holdingGone(pool, Metal3Records.keyOf(address));
             }
           }
 
           @Override
-          public void gone(R address) {
-            Metal3Records.poolOf(address)
-                .ifPresent(pool -> engine.holdingGone(pool, Metal3Records.keyOf(address)));
-          }
-
-          @Override
-          public void updated(R old, R address) {
-            if (!Metal3Records.poolOf(old).equals(Metal3Records.poolOf(address))) {
-              gone(old);
-            }
-            seen(address);
+          public void gone(PoolKey pool, R address) {
+            engine.holdingGone(pool, Metal3Records.keyOf(address));
           }
         });
   }

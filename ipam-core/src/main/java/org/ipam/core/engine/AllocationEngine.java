@@ -58,6 +58,14 @@ public final class AllocationEngine implements AutoCloseable {
   private final Clock clock;
   private final Backoff backoff;
   private final Duration orphanGrace;
+
+  /**
+   * How long a claim's second object stays before it is released. Shorter than the orphan grace:
+   * the binding never releases one the claim's status still names, so this only covers a consumer
+   * that read a status that has moved since; and in a full pool another claim waits for it.
+   */
+  private final Duration surplusGrace;
+
   private volatile boolean fenced;
 
   /**
@@ -77,6 +85,7 @@ public final class AllocationEngine implements AutoCloseable {
     this.clock = clock;
     this.backoff = backoff;
     this.orphanGrace = orphanGrace;
+    this.surplusGrace = orphanGrace.dividedBy(3);
     AtomicInteger counter = new AtomicInteger();
     this.writers =
         Executors.newFixedThreadPool(
@@ -192,7 +201,7 @@ public final class AllocationEngine implements AutoCloseable {
       orphans = state.orphansDue(now, orphanGrace, binding::watchesClaimKind);
       wake =
           earliest(wake, state.nextOrphanDue(orphanGrace, binding::watchesClaimKind).orElse(null));
-      state.touchSurplusDue(now, orphanGrace);
+      state.touchSurplusDue(now, surplusGrace);
       for (ClaimEntry<C> entry : state.takeDirty(now)) {
         if (!entry.writing && !entry.facts.deleting()) {
           state.resolveSurplus(entry.facts.uid(), now);
@@ -200,8 +209,8 @@ public final class AllocationEngine implements AutoCloseable {
         Instant due = plan(binding, state, entry, now, plans);
         wake = earliest(wake, due);
       }
-      surplus.addAll(state.surplusDue(now, orphanGrace));
-      wake = earliest(wake, state.nextSurplusDue(orphanGrace).orElse(null));
+      surplus.addAll(state.surplusDue(now, surplusGrace));
+      wake = earliest(wake, state.nextSurplusDue(surplusGrace).orElse(null));
     } finally {
       lock.unlock();
     }
@@ -237,7 +246,7 @@ public final class AllocationEngine implements AutoCloseable {
       }
       if (!strays.isEmpty()) {
         // Each is looked at again after another grace unless the cache shows it gone.
-        wake = earliest(wake, settled.plus(orphanGrace));
+        wake = earliest(wake, settled.plus(surplus.isEmpty() ? orphanGrace : surplusGrace));
       }
       Reporting last = reporting.computeIfAbsent(pool, key -> new Reporting());
       if (state.changeCount() != last.changeCount) {

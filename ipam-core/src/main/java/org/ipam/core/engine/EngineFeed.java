@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Optional;
 
 /**
  * An informer event source that, before JOSDK sees an event, hands the object to the engine: the
@@ -15,16 +16,14 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
 
   /** What the engine learns from an object's events; called on the informer's thread. */
   public interface Listener<R> {
-    void seen(R resource);
+    /** The pool the object belongs to, if any. */
+    Optional<PoolKey> poolOf(R resource);
 
-    void gone(R resource);
+    /** Added or changed, in this pool. */
+    void seen(PoolKey pool, R resource);
 
-    /**
-     * An update; by default the old object is forgotten if it moved elsewhere, then the new seen.
-     */
-    default void updated(R old, R resource) {
-      seen(resource);
-    }
+    /** Gone from this pool. */
+    void gone(PoolKey pool, R resource);
   }
 
   private final Listener<R> listener;
@@ -39,19 +38,25 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
 
   @Override
   public void onAdd(R resource) {
-    listener.seen(resource);
+    listener.poolOf(resource).ifPresent(pool -> listener.seen(pool, resource));
     super.onAdd(resource);
   }
 
+  /** An object that moved to another pool (its reference edited) is gone from the old one. */
   @Override
   public void onUpdate(R old, R resource) {
-    listener.updated(old, resource);
+    Optional<PoolKey> before = listener.poolOf(old);
+    Optional<PoolKey> after = listener.poolOf(resource);
+    if (before.isPresent() && !before.equals(after)) {
+      listener.gone(before.get(), old);
+    }
+    after.ifPresent(pool -> listener.seen(pool, resource));
     super.onUpdate(old, resource);
   }
 
   @Override
   public void onDelete(R resource, boolean deletedFinalStateUnknown) {
-    listener.gone(resource);
+    listener.poolOf(resource).ifPresent(pool -> listener.gone(pool, resource));
     super.onDelete(resource, deletedFinalStateUnknown);
   }
 }

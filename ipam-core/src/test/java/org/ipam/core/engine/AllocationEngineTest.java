@@ -335,8 +335,9 @@ class AllocationEngineTest {
         .extracting(InMemoryBinding.Call::detail)
         .doesNotContain("10.0.0.2");
 
-    // Within the grace period it stays; after it, it is released and d gets its address.
-    clock.advance(Writer.GRACE.minusSeconds(5));
+    // Within the surplus grace (a third of the orphan grace) it stays; after it, it is released
+    // and d gets its address.
+    clock.advance(Writer.GRACE.dividedBy(3).minusSeconds(5));
     writer.flushAndPass();
     assertThat(api.object("a-by-hand")).isPresent();
     clock.advance(Duration.ofSeconds(5));
