@@ -10,9 +10,11 @@ import static org.ipam.metal3.Metal3Harness.seed;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -48,9 +50,105 @@ class Metal3AllocationIT {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static Metal3Harness harness;
 
+  /** A minimal Cluster API Cluster CRD, so that pools with a clusterName can be paused. */
+  private static final String CLUSTER_CRD =
+      """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata:
+        name: clusters.cluster.x-k8s.io
+      spec:
+        group: cluster.x-k8s.io
+        scope: Namespaced
+        names: {kind: Cluster, plural: clusters, singular: cluster, listKind: ClusterList}
+        versions:
+          - name: v1beta2
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                x-kubernetes-preserve-unknown-fields: true
+      """;
+
   @BeforeAll
   static void startDialect(KubernetesClient client) {
+    client
+        .resource(Serialization.unmarshal(CLUSTER_CRD, CustomResourceDefinition.class))
+        .serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("clusters.cluster.x-k8s.io")
+        .waitUntilCondition(
+            crd ->
+                crd != null
+                    && crd.getStatus() != null
+                    && crd.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+            60,
+            TimeUnit.SECONDS);
     harness = Metal3Harness.start(client);
+  }
+
+  /**
+   * Cluster API pause, read from an informer: a pool whose Cluster has {@code spec.paused: true}
+   * serves nothing (it still takes the Cluster's labels and owner reference, as upstream does), and
+   * unpausing the Cluster serves the waiting claim.
+   */
+  @Test
+  void aPausedClusterHoldsItsPoolAndUnpausingItServesTheWaitingClaim(KubernetesClient client) {
+    String ns = "paused";
+    createNamespace(client, ns);
+    GenericKubernetesResource cluster =
+        Serialization.unmarshal(
+            "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: c1\n  namespace: "
+                + ns
+                + "\nspec:\n  paused: true\n",
+            GenericKubernetesResource.class);
+    client.resource(cluster).create();
+    client
+        .resource(
+            pool(
+                ns,
+                "held",
+                "clusterName: c1\nnamePrefix: held\npools:\n  - start: 10.70.0.1\n    end: 10.70.0.9\n"))
+        .create();
+    client.resource(claim(ns, "waits", "held", null)).create();
+    // The pool was looked at (it took its Cluster's owner reference) and served nothing.
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(IPPool.class)
+                            .inNamespace(ns)
+                            .withName("held")
+                            .get()
+                            .getMetadata()
+                            .getOwnerReferences())
+                    .anySatisfy(owner -> assertThat(owner.getKind()).isEqualTo("Cluster")));
+    assertThat(addressesOf(client, ns)).isEmpty();
+
+    client
+        .genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Cluster")
+        .inNamespace(ns)
+        .withName("c1")
+        .edit(
+            c -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> clusterSpec =
+                  (Map<String, Object>) c.getAdditionalProperties().get("spec");
+              clusterSpec.put("paused", false);
+              return c;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "waits").getStatus().getAddress().getName())
+                    .isEqualTo("held-10-70-0-1"));
   }
 
   @AfterAll

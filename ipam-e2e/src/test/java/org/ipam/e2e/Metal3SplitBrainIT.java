@@ -50,7 +50,7 @@ class Metal3SplitBrainIT {
    * A busy 2-core machine: two writers collide on most addresses at first, and a claim two writers
    * both served keeps its second address for the 30 s grace period; about 0.6 s per claim.
    */
-  private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(300).plusMillis(600L * CLAIMS);
+  private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(600).plusMillis(600L * CLAIMS);
 
   @Test
   void twoControllersWithoutLeaderElectionNeverHandOutOneAddressTwice(Cluster cluster)

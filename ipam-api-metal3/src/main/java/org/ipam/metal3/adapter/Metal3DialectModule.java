@@ -55,6 +55,15 @@ public final class Metal3DialectModule extends DialectModule {
     return client.resources(CustomResourceDefinition.class).withName(CAPI_CLAIMS_CRD).get() != null;
   }
 
+  /**
+   * The Cluster API version whose Clusters the pools watch for pause; empty without Cluster API.
+   */
+  @Provides
+  @ClusterApiVersion
+  java.util.Optional<String> clusterApiVersion(KubernetesClient client) {
+    return org.ipam.core.engine.ClusterPause.servedVersion(client);
+  }
+
   @Override
   public List<AdmissionValidator<?>> validators() {
     return List.of(new IPPoolValidator(), new IPClaimValidator(), new IPAddressValidator());

@@ -15,8 +15,10 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +69,11 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private final AllocationEngine engine;
   private final Clock clock;
   private final boolean servesCapiClaims;
+  private final Optional<String> clusterApiVersion;
+
+  /** The pools that name each Cluster, so that a Cluster's change (unpause) wakes them at once. */
+  private final Map<ResourceID, Set<ResourceID>> poolsOfCluster = new ConcurrentHashMap<>();
+
   private final NamePrefixClashes clashes = new NamePrefixClashes();
   private final Map<PoolKey, CachedTranslation> translations = new ConcurrentHashMap<>();
 
@@ -76,10 +83,14 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
    */
   @Inject
   public Metal3PoolReconciler(
-      AllocationEngine engine, Clock clock, @CapiClaims boolean servesCapiClaims) {
+      AllocationEngine engine,
+      Clock clock,
+      @CapiClaims boolean servesCapiClaims,
+      @ClusterApiVersion Optional<String> clusterApiVersion) {
     this.engine = engine;
     this.clock = clock;
     this.servesCapiClaims = servesCapiClaims;
+    this.clusterApiVersion = clusterApiVersion;
   }
 
   @Override
@@ -91,6 +102,30 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       sources.add(claimFeed(IPAddressClaim.class, context));
       sources.add(holdingFeed(org.ipam.core.capi.IPAddress.class, context));
     }
+    // The pool's Cluster from a cache (no GET per pass), and a Cluster unpaused wakes its pools.
+    clusterApiVersion.ifPresent(
+        version ->
+            sources.add(
+                new InformerEventSource<>(
+                    InformerEventSourceConfiguration.from(
+                            new GroupVersionKind(ClusterPause.GROUP, version, "Cluster"),
+                            IPPool.class)
+                        .withPrimaryToSecondaryMapper(
+                            (IPPool pool) -> {
+                              String cluster =
+                                  pool.getSpec() == null ? null : pool.getSpec().getClusterName();
+                              return cluster == null || cluster.isEmpty()
+                                  ? Set.of()
+                                  : Set.of(
+                                      new ResourceID(cluster, pool.getMetadata().getNamespace()));
+                            })
+                        .withSecondaryToPrimaryMapper(
+                            cluster ->
+                                Set.copyOf(
+                                    poolsOfCluster.getOrDefault(
+                                        ResourceID.fromResource(cluster), Set.of())))
+                        .build(),
+                    context)));
     return sources;
   }
 
@@ -188,9 +223,10 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       engine.forget(key);
       clashes.forget(key);
       translations.remove(key);
+      poolsOfCluster.values().forEach(pools -> pools.remove(ResourceID.fromResource(pool)));
       return UpdateControl.noUpdate();
     }
-    if (isPaused(client, pool)) {
+    if (isPaused(client, pool, context)) {
       LOG.info(
           "IPPool {}/{} is paused",
           pool.getMetadata().getNamespace(),
@@ -270,7 +306,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
    * labels and the Cluster owner reference in place, as upstream does. A Cluster that does not
    * exist does not stop the pool (upstream silently stops serving it).
    */
-  private boolean isPaused(KubernetesClient client, IPPool pool) {
+  private boolean isPaused(KubernetesClient client, IPPool pool, Context<IPPool> context) {
     if (ClusterPause.hasPausedAnnotation(pool)) {
       return true;
     }
@@ -278,8 +314,15 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     if (clusterName == null || clusterName.isEmpty()) {
       return false;
     }
+    poolsOfCluster
+        .computeIfAbsent(
+            new ResourceID(clusterName, pool.getMetadata().getNamespace()),
+            key -> ConcurrentHashMap.newKeySet())
+        .add(ResourceID.fromResource(pool));
     Optional<GenericKubernetesResource> cluster =
-        ClusterPause.findCluster(client, pool.getMetadata().getNamespace(), clusterName);
+        clusterApiVersion.isPresent()
+            ? context.getSecondaryResource(GenericKubernetesResource.class)
+            : Optional.empty();
     ensureClusterMetadata(client, pool, clusterName, cluster.orElse(null));
     return cluster.isPresent() && ClusterPause.isPaused(cluster.get());
   }

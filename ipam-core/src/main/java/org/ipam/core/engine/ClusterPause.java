@@ -3,8 +3,6 @@ package org.ipam.core.engine;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,7 +15,7 @@ public final class ClusterPause {
   public static final String PAUSED_ANNOTATION = "cluster.x-k8s.io/paused";
   public static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
 
-  private static final String GROUP = "cluster.x-k8s.io";
+  public static final String GROUP = "cluster.x-k8s.io";
 
   private ClusterPause() {}
 
@@ -27,30 +25,21 @@ public final class ClusterPause {
   }
 
   /**
-   * The Cluster of this name in this namespace, from the newest Cluster API version the server
-   * serves; empty when there is none, or when Cluster API is not installed at all.
+   * The newest Cluster API version the server serves for Cluster, for an informer; empty when
+   * Cluster API is not installed (a pool's {@code clusterName} then pauses nothing).
    */
-  public static Optional<GenericKubernetesResource> findCluster(
-      KubernetesClient client, String namespace, String name) {
+  public static Optional<String> servedVersion(KubernetesClient client) {
+    var crd =
+        client.apiextensions().v1().customResourceDefinitions().withName("clusters." + GROUP).get();
+    if (crd == null) {
+      return Optional.empty();
+    }
     for (String version : new String[] {"v1beta2", "v1beta1"}) {
-      ResourceDefinitionContext clusters =
-          new ResourceDefinitionContext.Builder()
-              .withGroup(GROUP)
-              .withVersion(version)
-              .withKind("Cluster")
-              .withPlural("clusters")
-              .withNamespaced(true)
-              .build();
-      try {
-        GenericKubernetesResource cluster =
-            client.genericKubernetesResources(clusters).inNamespace(namespace).withName(name).get();
-        if (cluster != null) {
-          return Optional.of(cluster);
-        }
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
-          throw e;
-        }
+      boolean served =
+          crd.getSpec().getVersions().stream()
+              .anyMatch(v -> version.equals(v.getName()) && Boolean.TRUE.equals(v.getServed()));
+      if (served) {
+        return Optional.of(version);
       }
     }
     return Optional.empty();
