@@ -36,6 +36,20 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
     this.listener = listener;
   }
 
+  /**
+   * Once the informer has synced, hands the engine everything in its cache. The informer's own add
+   * notifications run on another thread and may still be queued when JOSDK starts reconciling; a
+   * pass must never decide from a view that lacks objects the cache already has (it would hand a
+   * moved claim a new address). Seen twice is harmless: the engine's {@code seen} is an upsert.
+   */
+  @Override
+  public synchronized void start() {
+    super.start();
+    list(resource -> true)
+        .forEach(
+            resource -> listener.poolOf(resource).ifPresent(pool -> listener.seen(pool, resource)));
+  }
+
   @Override
   public void onAdd(R resource) {
     listener.poolOf(resource).ifPresent(pool -> listener.seen(pool, resource));
