@@ -446,8 +446,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     List<OwnerReference> owners = new ArrayList<>(object.getMetadata().getOwnerReferences());
     owners.add(ownerOf(claim.object()));
     List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers());
-    String finalizer =
-        object instanceof IPAddress ? IPAddress.FINALIZER : Metal3Claim.Capi.ADDRESS_FINALIZER;
+    String finalizer = addressFinalizer(object);
     if (!finalizers.contains(finalizer)) {
       finalizers.add(finalizer);
     }
@@ -497,22 +496,31 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   @Override
   public boolean releaseOrphan(Holding orphan) {
-    HasMetadata claim =
-        Metal3Records.IPCLAIM.equals(orphan.claimKind())
-            ? client
-                .resources(IPClaim.class)
-                .inNamespace(namespace())
-                .withName(orphan.claimName())
-                .get()
-            : client
-                .resources(IPAddressClaim.class)
-                .inNamespace(namespace())
-                .withName(orphan.claimName())
-                .get();
+    HasMetadata claim = liveClaim(orphan);
     if (claim != null && orphan.claimUid().equals(claim.getMetadata().getUid())) {
       return false;
     }
     return deleteIfOwnedBy(orphan.object(), orphan.claimUid());
+  }
+
+  /** The claim an address object names, read from the API (not the cache); null if none. */
+  private HasMetadata liveClaim(Holding holding) {
+    return Metal3Records.IPCLAIM.equals(holding.claimKind())
+        ? client
+            .resources(IPClaim.class)
+            .inNamespace(namespace())
+            .withName(holding.claimName())
+            .get()
+        : client
+            .resources(IPAddressClaim.class)
+            .inNamespace(namespace())
+            .withName(holding.claimName())
+            .get();
+  }
+
+  /** Our finalizer on an address object of either kind. */
+  private static String addressFinalizer(HasMetadata address) {
+    return address instanceof IPAddress ? IPAddress.FINALIZER : Metal3Claim.Capi.ADDRESS_FINALIZER;
   }
 
   @Override
@@ -533,28 +541,18 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   /** Whether the claim of this object (read live) names it in its status. */
   private boolean claimShows(Holding holding) {
-    if (Metal3Records.IPCLAIM.equals(holding.claimKind())) {
-      IPClaim claim =
-          client
-              .resources(IPClaim.class)
-              .inNamespace(namespace())
-              .withName(holding.claimName())
-              .get();
-      return claim != null
-          && claim.getStatus() != null
-          && claim.getStatus().getAddress() != null
-          && holding.object().name().equals(claim.getStatus().getAddress().getName());
+    HasMetadata claim = liveClaim(holding);
+    if (claim instanceof IPClaim ipClaim) {
+      return ipClaim.getStatus() != null
+          && ipClaim.getStatus().getAddress() != null
+          && holding.object().name().equals(ipClaim.getStatus().getAddress().getName());
     }
-    IPAddressClaim claim =
-        client
-            .resources(IPAddressClaim.class)
-            .inNamespace(namespace())
-            .withName(holding.claimName())
-            .get();
-    return claim != null
-        && claim.getStatus() != null
-        && claim.getStatus().getAddressRef() != null
-        && holding.object().name().equals(claim.getStatus().getAddressRef().getName());
+    if (claim instanceof IPAddressClaim capiClaim) {
+      return capiClaim.getStatus() != null
+          && capiClaim.getStatus().getAddressRef() != null
+          && holding.object().name().equals(capiClaim.getStatus().getAddressRef().getName());
+    }
+    return false;
   }
 
   /** Deletes an address object (our finalizer first) if it still belongs to that claim uid. */
@@ -567,8 +565,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     if (holding.isPresent() && !Objects.equals(claimUid, holding.get().claimUid())) {
       return false;
     }
-    String finalizer =
-        object instanceof IPAddress ? IPAddress.FINALIZER : Metal3Claim.Capi.ADDRESS_FINALIZER;
+    String finalizer = addressFinalizer(object);
     boolean alreadyDeleting = object.getMetadata().getDeletionTimestamp() != null;
     ObjectWrites.removeFinalizer(client, object, finalizer);
     if (!alreadyDeleting) {
