@@ -14,9 +14,9 @@ import org.ipam.metal3.webhook.IPClaimValidator;
 import org.ipam.metal3.webhook.IPPoolValidator;
 
 /**
- * The Metal3 dialect for the controller: the IPPool reconciler, and the IPClaim check for a missing
- * pool. Needs a {@code KubernetesClient}, an {@code AllocationEngine} and a {@code Clock} from the
- * parent injector.
+ * The Metal3 dialect for the controller: the IPPool reconciler, and the checks that tell IPClaims
+ * and Cluster API claims that their pool is missing. Needs a {@code KubernetesClient}, an {@code
+ * AllocationEngine} and a {@code Clock} from the parent injector.
  */
 public final class Metal3DialectModule extends DialectModule {
   static final String CAPI_CLAIMS_CRD = "ipaddressclaims.ipam.cluster.x-k8s.io";
@@ -46,7 +46,8 @@ public final class Metal3DialectModule extends DialectModule {
   protected void configure() {
     var reconcilers = Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {});
     reconcilers.addBinding().to(Metal3PoolReconciler.class);
-    reconcilers.addBinding().to(Metal3MissingPoolReconciler.class);
+    reconcilers.addBinding().to(IPClaimPoolCheck.class);
+    reconcilers.addBinding().to(CapiClaimPoolCheck.class);
   }
 
   @Provides

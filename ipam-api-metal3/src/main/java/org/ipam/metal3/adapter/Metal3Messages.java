@@ -11,7 +11,10 @@ import org.ipam.core.alloc.AllocationFailure;
 final class Metal3Messages {
   private Metal3Messages() {}
 
-  static String of(AllocationFailure failure, boolean preAllocated) {
+  /**
+   * @param pool "IPPool ns/name", for messages that say where an address is not
+   */
+  static String of(AllocationFailure failure, boolean preAllocated, String pool) {
     if (failure instanceof AllocationFailure.Exhausted) {
       return "Exhausted IP Pools";
     }
@@ -20,9 +23,15 @@ final class Metal3Messages {
           ? "Pre-allocated IP " + taken.address() + " is held by claim " + taken.holder()
           : "Requested IP not available";
     }
-    if (failure instanceof AllocationFailure.OutsideSegments) {
-      // Upstream reports a requested address outside every range as exhaustion.
-      return preAllocated ? "Pre-allocated IP out of bounds" : "Exhausted IP Pools";
+    if (failure instanceof AllocationFailure.OutsideSegments outside) {
+      // Upstream says "Exhausted IP Pools" for a requested address outside every entry, even with
+      // free addresses left, and "Pre-allocated IP out of bounds" without the address.
+      return preAllocated
+          ? "Pre-allocated IP out of bounds: "
+              + outside.address()
+              + " is outside every entry of "
+              + pool
+          : "Requested IP " + outside.address() + " is outside every entry of " + pool;
     }
     if (failure instanceof AllocationFailure.Reserved
         || failure instanceof AllocationFailure.PreAllocatedToOther) {

@@ -64,6 +64,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   private final KubernetesClient client;
   private final IPPool pool;
   private final PoolSpec spec;
+  private final Metal3PoolTranslation translation;
   private final List<String> specErrors;
   private final boolean watchesCapiClaims;
   private final NamePrefixClashes clashes;
@@ -82,10 +83,8 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       Clock clock) {
     this.client = client;
     this.pool = pool;
-    this.spec =
-        translation.usable()
-            ? translation.spec()
-            : PoolSpec.of(Metal3PoolTranslation.familyOf(pool), List.of());
+    this.spec = translation.spec();
+    this.translation = translation;
     this.specErrors = translation.errors();
     this.watchesCapiClaims = watchesCapiClaims;
     this.clashes = clashes;
@@ -131,10 +130,17 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       return new AllocationRequest.Unservable(
           "IPPool " + namespace() + "/" + poolName() + " is being deleted");
     }
+    if (translation.blockingProblem() != null) {
+      return new AllocationRequest.Unservable(translation.blockingProblem());
+    }
     if (spec.segments().isEmpty() && !specErrors.isEmpty()) {
       // A pool with no usable entry is not exhausted: say what is wrong with it.
       return new AllocationRequest.Unservable(
           "no address can be allocated from an invalid pool: " + String.join("; ", specErrors));
+    }
+    String preAllocationProblem = translation.claimProblems().get(claim.name());
+    if (preAllocationProblem != null) {
+      return new AllocationRequest.Unservable(preAllocationProblem);
     }
     Map<String, String> annotations = claim.object().getMetadata().getAnnotations();
     String wanted = annotations == null ? null : annotations.get(IPClaim.IP_ADDRESS_ANNOTATION);
@@ -384,7 +390,9 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   @Override
   public void reportFailed(Metal3Claim claim, AllocationFailure failure) {
-    String message = Metal3Messages.of(failure, hasPreAllocation(claim));
+    String message =
+        Metal3Messages.of(
+            failure, hasPreAllocation(claim), "IPPool " + namespace() + "/" + poolName());
     Map<String, Object> status = new LinkedHashMap<>();
     if (claim instanceof Metal3Claim.Metal3 m3) {
       var current = m3.claim().getStatus();
@@ -394,8 +402,12 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       status.put("errorMessage", message);
     } else {
       Metal3Claim.Capi capi = (Metal3Claim.Capi) claim;
+      // A requested address outside every entry is upstream's "Exhausted IP Pools" case.
       String reason =
-          failure instanceof AllocationFailure.Exhausted ? "PoolExhausted" : "AllocationFailed";
+          failure instanceof AllocationFailure.Exhausted
+                  || failure instanceof AllocationFailure.OutsideSegments
+              ? "PoolExhausted"
+              : "AllocationFailed";
       var current = capi.claim().getStatus();
       boolean same =
           current != null
@@ -489,6 +501,14 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       String name = AddressNames.of(namePrefix(), uncached.get().address());
       deleteIfOwnedBy(new ObjectKey(CAPI_ADDRESS, namespace(), name), claim.uid());
       deleteIfOwnedBy(new ObjectKey(METAL3_ADDRESS, namespace(), name), claim.uid());
+    }
+    if (claim instanceof Metal3Claim.Metal3 m3
+        && m3.claim().getStatus() != null
+        && m3.claim().getStatus().getErrorMessage() != null) {
+      // Released: an error from before no longer applies (upstream clears it too).
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("errorMessage", null);
+      ObjectWrites.patchStatus(client, claim.object(), status);
     }
     ObjectWrites.removeFinalizer(client, claim.object(), claim.finalizer());
     return true;
@@ -605,29 +625,14 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
             current == null || current.getConditions() == null
                 ? List.of()
                 : current.getConditions());
-    List<String> problems = new ArrayList<>(specErrors);
-    List<String> clashesSeen = clashes.recent(pool(), clock.instant());
-    problems.addAll(clashesSeen);
-    problems.addAll(view.problems());
-    if (!mapsFit) {
-      problems.add(
-          "status.indexes and status.allocations are left out above "
-              + STATUS_MAP_LIMIT
-              + " allocations (etcd's object size limit); the IPAddress objects list them all");
-    }
-    String reason =
-        !specErrors.isEmpty()
-            ? "InvalidSpec"
-            : !clashesSeen.isEmpty()
-                ? "NamePrefixClash"
-                : !view.problems().isEmpty() ? "StrayAddresses" : mapsFit ? "Valid" : "TooLarge";
+    PoolHealth health = PoolHealth.of(this, view, clashes.recent(pool(), clock.instant()));
     boolean conditionsChanged =
         Conditions.set(
             conditions,
             "Ready",
-            specErrors.isEmpty() && clashesSeen.isEmpty(),
-            reason,
-            String.join("; ", problems),
+            health.ready(),
+            health.reason(),
+            health.message(),
             pool.getMetadata().getGeneration(),
             clock.instant());
     Map<String, String> written =
@@ -655,6 +660,105 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
             ? Conditions.timestamp(clock.instant())
             : current.getLastUpdated());
     ObjectWrites.patchStatus(client, pool, status);
+  }
+
+  /**
+   * What the pool's Ready condition says: the first of these that applies gives the reason (False
+   * for the first three: the pool cannot serve as written), and the message lists them all.
+   */
+  private record PoolHealth(boolean ready, String reason, String message) {
+    static PoolHealth of(Metal3PoolBinding binding, PoolView view, List<String> clashesSeen) {
+      Metal3PoolTranslation translation = binding.translation;
+      List<String> outOfRange = binding.outOfRange(view);
+      List<String> renamed = binding.renamed(view);
+      boolean mapsFit = view.allocations().size() <= STATUS_MAP_LIMIT;
+      List<String> lines = new ArrayList<>(translation.errors());
+      lines.addAll(clashesSeen);
+      lines.addAll(view.problems());
+      lines.addAll(outOfRange);
+      lines.addAll(renamed);
+      lines.addAll(translation.warnings());
+      if (!mapsFit) {
+        lines.add(
+            "status.indexes and status.allocations are left out above "
+                + STATUS_MAP_LIMIT
+                + " allocations (etcd's object size limit); the IPAddress objects list them all");
+      }
+      String message = String.join("; ", lines);
+      if (!translation.errors().isEmpty()) {
+        return new PoolHealth(false, "InvalidSpec", message);
+      }
+      if (!clashesSeen.isEmpty()) {
+        return new PoolHealth(false, "NamePrefixClash", message);
+      }
+      if (!translation.usable()) {
+        return new PoolHealth(false, "NoUsableEntry", message);
+      }
+      String reason =
+          !view.problems().isEmpty()
+              ? "StrayAddresses"
+              : !outOfRange.isEmpty()
+                  ? "AddressesOutOfRange"
+                  : !renamed.isEmpty()
+                      ? "NamePrefixChanged"
+                      : !translation.warnings().isEmpty()
+                          ? "SpecWarnings"
+                          : mapsFit ? "Valid" : "TooLarge";
+      return new PoolHealth(true, reason, message);
+    }
+  }
+
+  /** Addresses held outside every entry (the entries shrank or changed family): kept, said. */
+  private List<String> outOfRange(PoolView view) {
+    List<String> outside = new ArrayList<>();
+    for (PoolView.NamedAllocation named : view.allocations()) {
+      if (named.allocation().segment() == null) {
+        outside.add(named.allocation().address() + " (claim " + named.claimName() + ")");
+      }
+    }
+    return outside.isEmpty()
+        ? List.of()
+        : List.of(
+            listed(outside, "address")
+                + " in use outside"
+                + " every entry of spec.pools: kept until their claims go");
+  }
+
+  /**
+   * Address objects not named after the current namePrefix (it was changed with webhooks off, or
+   * the object was made by hand and adopted).
+   */
+  private List<String> renamed(PoolView view) {
+    String prefix = namePrefix() + "-";
+    List<String> names = new ArrayList<>();
+    for (ObjectKey object : view.objects()) {
+      if (!object.name().startsWith(prefix)) {
+        names.add(object.kind() + " " + object.name());
+      }
+    }
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    names.sort(null);
+    return List.of(
+        listed(names, "object")
+            + " not named \""
+            + namePrefix()
+            + "-<address>\" (an earlier spec.namePrefix, or made by hand): their claims keep"
+            + " pointing at them; new addresses get the current prefix");
+  }
+
+  /** "3 addresses: a, b, c" with at most five named. */
+  private static String listed(List<String> items, String noun) {
+    String shown = String.join(", ", items.subList(0, Math.min(5, items.size())));
+    return items.size()
+        + " "
+        + noun
+        + (items.size() == 1 ? "" : "s")
+        + " ("
+        + shown
+        + (items.size() > 5 ? ", ..." : "")
+        + ")";
   }
 
   /** A merge patch from one map to another: keys that went away are patched to null. */

@@ -17,9 +17,15 @@ public class IPPoolSpec extends NetworkSettings {
       "Name of the Cluster API Cluster this pool belongs to (labels, owner, pause).")
   private String clusterName;
 
-  @JsonPropertyDescription("Prefix of the names of the IPAddress objects; immutable.")
+  // The names are <namePrefix>-<address with dashes>: the prefix must begin an object name
+  // (DNS-1123
+  // subdomain) and leave room for the longest IPv4 address (the webhook checks IPv6 pools' room).
+  @JsonPropertyDescription(
+      "Prefix of the names of the IPAddress objects (<namePrefix>-<address>); lower-case letters,"
+          + " digits, '-' and '.'; immutable.")
   @Required
-  @Size(min = 1)
+  @Size(min = 1, max = 237)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   private String namePrefix;
 
   @JsonPropertyDescription("Address ranges, consumed in declaration order.")

@@ -114,6 +114,98 @@ final class IntervalSet {
   }
 
   /**
+   * How many values of [start, end] are not in the set, minus one, written to {@code out} as (hi,
+   * lo): the highest rank {@link #freeAtRank} accepts. Minus one so that a free 128-bit space
+   * (2^128 values) still fits. False when every value of [start, end] is in the set. Costs a floor
+   * lookup and a step per interval that overlaps [start, end]; no allocation.
+   */
+  boolean maxFreeRank(long sHi, long sLo, long eHi, long eLo, long[] out) {
+    // free = (end - start + 1) - occupied, and occupied = sum(to - from) + m over the m clipped
+    // intervals: sum(to - from) <= end - start never wraps, where occupied itself could (2^128).
+    long spanHi = U128.subHigh(eHi, eLo, sHi, sLo);
+    long spanLo = eLo - sLo;
+    long dHi = 0;
+    long dLo = 0;
+    long m = 0;
+    for (long p = firstEndingAtOrAfter(sHi, sLo);
+        p != NONE && U128.compare(intervals.keyHi(p), intervals.keyLo(p), eHi, eLo) <= 0;
+        p = intervals.next(p)) {
+      long fromHi = intervals.keyHi(p);
+      long fromLo = intervals.keyLo(p);
+      if (U128.compare(fromHi, fromLo, sHi, sLo) < 0) {
+        fromHi = sHi;
+        fromLo = sLo;
+      }
+      long toHi = intervals.valHi(p);
+      long toLo = intervals.valLo(p);
+      if (U128.compare(toHi, toLo, eHi, eLo) > 0) {
+        toHi = eHi;
+        toLo = eLo;
+      }
+      long lengthLo = toLo - fromLo;
+      long lengthHi = U128.subHigh(toHi, toLo, fromHi, fromLo);
+      dHi = U128.addHigh(dHi, dLo, lengthHi, lengthLo);
+      dLo += lengthLo;
+      m++;
+    }
+    // free - 1 = (span - d) - m; nothing is free when span - d < m.
+    long restHi = U128.subHigh(spanHi, spanLo, dHi, dLo);
+    long restLo = spanLo - dLo;
+    if (U128.compare(restHi, restLo, 0, m) < 0) {
+      return false;
+    }
+    out[0] = U128.subHigh(restHi, restLo, 0, m);
+    out[1] = restLo - m;
+    return true;
+  }
+
+  /**
+   * The value of [start, end] that is not in the set and has k values of [start, end] not in the
+   * set below it (k counted from 0, so k = 0 is the lowest free value), written to {@code out} as
+   * (hi, lo). False when k is above {@link #maxFreeRank}. Walks the gaps between the intervals that
+   * overlap [start, end] from the lowest: a floor lookup and a step per interval passed; no
+   * allocation. {@code out} may be the array k was read from.
+   */
+  boolean freeAtRank(long sHi, long sLo, long eHi, long eLo, long kHi, long kLo, long[] out) {
+    long cHi = sHi;
+    long cLo = sLo;
+    for (long p = firstEndingAtOrAfter(sHi, sLo);
+        p != NONE && U128.compare(intervals.keyHi(p), intervals.keyLo(p), eHi, eLo) <= 0;
+        p = intervals.next(p)) {
+      long fromHi = intervals.keyHi(p);
+      long fromLo = intervals.keyLo(p);
+      // The gap [c, from - 1] holds from - c free values (none when the interval starts before c).
+      if (U128.compare(fromHi, fromLo, cHi, cLo) > 0) {
+        long gapHi = U128.subHigh(fromHi, fromLo, cHi, cLo);
+        long gapLo = fromLo - cLo;
+        if (U128.compare(kHi, kLo, gapHi, gapLo) < 0) {
+          out[0] = U128.addHigh(cHi, cLo, kHi, kLo);
+          out[1] = cLo + kLo;
+          return true;
+        }
+        kHi = U128.subHigh(kHi, kLo, gapHi, gapLo);
+        kLo -= gapLo;
+      }
+      long toHi = intervals.valHi(p);
+      long toLo = intervals.valLo(p);
+      if (U128.compare(toHi, toLo, eHi, eLo) >= 0) {
+        return false;
+      }
+      cHi = U128.incHigh(toHi, toLo);
+      cLo = toLo + 1;
+    }
+    // The last gap, [c, end]: k must not pass end - c.
+    long roomHi = U128.subHigh(eHi, eLo, cHi, cLo);
+    long roomLo = eLo - cLo;
+    if (U128.compare(kHi, kLo, roomHi, roomLo) > 0) {
+      return false;
+    }
+    out[0] = U128.addHigh(cHi, cLo, kHi, kLo);
+    out[1] = cLo + kLo;
+    return true;
+  }
+
+  /**
    * The start of the first interval after x (exclusive), written to {@code out}; false when there
    * is none.
    */
@@ -184,6 +276,15 @@ final class IntervalSet {
       }
       p = intervals.floor(eHi, eLo);
     }
+  }
+
+  /** The first interval that ends at or after x (it holds x or lies above it), or NONE. */
+  private long firstEndingAtOrAfter(long xHi, long xLo) {
+    long p = intervals.floor(xHi, xLo);
+    if (p != NONE && U128.compare(intervals.valHi(p), intervals.valLo(p), xHi, xLo) >= 0) {
+      return p;
+    }
+    return p == NONE ? intervals.first() : intervals.next(p);
   }
 
   private long firstAfter(long hi, long lo) {

@@ -10,8 +10,9 @@ public enum OrderPolicy {
    */
   NEXT_AFTER_LAST,
   /**
-   * A random start inside each segment, then the first free address from there, wrapping (Metal3
-   * random).
+   * A free address of the first segment that has one, drawn uniformly among that segment's free
+   * addresses (Metal3 random: it spreads allocations and makes the reuse of a freed address
+   * unlikely). The draws come from a generator seeded by {@link PoolSpec#randomSeed()}.
    */
   RANDOM
 }

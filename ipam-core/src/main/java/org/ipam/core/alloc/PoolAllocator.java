@@ -26,8 +26,9 @@ import org.ipam.core.net.U128;
 
 /**
  * The allocations of one pool, in memory. Every operation costs O(log n) in the number of allocated
- * intervals (block searches also walk the occupied runs they must skip); memory grows with
- * allocations, not with the pool: an IPv4 /8 or an IPv6 /48 is as cheap as a /24.
+ * intervals (block searches also walk the occupied runs they must skip, and a random pick walks
+ * those of its segment); memory grows with allocations, not with the pool: an IPv4 /8 or an IPv6
+ * /48 is as cheap as a /24.
  *
  * <p>Promises: no address is held by two owners; an owner holds at most one allocation, and asking
  * again returns it; every failure is a value that says why. This object is a cache of what the API
@@ -61,7 +62,10 @@ public final class PoolAllocator {
   private final U128SortedMap preAllocatedTo;
 
   private final Map<String, Ip> preferred;
+
+  /** The {@link OrderPolicy#RANDOM} draws: one stream per allocator, from the spec's seed. */
   private final Random random;
+
   private final BigInteger total;
 
   private boolean hasCursor;
@@ -550,22 +554,49 @@ public final class PoolAllocator {
     return new Exhausted();
   }
 
+  /**
+   * Uniform over the free addresses of the first segment that has one: the free addresses of the
+   * segment are counted, a rank k is drawn in [0, free), and the k-th free address is found by
+   * walking the gaps between the occupied intervals. Each free address is equally likely, whatever
+   * the occupied runs around it. Costs O(log n + m) per segment visited, m being the occupied
+   * intervals that overlap it (a full segment is one interval), in unsigned 128-bit pairs without
+   * allocation.
+   */
   private AllocationResult allocateRandom(String owner) {
     for (int i = 0; i < segments.length; i++) {
-      BigInteger size = segments[i].range().size();
-      BigInteger offset =
-          size.bitLength() < 63
-              ? BigInteger.valueOf(random.nextLong(size.longValue()))
-              : new BigInteger(size.bitLength() + 8, random).mod(size);
-      Ip from = Ip.of(family, segments[i].range().first().toBigInteger().add(offset));
-      if (occupied.firstFree(hi(from), lo(from), lastHi[i], lastLo[i], scratch)) {
-        return commitAddress(owner, scratch[0], scratch[1], true);
-      }
-      if (occupied.firstFree(firstHi[i], firstLo[i], hi(from), lo(from), scratch)) {
+      if (occupied.maxFreeRank(firstHi[i], firstLo[i], lastHi[i], lastLo[i], scratch)) {
+        drawAtMost(scratch[0], scratch[1], scratch);
+        if (!occupied.freeAtRank(
+            firstHi[i], firstLo[i], lastHi[i], lastLo[i], scratch[0], scratch[1], scratch)) {
+          throw new IllegalStateException("free rank out of range in segment " + i);
+        }
         return commitAddress(owner, scratch[0], scratch[1], true);
       }
     }
     return new Exhausted();
+  }
+
+  /**
+   * A uniform draw from [0, bound], bound an unsigned 128-bit (hi, lo), written to out as (hi, lo).
+   * Below 2^63 one bounded draw; above, rejection sampling on the bound's bit length (fewer than
+   * two tries on average).
+   */
+  private void drawAtMost(long boundHi, long boundLo, long[] out) {
+    if (boundHi == 0 && boundLo >= 0 && boundLo != Long.MAX_VALUE) {
+      out[0] = 0;
+      out[1] = random.nextLong(boundLo + 1);
+      return;
+    }
+    long maskHi = boundHi == 0 ? 0 : -1L >>> Long.numberOfLeadingZeros(boundHi);
+    long maskLo = boundHi == 0 ? -1L >>> Long.numberOfLeadingZeros(boundLo) : -1L;
+    long drawHi;
+    long drawLo;
+    do {
+      drawHi = maskHi == 0 ? 0 : random.nextLong() & maskHi;
+      drawLo = random.nextLong() & maskLo;
+    } while (U128.compare(drawHi, drawLo, boundHi, boundLo) > 0);
+    out[0] = drawHi;
+    out[1] = drawLo;
   }
 
   private AllocationResult allocatePreAllocated(String owner, Ip pre) {

@@ -11,8 +11,10 @@ import org.ipam.core.net.IpFamily;
  * Everything a pool allocator is built from. {@code preAllocations}: owner to the address reserved
  * for it, which no other owner can take and which stays reserved after its owner releases it.
  * {@code preferred}: owner to an address it should get back if it is free (Harvester's allocation
- * history); advisory only. {@code randomSeed} makes the {@link OrderPolicy#RANDOM} order
- * reproducible.
+ * history); advisory only. {@code randomSeed} seeds the generator of the {@link OrderPolicy#RANDOM}
+ * order, which lives as long as the allocator: the same seed and the same requests give the same
+ * addresses. Callers that want unpredictable addresses pass a random seed (e.g. {@code new
+ * SecureRandom().nextLong()}); tests pass a fixed one.
  */
 public record PoolSpec(
     IpFamily family,

@@ -48,10 +48,21 @@ public final class OperatorStartup {
         });
   }
 
-  /** The dialect's reconcilers, built by its Guice module under the parent injector. */
+  /**
+   * The dialect's reconcilers, built by its Guice module under the parent injector, without those
+   * that do not apply to this cluster ({@link EnabledWhen}).
+   */
   public static Set<Reconciler<?>> reconcilers(Injector parent, DialectModule dialect) {
-    return parent
-        .createChildInjector(dialect)
-        .getInstance(Key.get(new TypeLiteral<Set<Reconciler<?>>>() {}));
+    Set<Reconciler<?>> all =
+        parent
+            .createChildInjector(dialect)
+            .getInstance(Key.get(new TypeLiteral<Set<Reconciler<?>>>() {}));
+    Set<Reconciler<?>> enabled = new java.util.LinkedHashSet<>();
+    for (Reconciler<?> reconciler : all) {
+      if (!(reconciler instanceof EnabledWhen optional) || optional.enabled()) {
+        enabled.add(reconciler);
+      }
+    }
+    return enabled;
   }
 }

@@ -908,7 +908,8 @@ final class PoolState<C> {
         allocation ->
             allocations.add(
                 new PoolView.NamedAllocation(claimNameOf(allocation.owner()), allocation)));
-    return new PoolView(changeCount, allocator.counts(), allocations, problems());
+    return new PoolView(
+        changeCount, allocator.counts(), allocations, problems(), List.copyOf(holdings.keySet()));
   }
 
   private String claimNameOf(String slotName) {

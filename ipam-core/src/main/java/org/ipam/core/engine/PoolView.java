@@ -16,9 +16,15 @@ import org.ipam.core.alloc.PoolCounts;
  * @param problems what the pool should tell its user about objects that hold addresses without
  *     serving a claim (a second object of one claim, an object of a claim that is gone, one made by
  *     hand for a claim that does not exist, one of another family), sorted, each naming the object
+ * @param objects every address object the pool's state knows, in no particular order (a dialect
+ *     checks their names, for example against a changed name prefix)
  */
 public record PoolView(
-    long changeCount, PoolCounts counts, List<NamedAllocation> allocations, List<String> problems) {
+    long changeCount,
+    PoolCounts counts,
+    List<NamedAllocation> allocations,
+    List<String> problems,
+    List<ObjectKey> objects) {
 
   public record NamedAllocation(String claimName, Allocation allocation) {}
 }

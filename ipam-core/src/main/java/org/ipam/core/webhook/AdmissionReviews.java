@@ -28,13 +28,16 @@ public final class AdmissionReviews {
     response.put("uid", uid);
     String problem = null;
     List<String> problems = List.of();
+    List<String> warnings = List.of();
     try {
       T object = read(validator.type(), request.path("object"));
       T oldObject = read(validator.type(), request.path("oldObject"));
       if (object == null) {
         problem = "the review carries no object";
       } else {
-        problems = validator.validate(object, oldObject);
+        AdmissionValidator.Verdict verdict = validator.review(object, oldObject);
+        problems = verdict.refusals();
+        warnings = verdict.warnings();
       }
     } catch (IOException | IllegalArgumentException e) {
       problem = "cannot read the object as " + validator.target().kind() + ": " + e.getMessage();
@@ -45,6 +48,9 @@ public final class AdmissionReviews {
       deny(response, 422, "Invalid", String.join("; ", problems));
     } else {
       response.put("allowed", true);
+    }
+    if (problem == null && !warnings.isEmpty()) {
+      warnings.forEach(response.putArray("warnings")::add);
     }
     ObjectNode answer = JSON.createObjectNode();
     answer.put("apiVersion", review.path("apiVersion").asText("admission.k8s.io/v1"));

@@ -14,6 +14,12 @@ public interface AdmissionValidator<T extends HasMetadata> {
   /** What the webhook applies to. */
   record Target(String group, String version, String plural, String kind) {}
 
+  /**
+   * What the webhook answers: refused when there are refusals; admitted otherwise, with the
+   * warnings shown to the user (kubectl prints them).
+   */
+  record Verdict(List<String> refusals, List<String> warnings) {}
+
   Class<T> type();
 
   Target target();
@@ -26,6 +32,11 @@ public interface AdmissionValidator<T extends HasMetadata> {
    * @param oldObject the stored object on UPDATE, null on CREATE
    */
   List<String> validate(T object, T oldObject);
+
+  /** The refusals of {@link #validate}, and warnings for what is admitted but surprising. */
+  default Verdict review(T object, T oldObject) {
+    return new Verdict(validate(object, oldObject), List.of());
+  }
 
   /**
    * {@code /validate-<group with dashes>-<version>-<kind in lower case>}, as kubebuilder names it.

@@ -33,6 +33,8 @@ class AllocatorModelTest {
     "IPV6, LOWEST_FIRST, 2",
     "IPV4, NEXT_AFTER_LAST, 3",
     "IPV6, NEXT_AFTER_LAST, 4",
+    "IPV4, RANDOM, 5",
+    "IPV6, RANDOM, 6",
   })
   void allocatorAgreesWithTheNaiveModel(IpFamily family, OrderPolicy order, long seed) {
     new Run(family, order, seed).execute();
@@ -126,6 +128,10 @@ class AllocatorModelTest {
         return;
       }
       BigInteger pre = preOf(owner);
+      if (pre == null && spec.order() == OrderPolicy.RANDOM) {
+        allocateRandom(owner, result);
+        return;
+      }
       BigInteger expected = pre != null ? pre : nextFree();
       if (expected == null) {
         expect(result instanceof AllocationFailure.Exhausted);
@@ -136,6 +142,26 @@ class AllocatorModelTest {
       if (pre == null && spec.order() == OrderPolicy.NEXT_AFTER_LAST) {
         cursor = expected;
       }
+    }
+
+    /** Random order: any free address of the first segment that has one will do. */
+    private void allocateRandom(String owner, AllocationResult result) {
+      for (IpRange segment : segments) {
+        List<BigInteger> free = new ArrayList<>();
+        for (BigInteger a = big(segment.first());
+            a.compareTo(big(segment.last())) <= 0;
+            a = a.add(BigInteger.ONE)) {
+          if (isFreeForPolicy(a)) {
+            free.add(a);
+          }
+        }
+        if (!free.isEmpty()) {
+          expect(result instanceof Allocation a && free.contains(big(a.address())));
+          take(owner, List.of(big(((Allocation) result).address())));
+          return;
+        }
+      }
+      expect(result instanceof AllocationFailure.Exhausted);
     }
 
     private void allocateSpecific(String owner, BigInteger address) {

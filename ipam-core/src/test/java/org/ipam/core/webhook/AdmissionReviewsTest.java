@@ -36,6 +36,16 @@ class AdmissionReviewsTest {
           }
           return List.of();
         }
+
+        @Override
+        public Verdict review(ConfigMap object, ConfigMap old) {
+          String address = object.getData() == null ? null : object.getData().get("address");
+          return new Verdict(
+              validate(object, old),
+              "0.0.0.0".equals(address)
+                  ? List.of("data.address \"0.0.0.0\" is admitted but serves nothing")
+                  : List.of());
+        }
       };
 
   private static JsonNode answer(String request) throws Exception {
@@ -106,5 +116,15 @@ class AdmissionReviewsTest {
   @Test
   void pathFollowsTheKubebuilderConvention() {
     assertThat(VALIDATOR.path()).isEqualTo("/validate--v1-configmap");
+  }
+
+  @Test
+  void admitsWithTheWarningsOfTheVerdict() throws Exception {
+    JsonNode answer = answer("{\"uid\":\"u-9\",\"object\":" + object("0.0.0.0") + "}");
+    assertThat(answer.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(answer.path("response").path("warnings").get(0).asText())
+        .isEqualTo("data.address \"0.0.0.0\" is admitted but serves nothing");
+    JsonNode plain = answer("{\"uid\":\"u-10\",\"object\":" + object("10.0.0.1") + "}");
+    assertThat(plain.path("response").has("warnings")).isFalse();
   }
 }
