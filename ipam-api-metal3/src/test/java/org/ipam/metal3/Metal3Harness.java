@@ -80,6 +80,38 @@ final class Metal3Harness implements AutoCloseable {
     return claim;
   }
 
+  /** A Cluster API IPAddressClaim whose poolRef names a Metal3 IPPool. */
+  static org.ipam.core.capi.IPAddressClaim capiClaim(
+      String namespace, String name, String pool, Map<String, String> annotations) {
+    org.ipam.core.capi.IPAddressClaim claim = new org.ipam.core.capi.IPAddressClaim();
+    claim.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(namespace)
+            .withName(name)
+            .withAnnotations(annotations)
+            .build());
+    claim.setSpec(
+        new org.ipam.core.capi.IPAddressClaimSpec(
+            new org.ipam.core.capi.PoolReference(IPPool.GROUP, "IPPool", pool)));
+    return claim;
+  }
+
+  /**
+   * A Metal3 IPAddress made by hand, as an operator would write it: no owner reference, no
+   * finalizer.
+   */
+  static org.ipam.metal3.model.IPAddress handMadeAddress(
+      String namespace, String name, String pool, String claim, String ip) {
+    org.ipam.metal3.model.IPAddress address = new org.ipam.metal3.model.IPAddress();
+    address.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    var spec = new org.ipam.metal3.model.IPAddressSpec();
+    spec.setAddress(ip);
+    spec.setPool(new ObjectReferenceBuilder().withName(pool).build());
+    spec.setClaim(new ObjectReferenceBuilder().withName(claim).build());
+    address.setSpec(spec);
+    return address;
+  }
+
   static IPPool pool(String namespace, String name, String yamlSpec) {
     String yaml =
         "apiVersion: ipam.metal3.io/v1alpha1\nkind: IPPool\nmetadata:\n  name: "
@@ -89,6 +121,76 @@ final class Metal3Harness implements AutoCloseable {
             + "\nspec:\n"
             + yamlSpec.indent(2);
     return Serialization.unmarshal(yaml, IPPool.class);
+  }
+
+  /** A minimal Cluster API Cluster CRD, so that pools with a clusterName can be paused. */
+  static final String CLUSTER_CRD =
+      """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata:
+        name: clusters.cluster.x-k8s.io
+      spec:
+        group: cluster.x-k8s.io
+        scope: Namespaced
+        names: {kind: Cluster, plural: clusters, singular: cluster, listKind: ClusterList}
+        versions:
+          - name: v1beta2
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                x-kubernetes-preserve-unknown-fields: true
+      """;
+
+  /** Installs that Cluster CRD and waits until it is established. */
+  static void installClusterCrd(KubernetesClient client) {
+    client
+        .resource(
+            Serialization.unmarshal(
+                CLUSTER_CRD,
+                io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class))
+        .serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("clusters.cluster.x-k8s.io")
+        .waitUntilCondition(
+            crd ->
+                crd != null
+                    && crd.getStatus() != null
+                    && crd.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+            60,
+            java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Polls until the assertion holds; a status not written yet is just not there yet. */
+  static org.awaitility.core.ConditionFactory eventually() {
+    return org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .ignoreExceptions();
+  }
+
+  static org.ipam.metal3.model.IPClaim claimNamed(
+      KubernetesClient client, String namespace, String name) {
+    return client
+        .resources(org.ipam.metal3.model.IPClaim.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  static org.ipam.metal3.model.IPAddress addressNamed(
+      KubernetesClient client, String namespace, String name) {
+    return client
+        .resources(org.ipam.metal3.model.IPAddress.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
   }
 
   static void createNamespace(KubernetesClient client, String name) {

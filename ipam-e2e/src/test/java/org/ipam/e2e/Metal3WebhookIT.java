@@ -20,13 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  * field and the value. Where the CRD schema already refuses a value (address patterns), the
  * apiserver answers before the webhook, also naming field and value; both count.
  *
- * <p>Bad inputs tried, 27: malformed gateway, DNS server, pre-allocation, start, end, subnet, entry
- * gateway and a leading-zero address; an empty entry; end before start; a range mixing IPv4 and
- * IPv6; entries of two families; IPv4 prefixes 40 and 33; duplicate pre-allocations; a
- * pre-allocation outside every entry and one of the other family; a start outside its subnet;
- * updates of namePrefix, allocationStrategy, and of pools leaving an address in use behind; claims
- * without a pool name, with a bad ipAddress annotation, moved to another pool; IPAddress objects
- * with a bad address, without a claim name, and with a changed address.
+ * <p>Bad inputs tried, 29 refused: malformed gateway, DNS server, pre-allocation, start, end,
+ * subnet, entry gateway and a leading-zero address; an empty entry; end before start; a range
+ * mixing IPv4 and IPv6; entries of two families; IPv4 prefixes 40 and 33; a negative prefix; a
+ * namePrefix that cannot begin an object name; a random pool with a start-only entry; duplicate
+ * pre-allocations; a pre-allocation outside every entry and one of the other family; updates of
+ * namePrefix, allocationStrategy, and of pools leaving an address in use behind; claims without a
+ * pool name, with a bad ipAddress annotation, moved to another pool; IPAddress objects with a bad
+ * address, without a claim name, and with a changed address. Admitted with a warning, as upstream
+ * admits them: a start outside its subnet, a pool with no entry, an end-only entry.
  */
 @ExtendWith(ControllerLogsOnFailure.class)
 class Metal3WebhookIT {
@@ -130,12 +132,27 @@ class Metal3WebhookIT {
         "gateway",
         "10.0.0.999");
     refused(soft, pool("octal", "  pools:\n    - start: 010.0.0.1\n"), "start", "010.0.0.1");
+    refused(soft, pool("negative", "  prefix: -1\n" + range()), "spec.prefix", "-1", "is negative");
     refused(
+        soft,
+        pool("badprefix", range()).replace("namePrefix: badprefix", "namePrefix: Bad_Prefix"),
+        "spec.namePrefix",
+        "Bad_Prefix");
+    refused(
+        soft,
+        pool("random-open", "  allocationStrategy: random\n  pools:\n    - start: 10.0.0.5\n"),
+        "spec.pools[0]",
+        "cannot be used with allocationStrategy \"random\"");
+
+    // Admitted as upstream admits them, with a warning that kubectl prints.
+    warned(
         soft,
         pool("outside", "  pools:\n    - start: 10.1.0.5\n      subnet: 10.0.0.0/24\n"),
         "spec.pools[0].start",
         "10.1.0.5",
         "outside subnet");
+    warned(soft, pool("no-entry", ""), "spec.pools has no entry");
+    warned(soft, pool("end-only", "  pools:\n    - end: 10.0.0.9\n"), "has only an end");
 
     // Updates.
     applied(soft, pool("upd", range()));
@@ -261,6 +278,15 @@ class Metal3WebhookIT {
     Kubectl.Result result = apply(yaml);
     soft.assertThat(result.exitCode()).as("refused:\n%s", yaml).isNotZero();
     soft.assertThat(result.output()).as("message for:\n%s", yaml).contains(fragments);
+  }
+
+  private void warned(SoftAssertions soft, String yaml, String... fragments) {
+    Kubectl.Result result = apply(yaml);
+    soft.assertThat(result.exitCode()).as("admitted: %s\n%s", result.output(), yaml).isZero();
+    soft.assertThat(result.output())
+        .as("warning for:\n%s", yaml)
+        .contains("Warning:")
+        .contains(fragments);
   }
 
   private void applied(SoftAssertions soft, String yaml) {

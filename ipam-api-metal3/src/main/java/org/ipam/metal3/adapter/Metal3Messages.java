@@ -20,7 +20,7 @@ final class Metal3Messages {
     }
     if (failure instanceof AllocationFailure.AddressTaken taken) {
       return preAllocated
-          ? "Pre-allocated IP " + taken.address() + " is held by claim " + taken.holder()
+          ? "Pre-allocated IP " + taken.address() + " is held by " + taken.holder()
           : "Requested IP not available";
     }
     if (failure instanceof AllocationFailure.OutsideSegments outside) {

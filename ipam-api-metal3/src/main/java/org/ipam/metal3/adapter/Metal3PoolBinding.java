@@ -356,12 +356,27 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       status.put("conditions", readyCondition((Metal3Claim.Capi) claim, true, "Allocated", ""));
     }
     ObjectWrites.patchStatus(client, claim.object(), status);
-    Events.normal(
-        client,
-        clock,
-        claim.object(),
-        "Allocated",
-        "address " + allocation.address() + " from IPPool " + poolName());
+    // An event is a write: a claim served at once gets none (its status says it all, and the pool
+    // gets one event per pass); a claim that was told why it waits hears that it no longer does.
+    if (toldWhyItWaited(claim)) {
+      Events.normal(
+          client,
+          clock,
+          claim.object(),
+          "Allocated",
+          "address " + allocation.address() + " from IPPool " + poolName());
+    }
+  }
+
+  private static boolean toldWhyItWaited(Metal3Claim claim) {
+    if (claim instanceof Metal3Claim.Metal3 m3) {
+      return m3.claim().getStatus() != null && m3.claim().getStatus().getErrorMessage() != null;
+    }
+    IPAddressClaimStatus status = ((Metal3Claim.Capi) claim).claim().getStatus();
+    return status != null
+        && Conditions.find(status.getConditions(), "Ready")
+            .map(c -> "False".equals(c.getStatus()))
+            .orElse(false);
   }
 
   /** The Cluster API answer after the lock; AlreadyExists is fine only if it is this claim's. */
@@ -402,10 +417,12 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       status.put("errorMessage", message);
     } else {
       Metal3Claim.Capi capi = (Metal3Claim.Capi) claim;
-      // A requested address outside every entry is upstream's "Exhausted IP Pools" case.
+      // A requested address outside every entry is upstream's "Exhausted IP Pools" case; a
+      // pre-allocation outside is its "Pre-allocated IP out of bounds" (AllocationFailed).
       String reason =
           failure instanceof AllocationFailure.Exhausted
-                  || failure instanceof AllocationFailure.OutsideSegments
+                  || (failure instanceof AllocationFailure.OutsideSegments
+                      && !hasPreAllocation(claim))
               ? "PoolExhausted"
               : "AllocationFailed";
       var current = capi.claim().getStatus();
@@ -488,6 +505,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     List<String> finalizers = claim.object().getMetadata().getFinalizers();
     boolean onlyOurs = finalizers.stream().allMatch(claim.finalizer()::equals);
     if (!onlyOurs) {
+      clearErrorMessage(claim);
       // Another controller (CAPM3) still uses the address: keep it until its finalizer is gone.
       return false;
     }
@@ -502,16 +520,23 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       deleteIfOwnedBy(new ObjectKey(CAPI_ADDRESS, namespace(), name), claim.uid());
       deleteIfOwnedBy(new ObjectKey(METAL3_ADDRESS, namespace(), name), claim.uid());
     }
+    ObjectWrites.removeFinalizer(client, claim.object(), claim.finalizer());
+    return true;
+  }
+
+  /**
+   * A deleting claim that another controller's finalizer keeps: an error from before no longer
+   * applies (upstream clears it on release too). Only then is it visible: a claim whose only
+   * finalizer is ours is gone once we remove it.
+   */
+  private void clearErrorMessage(Metal3Claim claim) {
     if (claim instanceof Metal3Claim.Metal3 m3
         && m3.claim().getStatus() != null
         && m3.claim().getStatus().getErrorMessage() != null) {
-      // Released: an error from before no longer applies (upstream clears it too).
       Map<String, Object> status = new LinkedHashMap<>();
       status.put("errorMessage", null);
       ObjectWrites.patchStatus(client, claim.object(), status);
     }
-    ObjectWrites.removeFinalizer(client, claim.object(), claim.finalizer());
-    return true;
   }
 
   @Override

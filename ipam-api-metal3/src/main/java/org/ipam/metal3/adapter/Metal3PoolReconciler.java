@@ -34,6 +34,7 @@ import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
 import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
+import org.ipam.core.engine.Events;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
@@ -241,6 +242,18 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
         engine.run(
             new Metal3PoolBinding(
                 client, pool, translation(key, pool), servesCapiClaims, clashes, clock));
+    if (report.allocated() > 0 && !engine.isFenced()) {
+      // One event per pass, however many claims it served: a burst costs one write, not one per
+      // claim. The claims' own status says which address each got.
+      Events.normal(
+          client,
+          clock,
+          pool,
+          "Allocated",
+          report.allocated() == 1
+              ? "1 address allocated"
+              : report.allocated() + " addresses allocated");
+    }
     if (deleting) {
       return finishDeletion(client, pool, context);
     }

@@ -59,10 +59,20 @@ public record Metal3PoolTranslation(
 
   private static final int LONGEST_V6_NAME_PART = 39;
 
-  /** Kubernetes object names (DNS-1123 subdomain), also what a claim name must be. */
+  /** Kubernetes object names (DNS-1123 subdomain), what a claim name must be. */
   static final java.util.regex.Pattern OBJECT_NAME =
       java.util.regex.Pattern.compile(
           "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  /**
+   * The start of an object name: as {@link #OBJECT_NAME}, but the last label may end in '-', since
+   * the address follows it ({@code abc-} gives {@code abc--10-0-0-1}, upstream's own example).
+   */
+  public static final String NAME_PREFIX_PATTERN =
+      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9][-a-z0-9]*$";
+
+  private static final java.util.regex.Pattern NAME_PREFIX =
+      java.util.regex.Pattern.compile(NAME_PREFIX_PATTERN);
 
   static final int MAX_OBJECT_NAME = 253;
 
@@ -94,9 +104,15 @@ public record Metal3PoolTranslation(
     }
   }
 
-  /** The translation with a fresh random seed (a random pool's addresses are not predictable). */
+  /**
+   * The translation with a fresh random seed for a random pool (its addresses are not predictable),
+   * and seed 0 for a sequential one, so that a spec change that is not one of the entries (the
+   * cluster name, a gateway) does not look like a new order to the allocator.
+   */
   public static Metal3PoolTranslation of(IPPool pool) {
-    return of(pool, ThreadLocalRandom.current().nextLong());
+    boolean random =
+        pool.getSpec() != null && "random".equals(pool.getSpec().getAllocationStrategy());
+    return of(pool, random ? ThreadLocalRandom.current().nextLong() : 0);
   }
 
   /** The translation with a given seed for the random strategy, for tests. */
@@ -114,9 +130,9 @@ public record Metal3PoolTranslation(
     if (namePrefix == null || namePrefix.isEmpty()) {
       return "cannot be empty";
     }
-    if (!OBJECT_NAME.matcher(namePrefix).matches()) {
+    if (!NAME_PREFIX.matcher(namePrefix).matches()) {
       return "cannot start an object name: use lower-case letters, digits, '-' and '.', beginning"
-          + " and ending with a letter or digit";
+          + " with a letter or digit, with a letter or digit on both sides of every '.'";
     }
     int room =
         MAX_OBJECT_NAME
@@ -147,6 +163,9 @@ public record Metal3PoolTranslation(
     private final boolean random;
     private IpFamily family;
 
+    /** Whether an entry gave the family (always, while entries are read). */
+    private boolean familyKnown = true;
+
     Translator(IPPool pool, long randomSeed) {
       this.pool = pool;
       this.spec = pool.getSpec();
@@ -175,6 +194,7 @@ public record Metal3PoolTranslation(
           segments.add(segment);
         }
       }
+      familyKnown = family != null;
       if (family == null) {
         family = Metal3PoolTranslation.familyOf(pool);
       }
@@ -255,7 +275,9 @@ public record Metal3PoolTranslation(
         return null;
       }
       Integer prefix = prefix(field + ".prefix", entry.getPrefix());
-      Integer effectivePrefix = prefix != null && prefix != 0 ? prefix : prefix("spec.prefix");
+      // A refused entry prefix (null) refuses the entry: never the pool's prefix in its place.
+      Integer effectivePrefix =
+          prefix == null ? null : prefix != 0 ? prefix : prefix("spec.prefix");
       Ip gateway = errors.address(field + ".gateway", entry.getGateway());
       checkGatewayFamily(field + ".gateway", gateway);
       List<Ip> dns = addresses(field + ".dnsServers", entry.getDnsServers());
@@ -397,13 +419,19 @@ public record Metal3PoolTranslation(
       if (prefix == null) {
         return 0;
       }
-      int max = family == IpFamily.IPV6 ? 128 : 32;
+      // A pool whose family nothing tells (no entry) is judged by the widest family.
+      int max = family == IpFamily.IPV4 && familyKnown ? 32 : 128;
       if (prefix < 0) {
         addOnce(field, prefix, "is negative");
         return null;
       }
       if (prefix > max) {
-        addOnce(field, prefix, "is longer than " + max + " for " + family);
+        addOnce(
+            field,
+            prefix,
+            "is longer than "
+                + max
+                + (familyKnown ? " for " + family : " (no entry gives the pool a family)"));
         return null;
       }
       return prefix;
@@ -433,7 +461,14 @@ public record Metal3PoolTranslation(
         Ip ip = errors.address(field, entry.getValue());
         if (ip == null) {
           claimProblems.put(
-              claim, "Pre-allocated IP out of bounds: \"" + entry.getValue() + "\" is no address");
+              claim,
+              "Pre-allocated IP out of bounds: "
+                  + field
+                  + " \""
+                  + entry.getValue()
+                  + "\" of "
+                  + poolName()
+                  + " is not an IP address");
           continue;
         }
         String other = byAddress.putIfAbsent(ip, claim);
@@ -442,7 +477,15 @@ public record Metal3PoolTranslation(
               field, entry.getValue(), "is already pre-allocated to claim \"" + other + "\"");
           claimProblems.put(
               claim,
-              "Pre-allocated IP " + ip + " is also pre-allocated to claim \"" + other + "\"");
+              "Pre-allocated IP "
+                  + ip
+                  + " ("
+                  + field
+                  + " of "
+                  + poolName()
+                  + ") is also pre-allocated to claim \""
+                  + other
+                  + "\"");
           continue;
         }
         boolean inBounds = bounds.stream().anyMatch(b -> b.admits(ip));
@@ -462,7 +505,9 @@ public record Metal3PoolTranslation(
                   + ip
                   + " is "
                   + ip.family()
-                  + ", the pool "
+                  + " but "
+                  + poolName()
+                  + " is "
                   + family);
           continue;
         }

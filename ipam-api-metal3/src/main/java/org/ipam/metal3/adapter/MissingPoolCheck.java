@@ -24,8 +24,9 @@ import org.ipam.metal3.model.IPPool;
  * before its pool, so a missing pool is not an error the webhook refuses.
  *
  * <p>A claim holds an address only through an address object that names its pool, and a pool is
- * deleted only once no address object names it: so a deleting claim whose pool is gone holds
- * nothing, and its finalizer can go without any write elsewhere.
+ * deleted only once no address object names it: so a deleting claim whose pool is gone (read live)
+ * and of which the engine knows no address holds nothing, and its finalizer can go without any
+ * write elsewhere.
  *
  * @param <C> the claim kind
  */
@@ -84,18 +85,22 @@ abstract class MissingPoolCheck<C extends HasMetadata> implements Reconciler<C> 
     if (context.isPrimaryResourceDeleted() || engine.isFenced() || !asksMetal3(claim)) {
       return UpdateControl.noUpdate();
     }
-    boolean poolExists = context.getSecondaryResource(IPPool.class).isPresent();
     KubernetesClient client = context.getClient();
+    if (context.getSecondaryResource(IPPool.class).isPresent()) {
+      return UpdateControl.noUpdate();
+    }
+    String pool = poolName(claim);
     if (claim.getMetadata().getDeletionTimestamp() != null) {
-      if (claim.getMetadata().getFinalizers().contains(finalizer()) && !poolExists) {
+      if (claim.getMetadata().getFinalizers().contains(finalizer())
+          && !poolLives(client, claim, pool)) {
         ObjectWrites.removeFinalizer(client, claim, finalizer());
       }
       return UpdateControl.noUpdate();
     }
-    if (served(claim) || poolExists) {
+    // The cache may lag a pool just created: a live read before telling the claim it is missing.
+    if (served(claim) || poolLives(client, claim, pool)) {
       return UpdateControl.noUpdate();
     }
-    String pool = poolName(claim);
     // Upstream serves a claim only from a pool in its own namespace, whatever the reference says.
     String namespace = claim.getMetadata().getNamespace();
     String reason = pool == null || pool.isEmpty() ? "PoolNotSet" : "PoolNotFound";
@@ -113,6 +118,19 @@ abstract class MissingPoolCheck<C extends HasMetadata> implements Reconciler<C> 
       Events.warning(client, clock, claim, reason, message);
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Whether the pool exists (read live, not from the cache) or the engine still knows an address of
+   * it: then the pool's own reconciler answers and releases the claim, not this check.
+   */
+  private boolean poolLives(KubernetesClient client, C claim, String pool) {
+    if (pool == null || pool.isEmpty()) {
+      return false;
+    }
+    String namespace = claim.getMetadata().getNamespace();
+    return engine.holdsAnything(Metal3Records.poolKey(namespace, pool))
+        || client.resources(IPPool.class).inNamespace(namespace).withName(pool).get() != null;
   }
 
   Clock clock() {

@@ -146,7 +146,8 @@ class Metal3PoolTranslationTest {
         "upper case | BadPrefix | cannot start an object name",
         "accent | préfixe | cannot start an object name",
         "underscore | a_b | cannot start an object name",
-        "ends with a dash | a- | cannot start an object name",
+        "ends with a dot | a. | cannot start an object name",
+        "an empty label | a..b | cannot start an object name",
       })
   void namePrefixesThatCannotFormObjectNamesBlockThePool(String name, String prefix, String error) {
     var t =
@@ -155,6 +156,13 @@ class Metal3PoolTranslationTest {
     assertThat(t.errors())
         .anySatisfy(e -> assertThat(e).contains("spec.namePrefix \"" + prefix + "\" " + error));
     assertThat(t.blockingProblem()).contains("no IPAddress can be created");
+  }
+
+  @Test
+  void aNamePrefixMayEndInADashAsUpstreamsOwnExampleDoes() {
+    var t = Metal3PoolTranslation.of(pool("namePrefix: abc-\npools: [{subnet: 10.0.0.0/24}]"));
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.blockingProblem()).isNull();
   }
 
   @Test
@@ -184,10 +192,38 @@ class Metal3PoolTranslationTest {
                 "namePrefix: p\npools: [{start: 10.0.0.5}]\n"
                     + "preAllocations: {six: \"2001:db8::1\", a: 10.0.0.7, b: 10.0.0.7}"));
     assertThat(t.claimProblems().get("six"))
-        .isEqualTo("Pre-allocated IP out of bounds: 2001:db8::1 is IPv6, the pool IPv4");
+        .isEqualTo("Pre-allocated IP out of bounds: 2001:db8::1 is IPv6 but IPPool ns/p is IPv4");
     assertThat(t.claimProblems().get("b"))
-        .isEqualTo("Pre-allocated IP 10.0.0.7 is also pre-allocated to claim \"a\"");
+        .isEqualTo(
+            "Pre-allocated IP 10.0.0.7 (spec.preAllocations.b of IPPool ns/p) is also"
+                + " pre-allocated to claim \"a\"");
     assertThat(t.claimProblems()).doesNotContainKey("a");
+  }
+
+  @Test
+  void anEntryWhoseOwnPrefixIsRefusedDoesNotFallBackToThePoolsPrefix() {
+    var t =
+        Metal3PoolTranslation.of(
+            pool(
+                "namePrefix: p\nprefix: 24\npools:\n"
+                    + "  - {start: 10.0.0.1, end: 10.0.0.9, prefix: -1}\n"
+                    + "  - {start: 10.0.1.1, end: 10.0.1.9, prefix: 40}\n"
+                    + "  - {start: 10.0.2.1, end: 10.0.2.9}\n"));
+    assertThat(t.spec().segments())
+        .extracting(s -> s.range().toString())
+        .containsExactly("10.0.2.1-10.0.2.9");
+  }
+
+  @Test
+  void aPoolWithoutEntriesTakesAnIpv6PrefixAsUpstreamDoes() {
+    assertThat(Metal3PoolTranslation.of(pool("namePrefix: p\nprefix: 64")).errors()).isEmpty();
+  }
+
+  @Test
+  void aSequentialPoolsSeedIsZeroSoOnlyEntryChangesRebuildIt() {
+    IPPool sequential = pool("namePrefix: p\npools: [{subnet: 10.0.0.0/24}]");
+    assertThat(Metal3PoolTranslation.of(sequential).spec())
+        .isEqualTo(Metal3PoolTranslation.of(sequential).spec());
   }
 
   @Test

@@ -554,16 +554,32 @@ public final class PoolAllocator {
     return new Exhausted();
   }
 
+  /** Draws tried at random in a segment before the exact walk: a sparse segment needs one. */
+  private static final int RANDOM_TRIES = 8;
+
   /**
-   * Uniform over the free addresses of the first segment that has one: the free addresses of the
-   * segment are counted, a rank k is drawn in [0, free), and the k-th free address is found by
-   * walking the gaps between the occupied intervals. Each free address is equally likely, whatever
-   * the occupied runs around it. Costs O(log n + m) per segment visited, m being the occupied
-   * intervals that overlap it (a full segment is one interval), in unsigned 128-bit pairs without
-   * allocation.
+   * Uniform over the free addresses of the first segment that has one. First a few draws over the
+   * whole segment, kept when free (rejection sampling: uniform over the free addresses, O(log n)
+   * each); when they all meet occupied addresses (a dense segment), a rank k drawn in [0, free) and
+   * the k-th free address found by walking the gaps between the occupied intervals, O(log n + m)
+   * for the m occupied intervals of the segment. Either way each free address is equally likely,
+   * whatever the occupied runs around it; all in unsigned 128-bit pairs without allocation.
    */
   private AllocationResult allocateRandom(String owner) {
     for (int i = 0; i < segments.length; i++) {
+      if (!occupied.firstFree(firstHi[i], firstLo[i], lastHi[i], lastLo[i], scratch)) {
+        continue;
+      }
+      long spanHi = U128.subHigh(lastHi[i], lastLo[i], firstHi[i], firstLo[i]);
+      long spanLo = lastLo[i] - firstLo[i];
+      for (int attempt = 0; attempt < RANDOM_TRIES; attempt++) {
+        drawAtMost(spanHi, spanLo, scratch);
+        long hi = U128.addHigh(firstHi[i], firstLo[i], scratch[0], scratch[1]);
+        long lo = firstLo[i] + scratch[1];
+        if (!occupied.contains(hi, lo)) {
+          return commitAddress(owner, hi, lo, true);
+        }
+      }
       if (occupied.maxFreeRank(firstHi[i], firstLo[i], lastHi[i], lastLo[i], scratch)) {
         drawAtMost(scratch[0], scratch[1], scratch);
         if (!occupied.freeAtRank(

@@ -381,6 +381,11 @@ public final class AllocationEngine implements AutoCloseable {
       return null;
     }
     AllocationFailure failure = (AllocationFailure) result;
+    if (failure instanceof AllocationFailure.AddressTaken taken) {
+      // The allocator knows holders by slot (a claim's uid): a user wants the claim's name.
+      failure =
+          new AllocationFailure.AddressTaken(taken.address(), state.describeHolder(taken.holder()));
+    }
     state.markWaiting(uid);
     listener.decided(binding.pool(), "failed", 0);
     if (!failure.message().equals(entry.lastFailure)) {

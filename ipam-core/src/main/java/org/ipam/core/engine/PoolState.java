@@ -912,6 +912,21 @@ final class PoolState<C> {
         changeCount, allocator.counts(), allocations, problems(), List.copyOf(holdings.keySet()));
   }
 
+  /**
+   * Who holds a slot, in words for a claim's message: the claim's kind, namespace and name, the
+   * claim its object names, or another writer (a placeholder).
+   */
+  String describeHolder(String slotName) {
+    ClaimEntry<C> entry = claims.get(slotName);
+    if (entry != null) {
+      return entry.facts.id().describe();
+    }
+    Slot slot = slots.get(slotName);
+    return slot == null || slot.claimName == null
+        ? "another writer's allocation"
+        : "an object of claim " + slot.claimName;
+  }
+
   private String claimNameOf(String slotName) {
     ClaimEntry<C> entry = claims.get(slotName);
     if (entry != null) {
