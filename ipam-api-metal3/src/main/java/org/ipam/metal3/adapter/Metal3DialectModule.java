@@ -46,8 +46,6 @@ public final class Metal3DialectModule extends DialectModule {
   protected void configure() {
     var reconcilers = Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {});
     reconcilers.addBinding().to(Metal3PoolReconciler.class);
-    reconcilers.addBinding().to(IPClaimPoolCheck.class);
-    reconcilers.addBinding().to(CapiClaimPoolCheck.class);
   }
 
   @Provides

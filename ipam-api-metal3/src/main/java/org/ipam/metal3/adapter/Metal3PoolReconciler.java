@@ -96,11 +96,21 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
 
   @Override
   public List<EventSource<?, IPPool>> prepareEventSources(EventSourceContext<IPPool> context) {
+    MissingPoolNotices notices =
+        new MissingPoolNotices(
+            context.getClient(),
+            clock,
+            engine,
+            key ->
+                context
+                    .getPrimaryCache()
+                    .get(new ResourceID(key.name(), key.namespace()))
+                    .isPresent());
     List<EventSource<?, IPPool>> sources = new ArrayList<>();
-    sources.add(claimFeed(IPClaim.class, context));
+    sources.add(claimFeed(IPClaim.class, context, notices));
     sources.add(holdingFeed(IPAddress.class, context));
     if (servesCapiClaims) {
-      sources.add(claimFeed(IPAddressClaim.class, context));
+      sources.add(claimFeed(IPAddressClaim.class, context, notices));
       sources.add(holdingFeed(org.ipam.core.capi.IPAddress.class, context));
     }
     // The pool's Cluster from a cache (no GET per pass), and a Cluster unpaused wakes its pools.
@@ -141,9 +151,12 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
         .build();
   }
 
-  /** Claims of either kind: the engine learns each change before the pool is reconciled. */
+  /**
+   * Claims of either kind: the engine learns each change before the pool is reconciled, and a claim
+   * whose pool is missing (or that names none) is told so.
+   */
   private <R extends HasMetadata> EventSource<R, IPPool> claimFeed(
-      Class<R> type, EventSourceContext<IPPool> context) {
+      Class<R> type, EventSourceContext<IPPool> context, MissingPoolNotices notices) {
     return new EngineFeed<>(
         configuration(type),
         context,
@@ -156,6 +169,12 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
           @Override
           public void seen(PoolKey pool, R claim) {
             engine.claimSeen(pool, Metal3Claim.of(claim), Metal3Records.facts(claim));
+            notices.claimSeen(Optional.of(pool), claim);
+          }
+
+          @Override
+          public void unpooled(R claim) {
+            notices.claimSeen(Optional.empty(), claim);
           }
 
           @Override

@@ -24,6 +24,9 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
 
     /** Gone from this pool. */
     void gone(PoolKey pool, R resource);
+
+    /** Added or changed, and in no pool (it names none). */
+    default void unpooled(R resource) {}
   }
 
   private final Listener<R> listener;
@@ -45,14 +48,18 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
   @Override
   public synchronized void start() {
     super.start();
-    list(resource -> true)
-        .forEach(
-            resource -> listener.poolOf(resource).ifPresent(pool -> listener.seen(pool, resource)));
+    list(resource -> true).forEach(this::seen);
+  }
+
+  private void seen(R resource) {
+    listener
+        .poolOf(resource)
+        .ifPresentOrElse(pool -> listener.seen(pool, resource), () -> listener.unpooled(resource));
   }
 
   @Override
   public void onAdd(R resource) {
-    listener.poolOf(resource).ifPresent(pool -> listener.seen(pool, resource));
+    seen(resource);
     super.onAdd(resource);
   }
 
@@ -64,7 +71,7 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
     if (before.isPresent() && !before.equals(after)) {
       listener.gone(before.get(), old);
     }
-    after.ifPresent(pool -> listener.seen(pool, resource));
+    after.ifPresentOrElse(pool -> listener.seen(pool, resource), () -> listener.unpooled(resource));
     super.onUpdate(old, resource);
   }
 

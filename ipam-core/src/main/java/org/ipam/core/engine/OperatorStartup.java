@@ -48,21 +48,10 @@ public final class OperatorStartup {
         });
   }
 
-  /**
-   * The dialect's reconcilers, built by its Guice module under the parent injector, without those
-   * that do not apply to this cluster ({@link EnabledWhen}).
-   */
+  /** The dialect's reconcilers, built by its Guice module under the parent injector. */
   public static Set<Reconciler<?>> reconcilers(Injector parent, DialectModule dialect) {
-    Set<Reconciler<?>> all =
-        parent
-            .createChildInjector(dialect)
-            .getInstance(Key.get(new TypeLiteral<Set<Reconciler<?>>>() {}));
-    Set<Reconciler<?>> enabled = new java.util.LinkedHashSet<>();
-    for (Reconciler<?> reconciler : all) {
-      if (!(reconciler instanceof EnabledWhen optional) || optional.enabled()) {
-        enabled.add(reconciler);
-      }
-    }
-    return enabled;
+    return parent
+        .createChildInjector(dialect)
+        .getInstance(Key.get(new TypeLiteral<Set<Reconciler<?>>>() {}));
   }
 }
