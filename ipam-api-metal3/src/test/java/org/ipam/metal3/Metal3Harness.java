@@ -26,10 +26,16 @@ import org.ipam.metal3.model.IPPool;
 final class Metal3Harness implements AutoCloseable {
   private final Operator operator;
   private final AllocationEngine engine;
+  private final KubernetesClient controllerClient;
 
-  /** Started as the controller binary starts a dialect (OperatorStartup), with its Guice module. */
+  /**
+   * Started as the controller binary starts a dialect (OperatorStartup), with its Guice module and
+   * a client configured as the binary's (ControllerClient), beside the test's own client.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Metal3Harness(KubernetesClient client) {
+  private Metal3Harness(KubernetesClient testClient) {
+    controllerClient = org.ipam.core.engine.ControllerClient.build(testClient.getConfiguration());
+    KubernetesClient client = controllerClient;
     engine = new AllocationEngine(8, EngineListener.NONE);
     operator = OperatorStartup.operator(client, o -> {});
     var parent = OperatorStartup.parent(client, engine, Clock.systemUTC());
@@ -49,6 +55,7 @@ final class Metal3Harness implements AutoCloseable {
   public void close() {
     operator.stop();
     engine.close();
+    controllerClient.close();
   }
 
   static String resource(String path) {

@@ -3,7 +3,6 @@ package org.ipam.controller;
 import com.google.inject.Injector;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -27,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.ControllerClient;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
 import org.ipam.core.engine.OperatorStartup;
@@ -241,7 +241,7 @@ public final class IpamController implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient client = ControllerClient.build(config);
     resources.add(client);
 
     Map<String, DialectModule> dialects = selectDialects();

@@ -17,6 +17,7 @@ import org.ipam.core.net.IpFamily;
 import org.ipam.core.net.IpParser;
 import org.ipam.core.net.IpRange;
 import org.ipam.core.net.Parsed;
+import org.ipam.core.webhook.FieldProblems;
 import org.ipam.metal3.model.IPPool;
 import org.ipam.metal3.model.IPPoolSpec;
 import org.ipam.metal3.model.PoolEntry;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.ipam.core.net.Ip;
 import org.ipam.core.webhook.AdmissionValidator;
-import org.ipam.metal3.adapter.FieldProblems;
+import org.ipam.core.webhook.FieldProblems;
 import org.ipam.metal3.model.IPAddress;
 
 /**
@@ -45,7 +45,7 @@ public final class IPAddressValidator implements AdmissionValidator<IPAddress> {
     } else {
       ip = problems.address("spec.address", spec.getAddress());
     }
-    problems.checkAddressAnnotation(address);
+    AddressAnnotation.check(problems, address);
     if (old != null && old.getSpec() != null) {
       var before = old.getSpec();
       Ip previous = FieldProblems.addressOrNull(before.getAddress());

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.util.List;
 import java.util.Objects;
 import org.ipam.core.webhook.AdmissionValidator;
-import org.ipam.metal3.adapter.FieldProblems;
+import org.ipam.core.webhook.FieldProblems;
 import org.ipam.metal3.model.IPClaim;
 
 /**
@@ -31,7 +31,7 @@ public final class IPClaimValidator implements AdmissionValidator<IPClaim> {
     FieldProblems problems = new FieldProblems(claim);
     ObjectReference pool = claim.getSpec() == null ? null : claim.getSpec().getPool();
     problems.requireName("spec.pool.name", pool == null ? null : pool.getName());
-    problems.checkAddressAnnotation(claim);
+    AddressAnnotation.check(problems, claim);
     if (old != null && old.getSpec() != null && pool != null) {
       ObjectReference before = old.getSpec().getPool();
       if (before != null && !samePool(pool, before)) {

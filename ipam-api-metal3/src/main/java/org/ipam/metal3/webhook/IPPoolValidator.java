@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.ipam.core.net.Ip;
 import org.ipam.core.webhook.AdmissionValidator;
-import org.ipam.metal3.adapter.FieldProblems;
+import org.ipam.core.webhook.FieldProblems;
 import org.ipam.metal3.adapter.Metal3PoolTranslation;
 import org.ipam.metal3.model.IPPool;
 import org.ipam.metal3.model.IPPoolSpec;

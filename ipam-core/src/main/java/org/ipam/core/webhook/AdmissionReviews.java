@@ -10,8 +10,10 @@ import java.util.List;
 
 /**
  * Answers an {@code admission.k8s.io/v1} AdmissionReview with one validator: allowed, or denied
- * with status 422 (Invalid) and a message that lists every problem. A review that cannot be read is
- * denied with 400 and says why, so that nothing is admitted unchecked.
+ * with status 422 (Invalid) and a message that lists every problem. A DELETE is judged by {@link
+ * AdmissionValidator#validateDelete} on the stored object ({@code oldObject}); anything else by
+ * {@link AdmissionValidator#review}. A review that cannot be read is denied with 400 and says why,
+ * so that nothing is admitted unchecked.
  */
 public final class AdmissionReviews {
   private static final ObjectMapper JSON =
@@ -32,7 +34,13 @@ public final class AdmissionReviews {
     try {
       T object = read(validator.type(), request.path("object"));
       T oldObject = read(validator.type(), request.path("oldObject"));
-      if (object == null) {
+      if ("DELETE".equals(request.path("operation").asText())) {
+        if (oldObject == null) {
+          problem = "the DELETE review carries no oldObject";
+        } else {
+          problems = validator.validateDelete(oldObject);
+        }
+      } else if (object == null) {
         problem = "the review carries no object";
       } else {
         AdmissionValidator.Verdict verdict = validator.review(object, oldObject);

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * One resource's validating webhook, as a dialect defines it. The controller serves it at {@link
- * #path()} for CREATE and UPDATE of the main resource (not {@code /status}, which the controller
- * itself writes), with failurePolicy Fail and no side effects.
+ * #path()} for the {@link #operations()} of the main resource (CREATE and UPDATE unless the dialect
+ * also judges deletes; not {@code /status}, which the controller itself writes), with failurePolicy
+ * Fail and no side effects.
  *
  * @param <T> the resource's model class
  */
@@ -36,6 +37,23 @@ public interface AdmissionValidator<T extends HasMetadata> {
   /** The refusals of {@link #validate}, and warnings for what is admitted but surprising. */
   default Verdict review(T object, T oldObject) {
     return new Verdict(validate(object, oldObject), List.of());
+  }
+
+  /**
+   * The problems with deleting a stored object, one line each; empty to admit the delete. Asked
+   * only when {@link #operations()} include DELETE; the same rule as {@link #validate} holds: no
+   * API calls.
+   */
+  default List<String> validateDelete(T oldObject) {
+    return List.of();
+  }
+
+  /**
+   * The operations the webhook is registered for ({@code rules[].operations}): CREATE and UPDATE,
+   * and DELETE for a validator that overrides {@link #validateDelete}.
+   */
+  default List<String> operations() {
+    return List.of("CREATE", "UPDATE");
   }
 
   /**

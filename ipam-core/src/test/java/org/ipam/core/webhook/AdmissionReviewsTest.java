@@ -48,6 +48,37 @@ class AdmissionReviewsTest {
         }
       };
 
+  /** Refuses deleting a ConfigMap whose data.inUse is "true". */
+  private static final AdmissionValidator<ConfigMap> DELETE_VALIDATOR =
+      new AdmissionValidator<>() {
+        @Override
+        public Class<ConfigMap> type() {
+          return ConfigMap.class;
+        }
+
+        @Override
+        public Target target() {
+          return new Target("", "v1", "configmaps", "ConfigMap");
+        }
+
+        @Override
+        public List<String> validate(ConfigMap object, ConfigMap old) {
+          return List.of();
+        }
+
+        @Override
+        public List<String> validateDelete(ConfigMap old) {
+          return "true".equals(old.getData().get("inUse"))
+              ? List.of("ConfigMap " + old.getMetadata().getName() + " is in use")
+              : List.of();
+        }
+
+        @Override
+        public List<String> operations() {
+          return List.of("CREATE", "UPDATE", "DELETE");
+        }
+      };
+
   private static JsonNode answer(String request) throws Exception {
     String review =
         "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
@@ -126,5 +157,66 @@ class AdmissionReviewsTest {
         .isEqualTo("data.address \"0.0.0.0\" is admitted but serves nothing");
     JsonNode plain = answer("{\"uid\":\"u-10\",\"object\":" + object("10.0.0.1") + "}");
     assertThat(plain.path("response").has("warnings")).isFalse();
+  }
+
+  private static JsonNode answerDelete(AdmissionValidator<ConfigMap> validator, String request)
+      throws Exception {
+    String review =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+            + request
+            + "}";
+    return JSON.readTree(
+        AdmissionReviews.answer(validator, review.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String inUse(boolean inUse) {
+    return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},"
+        + "\"data\":{\"inUse\":\""
+        + inUse
+        + "\"}}";
+  }
+
+  @Test
+  void judgesADeleteOnTheStoredObject() throws Exception {
+    JsonNode refused =
+        answerDelete(
+                DELETE_VALIDATOR,
+                "{\"uid\":\"d-1\",\"operation\":\"DELETE\",\"object\":null,\"oldObject\":"
+                    + inUse(true)
+                    + "}")
+            .path("response");
+    assertThat(refused.path("uid").asText()).isEqualTo("d-1");
+    assertThat(refused.path("allowed").asBoolean()).isFalse();
+    assertThat(refused.path("status").path("code").asInt()).isEqualTo(422);
+    assertThat(refused.path("status").path("message").asText()).isEqualTo("ConfigMap a is in use");
+
+    JsonNode admitted =
+        answerDelete(
+                DELETE_VALIDATOR,
+                "{\"uid\":\"d-2\",\"operation\":\"DELETE\",\"oldObject\":" + inUse(false) + "}")
+            .path("response");
+    assertThat(admitted.path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aValidatorThatDoesNotJudgeDeletesAdmitsThem() throws Exception {
+    assertThat(VALIDATOR.operations()).containsExactly("CREATE", "UPDATE");
+    assertThat(VALIDATOR.validateDelete(null)).isEmpty();
+    JsonNode admitted =
+        answerDelete(
+                VALIDATOR,
+                "{\"uid\":\"d-3\",\"operation\":\"DELETE\",\"oldObject\":" + object("bad") + "}")
+            .path("response");
+    assertThat(admitted.path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void refusesADeleteReviewWithoutTheStoredObject() throws Exception {
+    JsonNode refused =
+        answerDelete(DELETE_VALIDATOR, "{\"uid\":\"d-4\",\"operation\":\"DELETE\"}")
+            .path("response");
+    assertThat(refused.path("allowed").asBoolean()).isFalse();
+    assertThat(refused.path("status").path("code").asInt()).isEqualTo(400);
+    assertThat(refused.path("status").path("message").asText()).contains("no oldObject");
   }
 }

@@ -1,39 +1,49 @@
-package org.ipam.metal3.adapter;
+package org.ipam.core.webhook;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpParser;
 import org.ipam.core.net.Parsed;
-import org.ipam.metal3.model.IPClaim;
 
 /**
  * Problems with one object, a line each in one form: {@code <Kind> <ns>/<name>: <field> "<value>"
- * <problem>}. The pool translation (what the controller records on a pool) and the webhooks (what
- * the apiserver answers) both write them here, so a user reads the same words either way.
+ * <problem>} ({@code <Kind> <name>} for a cluster-scoped object). Webhooks answer with these lines
+ * and controllers write the same lines on the object when webhooks are off, so a user reads the
+ * same words either way.
  */
 public final class FieldProblems {
   private final String object;
   private final List<String> lines = new ArrayList<>();
 
   public FieldProblems(HasMetadata resource) {
-    this.object =
-        resource.getKind()
-            + " "
-            + resource.getMetadata().getNamespace()
-            + "/"
-            + resource.getMetadata().getName();
+    this.object = describe(resource);
   }
 
+  /** {@code <Kind> <ns>/<name>}, or {@code <Kind> <name>} when the object has no namespace. */
+  public static String describe(HasMetadata resource) {
+    String kind =
+        resource.getKind() != null ? resource.getKind() : HasMetadata.getKind(resource.getClass());
+    String namespace =
+        resource.getMetadata() == null ? null : resource.getMetadata().getNamespace();
+    String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+    return kind + " " + (namespace == null || namespace.isEmpty() ? "" : namespace + "/") + name;
+  }
+
+  /** {@code <field> "<value>" <problem>}. */
   public void add(String field, Object value, String problem) {
     lines.add(object + ": " + field + " \"" + value + "\" " + problem);
   }
 
-  /** A problem of a field as a whole, with no one value to quote. */
+  /** A problem of a field as a whole, with no one value to quote: {@code <field> <problem>}. */
   public void add(String field, String problem) {
     lines.add(object + ": " + field + " " + problem);
+  }
+
+  /** A problem of the object as a whole (a delete refused), with no field. */
+  public void addObjectProblem(String problem) {
+    lines.add(object + ": " + problem);
   }
 
   public void addAll(List<String> described) {
@@ -57,13 +67,6 @@ public final class FieldProblems {
       return null;
     }
     return parsed.orElseThrow();
-  }
-
-  /** The ipAddress annotation (a specific-address request), when present, must be an address. */
-  public void checkAddressAnnotation(HasMetadata resource) {
-    Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(IPClaim.IP_ADDRESS_ANNOTATION);
-    address("metadata.annotations." + IPClaim.IP_ADDRESS_ANNOTATION, value);
   }
 
   /** The address a text spells, or null. */

@@ -1,0 +1,54 @@
+package org.ipam.incluster.webhook;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Cluster API IPAddresses a pool has handed out, as the webhooks need them: on UPDATE, to
+ * refuse a spec that would leave an address in use unallocatable; on DELETE, to refuse deleting a
+ * pool in use. Implemented by whoever knows the allocations (the engine's state for the dialect),
+ * injected into the validators.
+ *
+ * <p>Contract: answers from memory, at once, without API calls (a webhook answers within the API
+ * server's timeout, and the answer must not depend on a request that may fail). It lists every
+ * IPAddress whose {@code spec.poolRef} names the pool ({@code apiGroup} {@code
+ * ipam.cluster.x-k8s.io}, or empty), in the pool's namespace for a namespaced pool and in every
+ * namespace for a Global one, whatever its state (terminating ones included, as upstream counts
+ * them). Empty (not an empty list) only while the answer is not known yet, for example before the
+ * controller has read the IPAddresses after a start: the validators then refuse what depends on it
+ * and say to try again, rather than admit a delete or an update they cannot judge.
+ */
+@FunctionalInterface
+public interface InUseAddresses {
+  /** A pool: its kind, its namespace (null for the Global kinds) and its name. */
+  record PoolRef(String kind, String namespace, String name) {
+    @Override
+    public String toString() {
+      return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+    }
+  }
+
+  /**
+   * One IPAddress of the pool: where it is, and its {@code spec.address} and {@code spec.prefix} as
+   * written (the address may not parse; the prefix may be null).
+   */
+  record AddressInUse(String namespace, String name, String address, Integer prefix) {
+    /** {@code <address> (IPAddress <ns>/<name>)}, for messages. */
+    public String describe() {
+      return address + " (IPAddress " + namespace + "/" + name + ")";
+    }
+  }
+
+  /** The IPAddresses of the pool, or empty while that is not known yet. */
+  Optional<List<AddressInUse>> of(PoolRef pool);
+
+  /** For tests and for a controller that does not know yet: never known. */
+  static InUseAddresses unknown() {
+    return pool -> Optional.empty();
+  }
+
+  /** For tests and tools: no pool has any IPAddress. */
+  static InUseAddresses none() {
+    return pool -> Optional.of(List.of());
+  }
+}
