@@ -48,10 +48,19 @@ final class ControllerProcess implements AutoCloseable {
    * ports, in the repository root (where {@code --local} finds {@code hack/}).
    */
   static ControllerProcess start(String name, List<String> flags) {
+    return start(name, USER_JVM_OPTIONS, flags);
+  }
+
+  /** The JVM options README.md and the Deployment run the controller with. */
+  static final List<String> USER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
+  /** As {@link #start(String, List)}, with JVM options before {@code -jar}. */
+  static ControllerProcess start(String name, List<String> jvmOptions, List<String> flags) {
     int healthPort = freePort();
     int metricsPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(E2eSettings.controllerJar().toString());
     command.addAll(flags);

@@ -1,0 +1,206 @@
+package org.ipam.e2e;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.metal3.model.IPClaim;
+
+/**
+ * What the throughput harness ({@link ThroughputHarness}) needs of a dialect: its CRDs, the
+ * controller's flags for it, one pool, one claim, and when a claim counts as served. One class per
+ * dialect; {@link #of} is the list. The in-cluster, Harvester and kubipam dialects join here when
+ * they exist.
+ */
+interface ThroughputDialect {
+  /** The name on the command line and in the results. */
+  String name();
+
+  /** Installs the CRDs of the dialect's pools and claims when missing. */
+  void installCrds(KubernetesClient client);
+
+  /** The controller's flags for this dialect (beyond --kubeconfig, --namespaces and the ports). */
+  List<String> controllerFlags();
+
+  /** One pool of at least {@code size} addresses, named {@code name}. */
+  void createPool(KubernetesClient client, String namespace, String name, int size);
+
+  /** One claim on the pool. */
+  void createClaim(KubernetesClient client, String namespace, String pool, String name);
+
+  /**
+   * The claim kind's resource (plural) as {@code apiserver_request_total} labels it; its creates
+   * are the workload's, not the controller's.
+   */
+  String claimResource();
+
+  /**
+   * Starts an informer on the claims of a namespace; it calls {@code served} with a claim's name
+   * whenever it sees the claim served (possibly more than once per claim).
+   */
+  SharedIndexInformer<?> informServed(
+      KubernetesClient client, String namespace, Consumer<String> served);
+
+  static ThroughputDialect of(String name) {
+    switch (name) {
+      case "metal3":
+        return new Metal3();
+      case "metal3-capi":
+        return new Metal3Capi();
+      default:
+        throw new IllegalArgumentException(
+            "unknown dialect " + name + " (known: metal3, metal3-capi)");
+    }
+  }
+
+  /** An informer that reports each claim seen served. */
+  static <T extends HasMetadata> SharedIndexInformer<T> inform(
+      KubernetesClient client,
+      Class<T> kind,
+      String namespace,
+      Predicate<T> isServed,
+      Consumer<String> served) {
+    return client
+        .resources(kind)
+        .inNamespace(namespace)
+        .inform(
+            new ResourceEventHandler<T>() {
+              @Override
+              public void onAdd(T claim) {
+                if (isServed.test(claim)) {
+                  served.accept(claim.getMetadata().getName());
+                }
+              }
+
+              @Override
+              public void onUpdate(T before, T claim) {
+                onAdd(claim);
+              }
+
+              @Override
+              public void onDelete(T claim, boolean finalStateUnknown) {}
+            },
+            0);
+  }
+
+  /** The first address of every pool of the Metal3 dialects; a pool reaches up into 10.0.0.0/8. */
+  String FIRST_ADDRESS = "10.0.0.1";
+
+  /** The last address of a pool of {@code size} addresses from {@link #FIRST_ADDRESS}. */
+  static String lastAddress(int size) {
+    if (size < 1 || size > (1 << 24) - 2) {
+      throw new IllegalArgumentException("pool size out of 10.0.0.0/8: " + size);
+    }
+    int last = size; // 10.0.0.1 + size - 1
+    return "10." + ((last >> 16) & 0xff) + "." + ((last >> 8) & 0xff) + "." + (last & 0xff);
+  }
+
+  /** Metal3 IPClaims on a Metal3 IPPool. Served: the claim's status names its IPAddress. */
+  final class Metal3 implements ThroughputDialect {
+    @Override
+    public String name() {
+      return "metal3";
+    }
+
+    /**
+     * The Cluster API claim CRDs too: a Metal3 installation has them (CAPM3), and the controller
+     * then serves Cluster API claims on Metal3 pools as well (as in the e2e tests).
+     */
+    @Override
+    public void installCrds(KubernetesClient client) {
+      Metal3Objects.installCrdsWithCapi(client);
+    }
+
+    @Override
+    public List<String> controllerFlags() {
+      return List.of("--adapters=metal3");
+    }
+
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String name, int size) {
+      new Metal3Objects(client, namespace).createPool(name, FIRST_ADDRESS, lastAddress(size), 8);
+    }
+
+    @Override
+    public void createClaim(KubernetesClient client, String namespace, String pool, String name) {
+      new Metal3Objects(client, namespace).newIpClaim(pool, name);
+    }
+
+    @Override
+    public String claimResource() {
+      return "ipclaims";
+    }
+
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return inform(
+          client,
+          IPClaim.class,
+          namespace,
+          claim -> claim.getStatus() != null && claim.getStatus().getAddress() != null,
+          served);
+    }
+  }
+
+  /**
+   * Cluster API IPAddressClaims whose poolRef is a Metal3 IPPool. Served: the claim's status names
+   * its IPAddress and its Ready condition is True.
+   */
+  final class Metal3Capi implements ThroughputDialect {
+    private final Metal3 metal3 = new Metal3();
+
+    @Override
+    public String name() {
+      return "metal3-capi";
+    }
+
+    @Override
+    public void installCrds(KubernetesClient client) {
+      metal3.installCrds(client);
+    }
+
+    @Override
+    public List<String> controllerFlags() {
+      return metal3.controllerFlags();
+    }
+
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String name, int size) {
+      metal3.createPool(client, namespace, name, size);
+    }
+
+    @Override
+    public void createClaim(KubernetesClient client, String namespace, String pool, String name) {
+      new Metal3Objects(client, namespace).newCapiClaim(pool, name);
+    }
+
+    @Override
+    public String claimResource() {
+      return "ipaddressclaims";
+    }
+
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return inform(
+          client,
+          IPAddressClaim.class,
+          namespace,
+          claim -> {
+            var status = claim.getStatus();
+            return status != null
+                && status.getAddressRef() != null
+                && status.getAddressRef().getName() != null
+                && status.getConditions() != null
+                && status.getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+          },
+          served);
+    }
+  }
+}
