@@ -563,12 +563,16 @@ public final class ThroughputHarness {
 
   /**
    * JVM options for the controller, from {@code -Dthroughput.controllerJvmOptions}
-   * (blank-separated; {@code THROUGHPUT_CONTROLLER_JVM_OPTIONS} in hack/throughput.sh); none by
-   * default, as the controller ships.
+   * (blank-separated; {@code THROUGHPUT_CONTROLLER_JVM_OPTIONS} in hack/throughput.sh); by default
+   * the options the controller ships with ({@link ControllerProcess#USER_JVM_OPTIONS}); {@code
+   * none} for none at all.
    */
   static List<String> controllerJvmOptions() {
     String options = System.getProperty("throughput.controllerJvmOptions", "").trim();
-    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    if (options.isEmpty()) {
+      return ControllerProcess.USER_JVM_OPTIONS;
+    }
+    return options.equals("none") ? List.of() : List.of(options.split("\\s+"));
   }
 
   /** The first 10 hex digits of the SHA-1 of the controller jar. */
