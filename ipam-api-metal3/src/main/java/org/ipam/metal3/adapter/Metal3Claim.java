@@ -1,7 +1,13 @@
 package org.ipam.metal3.adapter;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.engine.Conditions;
 import org.ipam.metal3.model.IPClaim;
 
 /** A claim a Metal3 pool serves: its own IPClaim, or a Cluster API IPAddressClaim. */
@@ -55,6 +61,28 @@ public sealed interface Metal3Claim {
     @Override
     public String finalizer() {
       return FINALIZER;
+    }
+
+    /** The claim's Ready condition, if its status has one. */
+    Optional<Condition> ready() {
+      return claim.getStatus() == null
+          ? Optional.empty()
+          : Conditions.find(claim.getStatus().getConditions(), "Ready");
+    }
+
+    /** Whether its Ready condition has this status ("True" or "False"). */
+    boolean readyIs(String status) {
+      return ready().map(c -> status.equals(c.getStatus())).orElse(false);
+    }
+
+    /** Its conditions with Ready set as given and the others kept: a status patch's value. */
+    List<Condition> conditionsWithReady(boolean ready, String reason, String message, Instant now) {
+      List<Condition> conditions =
+          new ArrayList<>(
+              claim.getStatus() == null ? List.of() : claim.getStatus().getConditions());
+      Conditions.set(
+          conditions, "Ready", ready, reason, message, claim.getMetadata().getGeneration(), now);
+      return conditions;
     }
   }
 }

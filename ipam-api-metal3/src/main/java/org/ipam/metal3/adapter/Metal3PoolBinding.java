@@ -179,14 +179,13 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
           && name.equals(status.getAddress().getName());
     }
     boolean hasCapiObject = held.stream().anyMatch(h -> h.object().kind().equals(CAPI_ADDRESS));
-    IPAddressClaimStatus status = ((Metal3Claim.Capi) claim).claim().getStatus();
+    Metal3Claim.Capi capi = (Metal3Claim.Capi) claim;
+    IPAddressClaimStatus status = capi.claim().getStatus();
     return hasCapiObject
         && status != null
         && status.getAddressRef() != null
         && name.equals(status.getAddressRef().getName())
-        && Conditions.find(status.getConditions(), "Ready")
-            .map(c -> "True".equals(c.getStatus()))
-            .orElse(false);
+        && capi.readyIs("True");
   }
 
   // ---------------------------------------------------------------- the commit
@@ -353,7 +352,9 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       status.put("errorMessage", null);
     } else {
       status.put("addressRef", Map.of("name", name));
-      status.put("conditions", readyCondition((Metal3Claim.Capi) claim, true, "Allocated", ""));
+      status.put(
+          "conditions",
+          ((Metal3Claim.Capi) claim).conditionsWithReady(true, "Allocated", "", clock.instant()));
     }
     ObjectWrites.patchStatus(client, claim.object(), status);
     // An event is a write: a claim served at once gets none (its status says it all, and the pool
@@ -372,11 +373,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     if (claim instanceof Metal3Claim.Metal3 m3) {
       return m3.claim().getStatus() != null && m3.claim().getStatus().getErrorMessage() != null;
     }
-    IPAddressClaimStatus status = ((Metal3Claim.Capi) claim).claim().getStatus();
-    return status != null
-        && Conditions.find(status.getConditions(), "Ready")
-            .map(c -> "False".equals(c.getStatus()))
-            .orElse(false);
+    return ((Metal3Claim.Capi) claim).readyIs("False");
   }
 
   /** The Cluster API answer after the lock; AlreadyExists is fine only if it is this claim's. */
@@ -425,16 +422,14 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
                       && !hasPreAllocation(claim))
               ? "PoolExhausted"
               : "AllocationFailed";
-      var current = capi.claim().getStatus();
       boolean same =
-          current != null
-              && Conditions.find(current.getConditions(), "Ready")
-                  .map(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
-                  .orElse(false);
+          capi.ready()
+              .map(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
+              .orElse(false);
       if (same) {
         return;
       }
-      status.put("conditions", readyCondition(capi, false, reason, message));
+      status.put("conditions", capi.conditionsWithReady(false, reason, message, clock.instant()));
     }
     ObjectWrites.patchStatus(client, claim.object(), status);
     Events.warning(client, clock, claim.object(), "AllocationFailed", message);
@@ -442,22 +437,6 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   private boolean hasPreAllocation(Metal3Claim claim) {
     return spec.preAllocations().containsKey(claim.name());
-  }
-
-  private List<io.fabric8.kubernetes.api.model.Condition> readyCondition(
-      Metal3Claim.Capi claim, boolean ready, String reason, String message) {
-    var current = claim.claim().getStatus();
-    List<io.fabric8.kubernetes.api.model.Condition> conditions =
-        new ArrayList<>(current == null ? List.of() : current.getConditions());
-    Conditions.set(
-        conditions,
-        "Ready",
-        ready,
-        reason,
-        message,
-        claim.claim().getMetadata().getGeneration(),
-        clock.instant());
-    return conditions;
   }
 
   // ---------------------------------------------------------------- adoption and release

@@ -1,13 +1,10 @@
 package org.ipam.metal3.adapter;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
-import org.ipam.core.engine.Conditions;
 import org.ipam.core.engine.Events;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolKey;
@@ -168,11 +164,10 @@ final class MissingPoolNotices implements AutoCloseable {
     if (claim instanceof IPClaim ipClaim) {
       return ipClaim.getStatus() != null && message.equals(ipClaim.getStatus().getErrorMessage());
     }
-    var status = ((IPAddressClaim) claim).getStatus();
-    return status != null
-        && Conditions.find(status.getConditions(), "Ready")
-            .map(c -> "False".equals(c.getStatus()) && message.equals(c.getMessage()))
-            .orElse(false);
+    return new Metal3Claim.Capi((IPAddressClaim) claim)
+        .ready()
+        .map(c -> "False".equals(c.getStatus()) && message.equals(c.getMessage()))
+        .orElse(false);
   }
 
   private void tell(HasMetadata claim, String reason, String message) {
@@ -180,18 +175,10 @@ final class MissingPoolNotices implements AutoCloseable {
     if (claim instanceof IPClaim) {
       status.put("errorMessage", message);
     } else {
-      IPAddressClaim capi = (IPAddressClaim) claim;
-      List<Condition> conditions =
-          new ArrayList<>(capi.getStatus() == null ? List.of() : capi.getStatus().getConditions());
-      Conditions.set(
-          conditions,
-          "Ready",
-          false,
-          reason,
-          message,
-          capi.getMetadata().getGeneration(),
-          clock.instant());
-      status.put("conditions", conditions);
+      status.put(
+          "conditions",
+          new Metal3Claim.Capi((IPAddressClaim) claim)
+              .conditionsWithReady(false, reason, message, clock.instant()));
     }
     ObjectWrites.patchStatus(client, claim, status);
   }
