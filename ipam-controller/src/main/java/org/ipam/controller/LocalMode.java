@@ -28,8 +28,7 @@ final class LocalMode implements AutoCloseable {
 
   static LocalMode start(Path kubeconfigFile) throws IOException, InterruptedException {
     ensureBinaries();
-    KubeAPIServer server = LoopbackApiServer.create(KUBE_VERSION);
-    server.start();
+    KubeAPIServer server = LoopbackApiServer.start(KUBE_VERSION);
     String kubeconfig = server.getKubeConfigYaml();
     Files.writeString(kubeconfigFile, kubeconfig);
     LOG.info(

@@ -2,6 +2,13 @@ package org.ipam.core.localplane;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.KubeAPITestException;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
 
 /**
@@ -20,24 +27,96 @@ public final class LoopbackApiServer {
           "--endpoint-reconciler-type=none",
           "--bind-address=127.0.0.1");
 
+  static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
   private LoopbackApiServer() {}
 
   /**
-   * A control plane not yet started. Offline mode is set in code: kube-api-test would otherwise try
-   * to download binaries from hosts these machines cannot reach, and its offline environment
-   * variable is broken in 7.5.2.
+   * Starts a control plane and returns once it serves the default namespace. Offline mode is set in
+   * code: kube-api-test would otherwise try to download binaries from hosts these machines cannot
+   * reach, and its offline environment variable is broken in 7.5.2. If the start fails, both
+   * processes are stopped before the exception leaves.
    *
    * @param version the Kubernetes version to run, or null for the newest installed one
    */
-  public static KubeAPIServer create(String version) {
+  public static KubeAPIServer start(String version) {
     KubeAPIServerConfigBuilder config =
         KubeAPIServerConfigBuilder.anAPIServerConfig()
             .withOfflineMode(true)
             .withApiServerFlags(FLAGS)
-            .withStartupTimeout(120_000);
+            .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis());
     if (version != null && !version.isBlank()) {
       config.withApiServerVersion(version);
     }
-    return new KubeAPIServer(config.build());
+    KubeAPIServer server = new KubeAPIServer(config.build());
+    try {
+      startAcrossMidnight(server);
+      return server;
+    } catch (RuntimeException e) {
+      server.stop();
+      throw e;
+    }
+  }
+
+  /**
+   * kube-api-test 7.5.2 measures its readiness deadline in {@link LocalTime}, which wraps at
+   * midnight: a start within {@link #STARTUP_TIMEOUT} before local midnight sees its deadline (just
+   * after midnight) as long past and fails at the first poll, with "Kube API Server did not start
+   * properly", though the server is starting normally. Only that case is caught here, and the wait
+   * finished on the monotonic clock; any other failure leaves as it came.
+   */
+  private static void startAcrossMidnight(KubeAPIServer server) {
+    long startedNanos = System.nanoTime();
+    LocalTime startedAt = LocalTime.now();
+    try {
+      server.start();
+    } catch (KubeAPITestException e) {
+      if (!deadlineWrapsMidnight(startedAt, STARTUP_TIMEOUT)) {
+        throw e;
+      }
+      awaitDefaultNamespace(server, startedNanos + STARTUP_TIMEOUT.toNanos(), e);
+    }
+  }
+
+  /** Whether a deadline {@code timeout} after {@code start} falls on the next day. */
+  static boolean deadlineWrapsMidnight(LocalTime start, Duration timeout) {
+    return start.plus(timeout).isBefore(start);
+  }
+
+  private static void awaitDefaultNamespace(
+      KubeAPIServer server, long deadlineNanos, KubeAPITestException original) {
+    String kubeconfig;
+    try {
+      kubeconfig = server.getKubeConfigYaml();
+    } catch (RuntimeException notStarted) {
+      original.addSuppressed(notStarted);
+      throw original;
+    }
+    try (KubernetesClient client =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
+      while (true) {
+        try {
+          if (client.namespaces().withName("default").get() != null) {
+            return;
+          }
+        } catch (KubernetesClientException notYet) {
+          // not serving yet: poll again until the deadline
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+          throw original;
+        }
+        sleep(POLL_INTERVAL);
+      }
+    }
+  }
+
+  private static void sleep(Duration interval) {
+    try {
+      Thread.sleep(interval.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubeAPITestException(e);
+    }
   }
 }

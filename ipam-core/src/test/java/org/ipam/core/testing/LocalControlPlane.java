@@ -23,15 +23,11 @@ public final class LocalControlPlane implements AutoCloseable {
    */
   public static final String VERSION_PROPERTY = "ipam.kube.version";
 
-  private final KubeAPIServer server;
+  private KubeAPIServer server;
   private String kubeconfig;
 
-  public LocalControlPlane() {
-    this.server = LoopbackApiServer.create(System.getProperty(VERSION_PROPERTY));
-  }
-
   public LocalControlPlane start() {
-    server.start();
+    server = LoopbackApiServer.start(System.getProperty(VERSION_PROPERTY));
     kubeconfig = server.getKubeConfigYaml();
     try (KubernetesClient client = newClient()) {
       LOG.info(
@@ -66,6 +62,8 @@ public final class LocalControlPlane implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop();
+    if (server != null) {
+      server.stop();
+    }
   }
 }
