@@ -1,15 +1,38 @@
 package org.ipam.core.engine;
 
+import java.time.Instant;
+import java.util.Optional;
+import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.PoolCounts;
 
-/** Where the engine reports what it did, for metrics. Called from many threads. */
+/**
+ * Where the engine reports what it did, for metrics. Called from many threads. Each call stands for
+ * something that happened once (an allocation, a release, a claim told a new reason), never for a
+ * pass that found things as they were: a claim that waits for room through a hundred passes is one
+ * failure, not a hundred.
+ */
 public interface EngineListener {
   /**
-   * One allocation decision and its write: {@code result} is {@code allocated}, {@code failed},
-   * {@code lost} (a competing writer won) or {@code error}; {@code seconds} from decision to the
-   * end of its write.
+   * One commit write: {@code result} is {@code allocated}, {@code lost} (a competing writer won) or
+   * {@code error}; {@code seconds} from the decision to the end of its write. ({@code failed}, a
+   * pass that found no room, is ignored by listeners: {@link #failed} counts those once.)
    */
   void decided(PoolKey pool, String result, double seconds);
+
+  /**
+   * A claim got no address for a reason it had not been told before (the first pass that found the
+   * pool exhausted, not every pass after it).
+   */
+  default void failed(PoolKey pool, AllocationFailure failure) {}
+
+  /** A claim's addresses, or those of an object whose claim is gone, went back to the pool. */
+  default void released(PoolKey pool) {}
+
+  /**
+   * The live claims of the pool that hold no address yet, whenever that set changes: how many, and
+   * the creation time of the oldest (empty when none waits).
+   */
+  default void pending(PoolKey pool, int claims, Optional<Instant> oldestCreated) {}
 
   /** The counts of a pool after a pass. */
   void counted(PoolKey pool, PoolCounts counts);
