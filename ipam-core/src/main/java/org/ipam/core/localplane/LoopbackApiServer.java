@@ -15,6 +15,8 @@ import java.util.List;
  * A kube-apiserver and etcd on the loopback interface, through io.fabric8:kube-api-test, from the
  * binaries {@code hack/kube-bins/build.sh} installs under {@code ~/.kubeapitest}. The controller's
  * local mode and the tests start their control planes here, so both run the same configuration.
+ * Nothing listens on any other address: the API server by its flags, etcd by {@link
+ * LoopbackBinaries}.
  */
 public final class LoopbackApiServer {
   /**
@@ -43,6 +45,7 @@ public final class LoopbackApiServer {
   public static KubeAPIServer start(String version) {
     KubeAPIServerConfigBuilder config =
         KubeAPIServerConfigBuilder.anAPIServerConfig()
+            .withTestDir(LoopbackBinaries.prepare(LoopbackBinaries.kubeApiTestDir()).toString())
             .withOfflineMode(true)
             .withApiServerFlags(FLAGS)
             .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis());
