@@ -38,6 +38,7 @@ import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolBinding;
+import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.engine.PoolView;
 import org.ipam.core.net.Ip;
@@ -46,6 +47,7 @@ import org.ipam.core.net.Parsed;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPPool;
+import org.ipam.metal3.model.IPPoolStatus;
 
 /**
  * One Metal3 IPPool during one engine pass: the writes for its IPClaims and the Cluster API
@@ -68,6 +70,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   private final List<String> specErrors;
   private final boolean watchesCapiClaims;
   private final NamePrefixClashes clashes;
+  private final PoolEvents events;
   private final Clock clock;
 
   /** Claims whose finalizer this pass's commit wrote (the cached claim does not show it yet). */
@@ -80,6 +83,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       Metal3PoolTranslation translation,
       boolean watchesCapiClaims,
       NamePrefixClashes clashes,
+      PoolEvents events,
       Clock clock) {
     this.client = client;
     this.pool = pool;
@@ -88,6 +92,7 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     this.specErrors = translation.errors();
     this.watchesCapiClaims = watchesCapiClaims;
     this.clashes = clashes;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -357,8 +362,8 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
           ((Metal3Claim.Capi) claim).conditionsWithReady(true, "Allocated", "", clock.instant()));
     }
     ObjectWrites.patchStatus(client, claim.object(), status);
-    // An event is a write: a claim served at once gets none (its status says it all, and the pool
-    // gets one event per pass); a claim that was told why it waits hears that it no longer does.
+    // An event is a write: a claim served at once gets none (its status says it all); a claim
+    // that was told why it waits hears that it no longer does.
     if (toldWhyItWaited(claim)) {
       Events.normal(
           client,
@@ -647,14 +652,29 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
                 && !Objects.equals(
                     current.getAllocations() == null ? Map.of() : current.getAllocations(),
                     mapsFit ? indexes : Map.of()));
-    if (!indexesChanged
-        && !conditionsChanged
-        && current != null
-        && current.getLastUpdated() != null) {
-      return;
+    if (indexesChanged
+        || conditionsChanged
+        || current == null
+        || current.getLastUpdated() == null) {
+      writeStatus(current, mapsFit ? indexes : Map.of(), conditions, indexesChanged);
     }
+    // After the write: a status that could not be written is reported again, and told then.
+    events.seen(
+        client,
+        clock,
+        pool,
+        pool(),
+        new PoolEvents.Now(
+            health.ready() ? null : health.reason(), health.message(), view.counts()),
+        storedProblem(current));
+  }
+
+  private void writeStatus(
+      IPPoolStatus current,
+      Map<String, String> target,
+      List<io.fabric8.kubernetes.api.model.Condition> conditions,
+      boolean indexesChanged) {
     Map<String, Object> status = new LinkedHashMap<>();
-    Map<String, String> target = mapsFit ? indexes : Map.of();
     status.put("indexes", mapPatch(current == null ? null : current.getIndexes(), target));
     status.put("allocations", mapPatch(current == null ? null : current.getAllocations(), target));
     status.put("conditions", conditions);
@@ -664,6 +684,17 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
             ? Conditions.timestamp(clock.instant())
             : current.getLastUpdated());
     ObjectWrites.patchStatus(client, pool, status);
+  }
+
+  /** The reason of the stored Ready condition when False: a problem the pool was told of. */
+  private static String storedProblem(IPPoolStatus current) {
+    if (current == null || current.getConditions() == null) {
+      return null;
+    }
+    return Conditions.find(current.getConditions(), "Ready")
+        .filter(ready -> "False".equals(ready.getStatus()))
+        .map(ready -> ready.getReason())
+        .orElse(null);
   }
 
   /**

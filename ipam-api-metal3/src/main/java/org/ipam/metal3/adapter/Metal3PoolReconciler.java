@@ -34,10 +34,10 @@ import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
 import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
-import org.ipam.core.engine.Events;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
+import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
@@ -76,6 +76,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private final Map<ResourceID, Set<ResourceID>> poolsOfCluster = new ConcurrentHashMap<>();
 
   private final NamePrefixClashes clashes = new NamePrefixClashes();
+  private final PoolEvents poolEvents = new PoolEvents();
   private final Map<PoolKey, CachedTranslation> translations = new ConcurrentHashMap<>();
 
   /**
@@ -242,6 +243,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     if (context.isPrimaryResourceDeleted()) {
       engine.forget(key);
       clashes.forget(key);
+      poolEvents.forget(key);
       translations.remove(key);
       poolsOfCluster.values().forEach(pools -> pools.remove(ResourceID.fromResource(pool)));
       return UpdateControl.noUpdate();
@@ -257,22 +259,18 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     if (!deleting && !ObjectWrites.addFinalizer(client, pool, IPPool.FINALIZER)) {
       return UpdateControl.noUpdate();
     }
+    // The pool's events come from the binding's status report, on changes of its state only
+    // (PoolEvents): none per pass, so a burst of claims costs no event writes.
     PassReport report =
         engine.run(
             new Metal3PoolBinding(
-                client, pool, translation(key, pool), servesCapiClaims, clashes, clock));
-    if (report.allocated() > 0 && !engine.isFenced()) {
-      // One event per pass, however many claims it served: a burst costs one write, not one per
-      // claim. The claims' own status says which address each got.
-      Events.normal(
-          client,
-          clock,
-          pool,
-          "Allocated",
-          report.allocated() == 1
-              ? "1 address allocated"
-              : report.allocated() + " addresses allocated");
-    }
+                client,
+                pool,
+                translation(key, pool),
+                servesCapiClaims,
+                clashes,
+                poolEvents,
+                clock));
     if (deleting) {
       return finishDeletion(client, pool, context);
     }
