@@ -55,18 +55,12 @@ public final class PoolEvents {
       Now now,
       String storedProblem) {
     Told before = told.getOrDefault(key, new Told(storedProblem, false));
-    String name = pool.getKind() + " " + key.namespace() + "/" + key.name();
     if (!Objects.equals(before.problem(), now.problem())) {
       if (now.problem() != null) {
         // The message already names the pool and the field (it is the Ready condition's).
         Events.warning(client, clock, pool, now.problem(), now.message());
       } else {
-        Events.normal(
-            client,
-            clock,
-            pool,
-            "Recovered",
-            name + ": " + before.problem() + " resolved; the pool serves as written");
+        recovered(client, clock, pool, before.problem() + " resolved; the pool serves as written");
       }
     }
     if (before.exhausted() != now.exhausted()) {
@@ -77,17 +71,29 @@ public final class PoolEvents {
             clock,
             pool,
             "Exhausted",
-            name + ": all " + total + " addresses in use; new claims wait until one is released");
+            named(pool)
+                + ": all "
+                + total
+                + " addresses in use; new claims wait until one is released");
       } else {
-        Events.normal(
-            client,
-            clock,
-            pool,
-            "Recovered",
-            name + ": " + now.counts().free() + " of " + total + " addresses free again");
+        recovered(
+            client, clock, pool, now.counts().free() + " of " + total + " addresses free again");
       }
     }
     told.put(key, new Told(now.problem(), now.exhausted()));
+  }
+
+  private static void recovered(
+      KubernetesClient client, Clock clock, HasMetadata pool, String what) {
+    Events.normal(client, clock, pool, "Recovered", named(pool) + ": " + what);
+  }
+
+  private static String named(HasMetadata pool) {
+    return pool.getKind()
+        + " "
+        + pool.getMetadata().getNamespace()
+        + "/"
+        + pool.getMetadata().getName();
   }
 
   /** The pool is gone: a pool created again under its name starts afresh. */
