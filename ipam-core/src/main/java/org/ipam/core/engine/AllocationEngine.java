@@ -168,6 +168,12 @@ public final class AllocationEngine implements AutoCloseable {
   private record Report<C>(ClaimEntry<C> entry, Allocation allocation, List<Holding> held)
       implements Plan<C> {}
 
+  /**
+   * A ledger binding's claim holds an allocation through its objects only (made before the ledger
+   * knew it, as by the controller this one replaces): record it in the ledger, no other write.
+   */
+  private record Record<C>(ClaimEntry<C> entry, Allocation allocation) implements Plan<C> {}
+
   private record ReportFailure<C>(ClaimEntry<C> entry, AllocationFailure failure)
       implements Plan<C> {}
 
@@ -175,6 +181,9 @@ public final class AllocationEngine implements AutoCloseable {
 
   private record Release<C>(ClaimEntry<C> entry, List<Holding> held, Optional<Allocation> uncached)
       implements Plan<C> {}
+
+  /** A commit that succeeded, whose report to the claim did not: tried again after a backoff. */
+  private record CommittedNotShown() {}
 
   /** What one write came to, applied to the pool's state under its lock. */
   private record Result<C>(Plan<C> plan, Object outcome) {}
@@ -190,6 +199,9 @@ public final class AllocationEngine implements AutoCloseable {
     List<Plan<C>> plans = new ArrayList<>();
     List<Holding> orphans;
     List<Holding> surplus = new ArrayList<>();
+    // Ledger entries of vanished claims whose objects are still there: an entry goes only after
+    // its objects (so that every address object has its entry), in a later pass.
+    java.util.Set<ObjectKey> entryWaitsForObjects = new java.util.HashSet<>();
     Instant now = clock.instant();
     Instant wake = null;
     PoolState<C> state;
@@ -199,6 +211,13 @@ public final class AllocationEngine implements AutoCloseable {
       state.follow(binding.spec());
       wake = earliest(wake, state.expire(now, PATIENCE).orElse(null));
       orphans = state.orphansDue(now, orphanGrace, binding::watchesClaimKind);
+      for (Holding orphan : orphans) {
+        if (LedgerEntry.isEntry(orphan)
+            && state.objectsOf(orphan.claimUid()).stream()
+                .anyMatch(held -> !LedgerEntry.isEntry(held))) {
+          entryWaitsForObjects.add(orphan.object());
+        }
+      }
       wake =
           earliest(wake, state.nextOrphanDue(orphanGrace, binding::watchesClaimKind).orElse(null));
       state.touchSurplusDue(now, surplusGrace);
@@ -215,14 +234,21 @@ public final class AllocationEngine implements AutoCloseable {
       lock.unlock();
     }
 
-    List<CompletableFuture<Result<C>>> writes = new ArrayList<>();
-    for (Plan<C> plan : plans) {
-      writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
+    List<CompletableFuture<Result<C>>> writes;
+    if (binding instanceof LedgerBinding<C> ledgerBinding) {
+      writes = new LedgerWrites<>(ledgerBinding).send(plans);
+    } else {
+      writes = new ArrayList<>();
+      for (Plan<C> plan : plans) {
+        writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
+      }
     }
     List<CompletableFuture<Boolean>> orphanWrites = new ArrayList<>();
     for (Holding orphan : orphans) {
+      boolean objectsFirst = entryWaitsForObjects.contains(orphan.object());
       orphanWrites.add(
-          CompletableFuture.supplyAsync(() -> releaseStray(binding, orphan, false), writers));
+          CompletableFuture.supplyAsync(
+              () -> !objectsFirst && releaseStray(binding, orphan, false), writers));
     }
     for (Holding extra : surplus) {
       orphanWrites.add(
@@ -308,7 +334,9 @@ public final class AllocationEngine implements AutoCloseable {
       entry.writing = true;
       Optional<Allocation> uncached =
           state.isUncached(uid) ? state.allocationOf(uid) : Optional.empty();
-      plans.add(new Release<>(entry, state.objectsOf(uid), uncached));
+      List<Holding> objects =
+          state.objectsOf(uid).stream().filter(h -> !LedgerEntry.isEntry(h)).toList();
+      plans.add(new Release<>(entry, objects, uncached));
       return null;
     }
     Optional<Allocation> held = state.allocationOf(uid);
@@ -327,13 +355,27 @@ public final class AllocationEngine implements AutoCloseable {
     }
     if (held.isPresent()) {
       List<Holding> objects = state.objectsHolding(uid, held.get().addresses());
+      if (binding instanceof LedgerBinding<C>
+          && !state.isUncached(uid)
+          && objects.stream().noneMatch(LedgerEntry::isEntry)) {
+        entry.writing = true;
+        plans.add(new Record<>(entry, held.get()));
+        return null;
+      }
+      objects = objects.stream().filter(h -> !LedgerEntry.isEntry(h)).toList();
       if (!binding.showsAllocation(entry.claim, held.get(), objects)) {
         if (now.isBefore(entry.notBefore)) {
           state.defer(uid);
           return entry.notBefore;
         }
         entry.writing = true;
-        plans.add(new Report<>(entry, held.get(), objects));
+        if (binding instanceof LedgerBinding<C> && objects.isEmpty() && !state.isUncached(uid)) {
+          // The report would create the claim's object from what may be a stale view (another
+          // writer may have released the entry since): the ledger confirms the entry first.
+          plans.add(new Commit<>(entry, held.get(), System.nanoTime()));
+        } else {
+          plans.add(new Report<>(entry, held.get(), objects));
+        }
       }
       return null;
     }
@@ -425,12 +467,23 @@ public final class AllocationEngine implements AutoCloseable {
   }
 
   private <C> Object commitAndReport(PoolBinding<C> binding, Commit<C> commit) {
-    C claim = commit.entry().claim;
-    CommitOutcome outcome;
+    Object outcome;
     try {
-      outcome = binding.commit(claim, commit.allocation());
+      outcome = binding.commit(commit.entry().claim, commit.allocation());
     } catch (RuntimeException e) {
-      // No answer: the object may exist or not. Settled as a commit in doubt, not as a failure.
+      outcome = e;
+    }
+    return afterCommit(binding, commit, outcome);
+  }
+
+  /**
+   * Reports a commit's outcome to its claim: the allocation once committed, the message of a
+   * failure. {@code outcome} is a {@link CommitOutcome}, or the exception of a write that got no
+   * answer (the commit may have happened or not: settled as a commit in doubt, not as a failure).
+   */
+  private <C> Object afterCommit(PoolBinding<C> binding, Commit<C> commit, Object outcome) {
+    C claim = commit.entry().claim;
+    if (outcome instanceof RuntimeException e) {
       if (!fenced) {
         reportQuietly(
             binding,
@@ -443,12 +496,14 @@ public final class AllocationEngine implements AutoCloseable {
       try {
         binding.reportAllocated(claim, commit.allocation(), List.of());
       } catch (RuntimeException e) {
-        // Committed all the same; the next pass sees the claim does not show it and reports again.
+        // Committed all the same; reported again after a backoff (nothing else may touch the
+        // claim: an earlier incarnation's object in the way goes without an event of this claim).
         LOG.debug(
             "pool={} {}: status after commit not written: {}",
             binding.pool(),
             commit.entry().facts.describe(),
             e.toString());
+        return new CommittedNotShown();
       }
     } else if (outcome instanceof CommitOutcome.Failed failed && !fenced) {
       reportQuietly(
@@ -469,12 +524,173 @@ public final class AllocationEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The writes of one pass for a {@link LedgerBinding}: the pass's commits (and records) in one
+   * ledger write, then each committed claim reported; releases in three steps (each claim's
+   * objects, one ledger write for all of them, each claim's finalizer); everything else as for any
+   * binding.
+   */
+  private final class LedgerWrites<C> {
+    private final LedgerBinding<C> binding;
+
+    LedgerWrites(LedgerBinding<C> binding) {
+      this.binding = binding;
+    }
+
+    List<CompletableFuture<Result<C>>> send(List<Plan<C>> plans) {
+      List<CompletableFuture<Result<C>>> writes = new ArrayList<>();
+      List<Plan<C>> toRecord = new ArrayList<>();
+      List<Release<C>> releases = new ArrayList<>();
+      for (Plan<C> plan : plans) {
+        if (plan instanceof Commit<C> || plan instanceof Record<C>) {
+          toRecord.add(plan);
+        } else if (plan instanceof Release<C> release) {
+          releases.add(release);
+        } else {
+          writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
+        }
+      }
+      if (!toRecord.isEmpty()) {
+        CompletableFuture<Map<String, Object>> recorded =
+            CompletableFuture.supplyAsync(() -> record(toRecord), writers);
+        for (Plan<C> plan : toRecord) {
+          writes.add(recorded.thenApplyAsync(outcomes -> reported(plan, outcomes), writers));
+        }
+      }
+      if (!releases.isEmpty()) {
+        writes.addAll(release(releases));
+      }
+      return writes;
+    }
+
+    /** One ledger write for the batch: the outcome per claim uid, or the write's exception. */
+    private Map<String, Object> record(List<Plan<C>> batch) {
+      Map<String, Object> outcomes = new java.util.HashMap<>();
+      if (fenced) {
+        batch.forEach(p -> outcomes.put(uidOf(p), new CommitOutcome.Failed("fenced")));
+        return outcomes;
+      }
+      List<LedgerCommits.Pending> pending = new ArrayList<>();
+      for (Plan<C> plan : batch) {
+        Allocation allocation =
+            plan instanceof Commit<C> commit
+                ? commit.allocation()
+                : ((Record<C>) plan).allocation();
+        pending.add(new LedgerCommits.Pending(plan.entry().facts.id(), allocation.addresses()));
+      }
+      try {
+        outcomes.putAll(LedgerCommits.record(binding.pool(), binding.ledger(), pending));
+      } catch (RuntimeException e) {
+        batch.forEach(p -> outcomes.put(uidOf(p), e));
+      }
+      return outcomes;
+    }
+
+    private Result<C> reported(Plan<C> plan, Map<String, Object> outcomes) {
+      Object outcome = outcomes.get(uidOf(plan));
+      if (plan instanceof Commit<C> commit) {
+        return new Result<>(plan, afterCommit(binding, commit, outcome));
+      }
+      return new Result<>(plan, outcome);
+    }
+
+    private List<CompletableFuture<Result<C>>> release(List<Release<C>> releases) {
+      List<CompletableFuture<Object>> objectsGone = new ArrayList<>();
+      for (Release<C> release : releases) {
+        objectsGone.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  if (fenced) {
+                    return new CommitOutcome.Failed("fenced");
+                  }
+                  try {
+                    return binding.releaseObjects(release.entry().claim, release.held());
+                  } catch (RuntimeException e) {
+                    return e;
+                  }
+                },
+                writers));
+      }
+      CompletableFuture<Object> entriesGone =
+          CompletableFuture.allOf(objectsGone.toArray(CompletableFuture[]::new))
+              .thenApplyAsync(
+                  done -> {
+                    java.util.Set<String> uids = new java.util.HashSet<>();
+                    for (int i = 0; i < releases.size(); i++) {
+                      if (Boolean.TRUE.equals(objectsGone.get(i).join())) {
+                        uids.add(uidOf(releases.get(i)));
+                      }
+                    }
+                    if (uids.isEmpty() || fenced) {
+                      return Boolean.FALSE;
+                    }
+                    try {
+                      return LedgerCommits.remove(
+                          binding.ledger(), e -> uids.contains(e.claimUid()));
+                    } catch (RuntimeException e) {
+                      return e;
+                    }
+                  },
+                  writers);
+      List<CompletableFuture<Result<C>>> results = new ArrayList<>();
+      for (int i = 0; i < releases.size(); i++) {
+        Release<C> release = releases.get(i);
+        CompletableFuture<Object> objects = objectsGone.get(i);
+        results.add(
+            entriesGone.thenApplyAsync(
+                entries -> new Result<>(release, letGo(release, objects.join(), entries)),
+                writers));
+      }
+      return results;
+    }
+
+    /** The last step of a release, once its objects and its ledger entries are gone. */
+    private Object letGo(Release<C> release, Object objects, Object entries) {
+      if (!Boolean.TRUE.equals(objects)) {
+        return objects; // waits for another controller's finalizer, or failed
+      }
+      if (entries instanceof RuntimeException) {
+        return entries;
+      }
+      if (!Boolean.TRUE.equals(entries)) {
+        return fenced
+            ? Boolean.FALSE
+            : new io.fabric8.kubernetes.client.KubernetesClientException(
+                "the pool's ledger kept changing; its entries are removed in a later pass",
+                409,
+                null);
+      }
+      try {
+        binding.letGo(release.entry().claim);
+        return Boolean.TRUE;
+      } catch (RuntimeException e) {
+        return e;
+      }
+    }
+
+    private String uidOf(Plan<C> plan) {
+      return plan.entry().facts.uid();
+    }
+  }
+
   private <C> boolean releaseStray(PoolBinding<C> binding, Holding orphan, boolean surplus) {
     if (fenced) {
       return false;
     }
     try {
-      boolean released = surplus ? binding.releaseSurplus(orphan) : binding.releaseOrphan(orphan);
+      boolean released;
+      if (binding instanceof LedgerBinding<C> ledgerBinding && LedgerEntry.isEntry(orphan)) {
+        // A second entry of a live claim goes alone; a vanished claim's entries all go.
+        released =
+            (surplus || ledgerBinding.claimIsGone(orphan))
+                && LedgerCommits.remove(
+                    ledgerBinding.ledger(),
+                    e ->
+                        e.claimUid().equals(orphan.claimUid())
+                            && (!surplus || e.addresses().equals(orphan.addresses())));
+      } else {
+        released = surplus ? binding.releaseSurplus(orphan) : binding.releaseOrphan(orphan);
+      }
       if (released) {
         LOG.info(
             "pool={} released {} holding {}: {} {} {}",
@@ -535,8 +751,23 @@ public final class AllocationEngine implements AutoCloseable {
       quietOrWarn(state.pool(), entry.facts.describe() + " " + kindOf(plan), e);
       return retryLater(state, entry, now);
     }
-    if (plan instanceof Commit<C> commit) {
+    if (plan instanceof Commit<C> commit && outcome instanceof CommittedNotShown) {
+      int failures = entry.failures;
+      settleCommit(state, entry, commit, new CommitOutcome.Committed(), now, tally);
+      entry.failures = failures;
+      return retryLater(state, entry, now);
+    } else if (plan instanceof Commit<C> commit) {
       return settleCommit(state, entry, commit, (CommitOutcome) outcome, now, tally);
+    } else if (plan instanceof Record<C> record) {
+      if (!(outcome instanceof CommitOutcome.Committed) && !fenced) {
+        LOG.warn(
+            "pool={} {}: its {} could not be recorded in the pool's ledger: {}",
+            state.pool(),
+            entry.facts.describe(),
+            record.allocation().addresses(),
+            outcome);
+        return retryLater(state, entry, now);
+      }
     } else if (plan instanceof Report<C>) {
       entry.failures = 0;
     } else if (plan instanceof ReportFailure<C> failed) {

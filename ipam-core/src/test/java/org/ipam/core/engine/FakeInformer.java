@@ -18,6 +18,10 @@ final class FakeInformer implements InMemoryApi.Watcher {
   private final boolean reservationKeyIsName;
   private final Deque<Runnable> claimEvents = new ArrayDeque<>();
   private final Deque<Runnable> objectEvents = new ArrayDeque<>();
+  private final Deque<Runnable> ledgerEvents = new ArrayDeque<>();
+
+  /** The ledger entries last handed to the engine, by addresses. */
+  private final java.util.Map<IpRange, LedgerEntry> deliveredEntries = new java.util.HashMap<>();
 
   FakeInformer(AllocationEngine engine, PoolKey pool, boolean reservationKeyIsName) {
     this.engine = engine;
@@ -65,10 +69,43 @@ final class FakeInformer implements InMemoryApi.Watcher {
     }
   }
 
+  @Override
+  public synchronized void ledgerEvent(java.util.List<LedgerEntry> entries) {
+    ledgerEvents.add(() -> deliverLedger(entries));
+  }
+
+  /** The engine learns the ledger's entries as holdings: the ones added, changed or gone. */
+  private void deliverLedger(java.util.List<LedgerEntry> entries) {
+    java.util.Map<IpRange, LedgerEntry> now = new java.util.HashMap<>();
+    entries.forEach(e -> now.put(e.addresses(), e));
+    for (LedgerEntry old : java.util.List.copyOf(deliveredEntries.values())) {
+      if (!now.containsKey(old.addresses())) {
+        engine.holdingGone(pool, LedgerEntry.keyIn(pool, old.addresses()));
+        deliveredEntries.remove(old.addresses());
+      }
+    }
+    for (LedgerEntry entry : entries) {
+      if (!entry.equals(deliveredEntries.get(entry.addresses()))) {
+        engine.holdingSeen(pool, entry.asHolding(pool, java.time.Instant.EPOCH));
+        deliveredEntries.put(entry.addresses(), entry);
+      }
+    }
+  }
+
   /** Delivers everything queued. */
   void flush() {
     flushClaims();
     flushObjects();
+    flushLedger();
+  }
+
+  /** Delivers up to {@code count} ledger writes, oldest first. */
+  void flushLedger(int count) {
+    deliver(ledgerEvents, count);
+  }
+
+  void flushLedger() {
+    flushLedger(Integer.MAX_VALUE);
   }
 
   void flushClaims() {
@@ -93,6 +130,7 @@ final class FakeInformer implements InMemoryApi.Watcher {
   synchronized void forgetQueued() {
     claimEvents.clear();
     objectEvents.clear();
+    ledgerEvents.clear();
   }
 
   synchronized int pendingClaims() {

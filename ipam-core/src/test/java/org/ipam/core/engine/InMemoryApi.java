@@ -33,6 +33,9 @@ final class InMemoryApi {
     void claimEvent(EventType type, FakeClaim claim);
 
     void objectEvent(EventType type, AddressObject object);
+
+    /** The pool's ledger was written (its whole content, as a pool informer sees it). */
+    default void ledgerEvent(List<LedgerEntry> entries) {}
   }
 
   record ClaimKey(String kind, String namespace, String name) {}
@@ -68,8 +71,11 @@ final class InMemoryApi {
   private final List<Watcher> watchers = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
   private long resourceVersion;
+  private List<LedgerEntry> ledger = List.of();
+  private String ledgerVersion = "0";
   private long uids;
   private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong ledgerWrites = new AtomicLong();
 
   InMemoryApi(Clock clock) {
     this.clock = clock;
@@ -80,11 +86,17 @@ final class InMemoryApi {
     watchers.add(watcher);
     claims.values().forEach(claim -> watcher.claimEvent(EventType.ADDED, claim));
     objects.values().forEach(object -> watcher.objectEvent(EventType.ADDED, object));
+    watcher.ledgerEvent(ledger);
   }
 
   /** How many writes the API has accepted. */
   long writes() {
     return writes.get();
+  }
+
+  /** How many of those writes were writes of the pool's ledger. */
+  long ledgerWrites() {
+    return ledgerWrites.get();
   }
 
   /** Claims that were shown an address object not their own, as they were written. */
@@ -195,6 +207,25 @@ final class InMemoryApi {
     claims.put(key, stored);
     watchers.forEach(w -> w.claimEvent(EventType.MODIFIED, stored));
     return stored;
+  }
+
+  // ---------------------------------------------------------------- the pool's ledger
+
+  synchronized Ledger ledger() {
+    return new Ledger(ledgerVersion, ledger);
+  }
+
+  /** The versioned-ledger commit point: a write guarded by the ledger's resourceVersion. */
+  synchronized void writeLedger(String expectedVersion, List<LedgerEntry> entries) {
+    if (!ledgerVersion.equals(expectedVersion)) {
+      throw new Conflict("the ledger changed since version " + expectedVersion);
+    }
+    ledger = List.copyOf(entries);
+    ledgerVersion = String.valueOf(++resourceVersion);
+    writes.incrementAndGet();
+    ledgerWrites.incrementAndGet();
+    List<LedgerEntry> written = ledger;
+    watchers.forEach(w -> w.ledgerEvent(written));
   }
 
   // ---------------------------------------------------------------- address objects

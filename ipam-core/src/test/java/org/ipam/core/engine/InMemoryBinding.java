@@ -249,7 +249,7 @@ final class InMemoryBinding implements PoolBinding<FakeClaim> {
   }
 
   /** Deletes the object only if it is this claim's: never one of another claim of the name. */
-  private void deleteIfOwnedBy(String name, String uid) {
+  void deleteIfOwnedBy(String name, String uid) {
     Optional<AddressObject> object = api.object(name);
     if (object.isEmpty() || !uid.equals(object.get().ownerUid())) {
       return;

@@ -18,8 +18,16 @@ final class Writer implements AutoCloseable {
   final FakeInformer informer;
   final InMemoryBinding binding;
 
+  /** What a pass runs: {@link #binding}, or a ledger binding built on it. */
+  private final PoolBinding<FakeClaim> passBinding;
+
   Writer(InMemoryApi api, FakeClock clock, PoolSpec spec) {
-    this(api, clock, spec, 1, false);
+    this(api, clock, spec, 1, false, false);
+  }
+
+  /** A writer whose commit point is the pool's ledger ({@link InMemoryLedgerBinding}). */
+  static Writer withLedger(InMemoryApi api, FakeClock clock, PoolSpec spec) {
+    return new Writer(api, clock, spec, 1, false, true);
   }
 
   Writer(
@@ -28,15 +36,32 @@ final class Writer implements AutoCloseable {
       PoolSpec spec,
       int writeThreads,
       boolean reservationKeyIsName) {
+    this(api, clock, spec, writeThreads, reservationKeyIsName, false);
+  }
+
+  private Writer(
+      InMemoryApi api,
+      FakeClock clock,
+      PoolSpec spec,
+      int writeThreads,
+      boolean reservationKeyIsName,
+      boolean ledger) {
     engine = new AllocationEngine(writeThreads, EngineListener.NONE, clock, BACKOFF, GRACE);
     informer = new FakeInformer(engine, POOL, reservationKeyIsName);
-    binding = new InMemoryBinding(api, POOL, clock, spec);
+    if (ledger) {
+      InMemoryLedgerBinding ledgerBinding = new InMemoryLedgerBinding(api, POOL, clock, spec);
+      binding = ledgerBinding.base();
+      passBinding = ledgerBinding;
+    } else {
+      binding = new InMemoryBinding(api, POOL, clock, spec);
+      passBinding = binding;
+    }
     api.watch(informer);
   }
 
   /** One pass over the pool. */
   PassReport pass() {
-    return engine.run(binding);
+    return engine.run(passBinding);
   }
 
   /** Flushes the cache, then one pass. */

@@ -1,0 +1,176 @@
+package org.ipam.core.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.ipam.core.net.Ip;
+import org.ipam.core.net.IpRange;
+
+/**
+ * The versioned-ledger commit ({@link CommitStrategy#VERSIONED_LEDGER}): a batch of allocations is
+ * recorded in the pool's ledger by one write guarded by the resourceVersion of a live read. Each
+ * allocation is checked against the ledger as read, not against the engine's cache, so a decision
+ * made from a stale view can only lose ({@link CommitOutcome.Taken}), never double an address. A
+ * 409 means another writer recorded first: read again and merge again, a few times, then leave the
+ * batch to the next pass.
+ */
+public final class LedgerCommits {
+  /**
+   * The most entries one ledger takes. An entry costs about 120 bytes in a JSON ledger, so 10,000
+   * stay well under etcd's 1.5 MiB object limit, with room for the object's other fields.
+   */
+  public static final int MAX_ENTRIES = 10_000;
+
+  /** Reads and writes per batch before the batch is left to a later pass (a busy ledger). */
+  static final int ATTEMPTS = 3;
+
+  /** An allocation to record for a claim. */
+  public record Pending(ClaimId claim, IpRange addresses) {}
+
+  private LedgerCommits() {}
+
+  /**
+   * Records every pending allocation the ledger allows, in one write. The outcome per claim uid:
+   * {@code Committed} (recorded now, or already recorded for this very claim, as after a lost
+   * response), {@code Taken} (an entry of another claim overlaps it, or the claim already holds
+   * other addresses), {@code Failed} (the ledger is full), {@code Conflict} (the ledger kept
+   * changing under us; nothing was recorded). A failure other than a 409 is thrown: the write may
+   * or may not have happened, and the engine treats the batch as in doubt.
+   */
+  public static Map<String, CommitOutcome> record(
+      PoolKey pool, LedgerStore store, List<Pending> pending) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Ledger current = store.read();
+      Index index = new Index(pool, current.entries());
+      List<LedgerEntry> merged = new ArrayList<>(current.entries());
+      Map<String, CommitOutcome> outcomes = new LinkedHashMap<>();
+      for (Pending next : pending) {
+        CommitOutcome outcome = index.check(next);
+        if (outcome == null && merged.size() >= MAX_ENTRIES) {
+          outcome =
+              new CommitOutcome.Failed(
+                  "the pool's ledger holds "
+                      + merged.size()
+                      + " allocations, its limit (etcd's object size): release some first");
+        }
+        if (outcome == null) {
+          LedgerEntry entry = LedgerEntry.of(next.claim(), next.addresses());
+          merged.add(entry);
+          index.add(entry);
+          outcome = new CommitOutcome.Committed();
+        }
+        outcomes.put(next.claim().uid(), outcome);
+      }
+      if (merged.size() == current.entries().size()) {
+        return outcomes;
+      }
+      if (write(store, current, merged)) {
+        return outcomes;
+      }
+    }
+    Map<String, CommitOutcome> contested = new LinkedHashMap<>();
+    pending.forEach(next -> contested.put(next.claim().uid(), new CommitOutcome.Conflict()));
+    return contested;
+  }
+
+  /**
+   * Removes every entry that {@code gone} selects, in one write. Returns true once the ledger holds
+   * none of them (written now, or none was there), false when it kept changing under us.
+   */
+  public static boolean remove(LedgerStore store, Predicate<LedgerEntry> gone) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Ledger current = store.read();
+      List<LedgerEntry> kept = current.entries().stream().filter(gone.negate()).toList();
+      if (kept.size() == current.entries().size()) {
+        return true;
+      }
+      if (write(store, current, kept)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One guarded write: true if it landed, false on a 409; anything else is thrown. */
+  private static boolean write(LedgerStore store, Ledger base, List<LedgerEntry> entries) {
+    try {
+      store.write(base, entries);
+      return true;
+    } catch (RuntimeException e) {
+      if (Conflicts.isConflict(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The entries of one read, by first address and by claim uid. Entries we wrote never overlap; a
+   * ledger edited by hand might, and is then searched entry by entry.
+   */
+  private static final class Index {
+    private final PoolKey pool;
+    private final TreeMap<Ip, LedgerEntry> byFirst = new TreeMap<>();
+    private final List<LedgerEntry> all = new ArrayList<>();
+    private final Map<String, LedgerEntry> byUid = new HashMap<>();
+    private boolean disjoint = true;
+
+    Index(PoolKey pool, List<LedgerEntry> entries) {
+      this.pool = pool;
+      entries.forEach(this::add);
+    }
+
+    void add(LedgerEntry entry) {
+      if (overlapping(entry.addresses()) != null) {
+        disjoint = false;
+      }
+      byFirst.put(entry.addresses().first(), entry);
+      all.add(entry);
+      byUid.putIfAbsent(entry.claimUid(), entry);
+    }
+
+    /** Null if the allocation may be recorded, else why not (or that it already is). */
+    CommitOutcome check(Pending next) {
+      String uid = next.claim().uid();
+      LedgerEntry own = byUid.get(uid);
+      if (own != null) {
+        return own.addresses().equals(next.addresses())
+            ? new CommitOutcome.Committed()
+            : taken(own, "the ledger already records " + own.addresses() + " for this claim");
+      }
+      LedgerEntry clash = overlapping(next.addresses());
+      return clash == null
+          ? null
+          : taken(
+              clash,
+              clash.addresses()
+                  + " is recorded for "
+                  + clash.claimKind()
+                  + " "
+                  + clash.claimNamespace()
+                  + "/"
+                  + clash.claimName());
+    }
+
+    private LedgerEntry overlapping(IpRange range) {
+      if (!disjoint) {
+        return all.stream().filter(e -> e.addresses().overlaps(range)).findFirst().orElse(null);
+      }
+      // Disjoint entries: only the last one starting at or before the range's end can reach into
+      // it.
+      Map.Entry<Ip, LedgerEntry> candidate = byFirst.floorEntry(range.last());
+      if (candidate != null && candidate.getValue().addresses().overlaps(range)) {
+        return candidate.getValue();
+      }
+      return null;
+    }
+
+    private CommitOutcome taken(LedgerEntry holder, String detail) {
+      return new CommitOutcome.Taken(detail, holder.asHolding(pool, null));
+    }
+  }
+}
