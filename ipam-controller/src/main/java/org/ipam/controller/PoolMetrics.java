@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,8 +135,15 @@ final class PoolMetrics implements EngineListener {
 
   private PoolGauges register(PoolKey pool) {
     PoolGauges gauges = new PoolGauges();
+    // A cluster-scoped pool (Harvester, a global in-cluster pool) has no namespace: "".
     Tags tags =
-        Tags.of("dialect", pool.dialect(), "namespace", pool.namespace(), "pool", pool.name());
+        Tags.of(
+            "dialect",
+            pool.dialect(),
+            "namespace",
+            Objects.toString(pool.namespace(), ""),
+            "pool",
+            pool.name());
     addressGauge(gauges, "total", tags, c -> c.total().doubleValue());
     addressGauge(gauges, "used", tags, c -> c.used().doubleValue());
     addressGauge(gauges, "free", tags, c -> c.free().doubleValue());
