@@ -259,6 +259,7 @@ public final class AllocationEngine implements AutoCloseable {
 
     Tally tally = new Tally();
     PoolView view = null;
+    PoolState.Pending pending = null;
     lock.lock();
     try {
       Instant settled = clock.instant();
@@ -281,6 +282,7 @@ public final class AllocationEngine implements AutoCloseable {
           wake = earliest(wake, next);
         } else {
           view = state.view();
+          pending = state.pending();
           last.changeCount = view.changeCount();
           last.at = settled;
         }
@@ -294,6 +296,7 @@ public final class AllocationEngine implements AutoCloseable {
     if (view != null && !fenced) {
       reportPool(binding, view);
       listener.counted(pool, view.counts());
+      listener.pending(pool, pending.claims(), pending.oldestCreated());
     }
     if (tally.allocated + tally.released + tally.failed + tally.lost > 0) {
       LOG.info(
@@ -429,7 +432,6 @@ public final class AllocationEngine implements AutoCloseable {
           new AllocationFailure.AddressTaken(taken.address(), state.describeHolder(taken.holder()));
     }
     state.markWaiting(uid);
-    listener.decided(binding.pool(), "failed", 0);
     if (!failure.message().equals(entry.lastFailure)) {
       entry.writing = true;
       plans.add(new ReportFailure<>(entry, failure));
@@ -692,6 +694,7 @@ public final class AllocationEngine implements AutoCloseable {
         released = surplus ? binding.releaseSurplus(orphan) : binding.releaseOrphan(orphan);
       }
       if (released) {
+        listener.released(binding.pool());
         LOG.info(
             "pool={} released {} holding {}: {} {} {}",
             binding.pool(),
@@ -773,6 +776,7 @@ public final class AllocationEngine implements AutoCloseable {
     } else if (plan instanceof ReportFailure<C> failed) {
       entry.lastFailure = failed.failure().message();
       tally.failed++;
+      listener.failed(state.pool(), failed.failure());
     } else if (plan instanceof Adopt<C>) {
       if (!(outcome instanceof CommitOutcome.Committed)) {
         return retryLater(state, entry, now);
@@ -780,6 +784,7 @@ public final class AllocationEngine implements AutoCloseable {
     } else if (Boolean.TRUE.equals(outcome)) {
       state.released(uid);
       tally.released++;
+      listener.released(state.pool());
     }
     return null;
   }

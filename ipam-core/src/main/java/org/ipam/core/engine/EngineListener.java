@@ -14,8 +14,8 @@ import org.ipam.core.alloc.PoolCounts;
 public interface EngineListener {
   /**
    * One commit write: {@code result} is {@code allocated}, {@code lost} (a competing writer won) or
-   * {@code error}; {@code seconds} from the decision to the end of its write. ({@code failed}, a
-   * pass that found no room, is ignored by listeners: {@link #failed} counts those once.)
+   * {@code error}; {@code seconds} from the decision to the end of its write. A claim that got
+   * nothing is told through {@link #failed}, once per reason.
    */
   void decided(PoolKey pool, String result, double seconds);
 

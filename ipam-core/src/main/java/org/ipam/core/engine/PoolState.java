@@ -901,6 +901,26 @@ final class PoolState<C> {
     return changeCount;
   }
 
+  /** The live claims that hold no address yet: how many, and when the oldest was created. */
+  record Pending(int claims, Optional<Instant> oldestCreated) {}
+
+  /** Costs one walk over the claims: taken with the status snapshot, at most once a second. */
+  Pending pending() {
+    int count = 0;
+    Instant oldest = null;
+    for (ClaimEntry<C> entry : claims.values()) {
+      if (entry.facts.deleting() || allocationOf(entry.facts.uid()).isPresent()) {
+        continue;
+      }
+      count++;
+      Instant created = entry.facts.created();
+      if (created != null && (oldest == null || created.isBefore(oldest))) {
+        oldest = created;
+      }
+    }
+    return new Pending(count, Optional.ofNullable(oldest));
+  }
+
   /** A snapshot for the pool's status; costs one walk over the allocations. */
   PoolView view() {
     List<PoolView.NamedAllocation> allocations = new ArrayList<>(allocator.allocationCount());

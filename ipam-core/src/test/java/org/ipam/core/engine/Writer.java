@@ -22,12 +22,18 @@ final class Writer implements AutoCloseable {
   private final PoolBinding<FakeClaim> passBinding;
 
   Writer(InMemoryApi api, FakeClock clock, PoolSpec spec) {
-    this(api, clock, spec, 1, false, false);
+    this(api, clock, spec, 1, false, false, EngineListener.NONE);
   }
 
   /** A writer whose commit point is the pool's ledger ({@link InMemoryLedgerBinding}). */
   static Writer withLedger(InMemoryApi api, FakeClock clock, PoolSpec spec) {
-    return new Writer(api, clock, spec, 1, false, true);
+    return new Writer(api, clock, spec, 1, false, true, EngineListener.NONE);
+  }
+
+  /** A writer whose engine reports to {@code listener}. */
+  static Writer withListener(
+      InMemoryApi api, FakeClock clock, PoolSpec spec, EngineListener listener) {
+    return new Writer(api, clock, spec, 1, false, false, listener);
   }
 
   Writer(
@@ -36,7 +42,7 @@ final class Writer implements AutoCloseable {
       PoolSpec spec,
       int writeThreads,
       boolean reservationKeyIsName) {
-    this(api, clock, spec, writeThreads, reservationKeyIsName, false);
+    this(api, clock, spec, writeThreads, reservationKeyIsName, false, EngineListener.NONE);
   }
 
   private Writer(
@@ -45,8 +51,9 @@ final class Writer implements AutoCloseable {
       PoolSpec spec,
       int writeThreads,
       boolean reservationKeyIsName,
-      boolean ledger) {
-    engine = new AllocationEngine(writeThreads, EngineListener.NONE, clock, BACKOFF, GRACE);
+      boolean ledger,
+      EngineListener listener) {
+    engine = new AllocationEngine(writeThreads, listener, clock, BACKOFF, GRACE);
     informer = new FakeInformer(engine, POOL, reservationKeyIsName);
     if (ledger) {
       InMemoryLedgerBinding ledgerBinding = new InMemoryLedgerBinding(api, POOL, clock, spec);
