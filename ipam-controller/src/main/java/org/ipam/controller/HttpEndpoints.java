@@ -4,13 +4,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * Plain-HTTP endpoints on the JDK's server: {@code /healthz} and {@code /readyz} on the health port
- * (200 or 503 with a text that says why), {@code /metrics} on the metrics port.
+ * Plain-HTTP endpoints on the JDK's server: {@code /healthz}, {@code /readyz} and {@code
+ * /readyz/controllers} on the health port (200 or 503 with a text that says why; see {@link
+ * Readiness}), {@code /metrics} on the metrics port.
  */
 final class HttpEndpoints implements AutoCloseable {
   /** What a probe answers: whether all is well, and a line that says so or says what is not. */
@@ -22,17 +24,28 @@ final class HttpEndpoints implements AutoCloseable {
     this.server = server;
   }
 
-  static HttpEndpoints health(int port, Supplier<Probe> liveness, Supplier<Probe> readiness)
+  /**
+   * @param address the address to listen on; null for every interface
+   */
+  static HttpEndpoints health(
+      InetAddress address,
+      int port,
+      Supplier<Probe> liveness,
+      Supplier<Probe> serving,
+      Supplier<Probe> controllers)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext("/healthz", exchange -> answer(exchange, liveness.get()));
-    server.createContext("/readyz", exchange -> answer(exchange, readiness.get()));
+    // The JDK server picks the longest matching prefix: /readyz/controllers is not /readyz.
+    server.createContext("/readyz", exchange -> answer(exchange, serving.get()));
+    server.createContext("/readyz/controllers", exchange -> answer(exchange, controllers.get()));
     server.start();
     return new HttpEndpoints(server);
   }
 
-  static HttpEndpoints metrics(int port, Supplier<String> scrape) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+  static HttpEndpoints metrics(InetAddress address, int port, Supplier<String> scrape)
+      throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext("/metrics", exchange -> answer(exchange, new Probe(true, scrape.get())));
     server.start();
     return new HttpEndpoints(server);

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,8 +24,6 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ControllerClient;
 import org.ipam.core.engine.Crds;
@@ -168,6 +167,12 @@ public final class IpamController implements Callable<Integer> {
     System.exit(status);
   }
 
+  /**
+   * Logback reads its configuration once, at the first logger: the JSON format is a configuration
+   * file of its own (one appender each, so that logback has nothing to warn about on start).
+   */
+  private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+
   public static void main(String[] args) {
     for (int i = 0; i < args.length; i++) {
       boolean json =
@@ -175,8 +180,8 @@ public final class IpamController implements Callable<Integer> {
               || (args[i].equals("--log-format")
                   && i + 1 < args.length
                   && args[i + 1].equals("json"));
-      if (json) {
-        System.setProperty("ipam.log.format", "JSON");
+      if (json && System.getProperty(LOGBACK_CONFIGURATION) == null) {
+        System.setProperty(LOGBACK_CONFIGURATION, "logback-json.xml");
       }
     }
     exit(new CommandLine(new IpamController()).execute(args));
@@ -221,12 +226,15 @@ public final class IpamController implements Callable<Integer> {
                 "ipam-shutdown"));
     // Every listening socket first, before a local control plane takes free ports of its own.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    resources.add(HttpEndpoints.metrics(metricsPort, registry::scrape));
-    AtomicReference<Supplier<HttpEndpoints.Probe>> readiness =
-        new AtomicReference<>(() -> new HttpEndpoints.Probe(false, "not ready: starting"));
+    resources.add(HttpEndpoints.metrics(listenAddress(), metricsPort, registry::scrape));
+    Readiness readiness = new Readiness();
     resources.add(
         HttpEndpoints.health(
-            healthPort, () -> new HttpEndpoints.Probe(true, "ok"), () -> readiness.get().get()));
+            listenAddress(),
+            healthPort,
+            () -> new HttpEndpoints.Probe(true, "ok"),
+            readiness::serving,
+            readiness::controllers));
     WebhookServer webhooks = bindWebhooks();
     if (webhooks != null) {
       resources.add(webhooks);
@@ -250,7 +258,6 @@ public final class IpamController implements Callable<Integer> {
         Crds.install(client, dialect.getClass().getClassLoader(), dialect.crdResources());
       }
     }
-    Map<String, String> notReady = new LinkedHashMap<>();
     AllocationEngine engine = new AllocationEngine(16, new PoolMetrics(registry));
     Injector parent = OperatorStartup.parent(client, engine, Clock.systemUTC());
     // Once: JOSDK may apply the configuration below more than once.
@@ -273,7 +280,7 @@ public final class IpamController implements Callable<Integer> {
     for (DialectModule dialect : dialects.values()) {
       List<String> missing = Crds.missing(client, dialect.requiredCrds());
       if (!missing.isEmpty()) {
-        notReady.put(dialect.name(), "CRDs missing: " + String.join(", ", missing));
+        readiness.notServed(dialect.name(), "CRDs missing: " + String.join(", ", missing));
         log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
         continue;
       }
@@ -286,7 +293,8 @@ public final class IpamController implements Callable<Integer> {
     }
     resources.add(engine);
     resources.add(operator::stop);
-    operator.start();
+    // Webhooks first: they need no informer, and operator.start() waits (up to JOSDK's cache sync
+    // timeout) for informers that cannot sync, such as one whose CRD lacks the version we watch.
     if (webhooks != null) {
       webhooks.serve(validators);
       if (local) {
@@ -298,7 +306,9 @@ public final class IpamController implements Callable<Integer> {
               webhooks.port(),
               validators.stream().map(AdmissionValidator::path).toList());
     }
-    readiness.set(() -> readiness(operator, notReady, dialects.keySet()));
+    readiness.serving(dialects.keySet());
+    operator.start();
+    readiness.operatorStarted(operator);
     log()
         .info(
             "ipam-controller running; adapters {}; health on :{}, metrics on :{}",
@@ -310,6 +320,16 @@ public final class IpamController implements Callable<Integer> {
   }
 
   /**
+   * Where the health, metrics and webhook ports listen: every interface in a cluster (the kubelet,
+   * Prometheus and the API server reach the pod from outside), the loopback address only in local
+   * mode, where everything (its kube-apiserver, etcd, the webhook URLs it registers) is on this
+   * machine and nothing should be reachable from the network.
+   */
+  private InetAddress listenAddress() {
+    return local ? InetAddress.getLoopbackAddress() : null;
+  }
+
+  /**
    * The webhook server, bound but not yet serving, when there is a certificate: local mode makes
    * one; in a cluster, the Secret mounted at --webhook-cert-dir. Null when no webhook is served.
    */
@@ -318,10 +338,11 @@ public final class IpamController implements Callable<Integer> {
       return null;
     }
     if (local) {
-      return WebhookServer.bind(webhookPort, TlsMaterial.selfSigned());
+      return WebhookServer.bind(listenAddress(), webhookPort, TlsMaterial.selfSigned());
     }
     if (TlsMaterial.presentIn(webhookCertDir)) {
-      return WebhookServer.bind(webhookPort, TlsMaterial.fromDirectory(webhookCertDir));
+      return WebhookServer.bind(
+          listenAddress(), webhookPort, TlsMaterial.fromDirectory(webhookCertDir));
     }
     log()
         .warn(
@@ -331,21 +352,6 @@ public final class IpamController implements Callable<Integer> {
             TlsMaterial.KEY_FILE,
             webhookCertDir);
     return null;
-  }
-
-  /** Ready when every enabled dialect runs and every informer of the operator is healthy. */
-  private static HttpEndpoints.Probe readiness(
-      Operator operator, Map<String, String> notReady, Set<String> dialects) {
-    if (!notReady.isEmpty()) {
-      return new HttpEndpoints.Probe(false, "not ready: " + notReady);
-    }
-    if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
-      return new HttpEndpoints.Probe(
-          false,
-          "not ready: unhealthy informers "
-              + operator.getRuntimeInfo().unhealthyEventSources().keySet());
-    }
-    return new HttpEndpoints.Probe(true, "ready: " + String.join(",", dialects));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,10 +37,10 @@ final class WebhookServer implements AutoCloseable {
 
   /**
    * Takes the port at once (before anything else can), answering 404 until {@link #serve} adds the
-   * webhooks.
+   * webhooks; on {@code address}, or on every interface when it is null.
    */
-  static WebhookServer bind(int port, TlsMaterial tls) throws IOException {
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(port), 0);
+  static WebhookServer bind(InetAddress address, int port, TlsMaterial tls) throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(address, port), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
     ExecutorService threads = Executors.newFixedThreadPool(4);
     server.setExecutor(threads);

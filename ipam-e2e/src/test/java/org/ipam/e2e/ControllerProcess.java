@@ -99,7 +99,10 @@ final class ControllerProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code /readyz} answers 200; fails early, with the log, if the process exits. */
+  /**
+   * Waits until {@code /readyz} (webhooks) and {@code /readyz/controllers} (every reconciler's
+   * informers) answer 200; fails early, with the log, if the process exits.
+   */
   void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -107,7 +110,8 @@ final class ControllerProcess implements AutoCloseable {
         throw new AssertionError(
             name + " exited with " + process.exitValue() + " before it was ready:\n" + logTail());
       }
-      if (get(healthPort, "/readyz").statusCode() == 200) {
+      if (get(healthPort, "/readyz").statusCode() == 200
+          && get(healthPort, "/readyz/controllers").statusCode() == 200) {
         return;
       }
       sleep(Duration.ofMillis(200));
