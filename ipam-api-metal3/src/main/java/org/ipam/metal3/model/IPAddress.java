@@ -27,7 +27,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
   "metal3ipaddress",
   "metal3ipaddresses"
 })
-@Categories("metal3")
+// Columns beyond upstream's Age (docs/compat/metal3.md).
+@Categories({"metal3", "ipam"})
+@AdditionalPrinterColumn(name = "Address", jsonPath = ".spec.address")
+@AdditionalPrinterColumn(
+    name = "Prefix",
+    jsonPath = ".spec.prefix",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Pool", jsonPath = ".spec.pool.name")
+@AdditionalPrinterColumn(name = "Claim", jsonPath = ".spec.claim.name")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -27,7 +27,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
   "metal3ipclaim",
   "metal3ipclaims"
 })
-@Categories("cluster-api")
+// Columns beyond upstream's Age (docs/compat/metal3.md): the pool, the IPAddress that holds the
+// claim's address (named <namePrefix>-<address>), and why none was allocated.
+@Categories({"cluster-api", "ipam"})
+@AdditionalPrinterColumn(name = "Pool", jsonPath = ".spec.pool.name")
+@AdditionalPrinterColumn(name = "IPAddress", jsonPath = ".status.address.name")
+@AdditionalPrinterColumn(name = "Error", jsonPath = ".status.errorMessage")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

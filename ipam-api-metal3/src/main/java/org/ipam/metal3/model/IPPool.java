@@ -24,10 +24,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
   "metal3ippool",
   "metal3ippools"
 })
-@Categories("cluster-api")
+// "ipam": kubectl get ipam lists every kind this controller serves; the columns after Cluster are
+// ours (docs/compat/metal3.md): whether the pool serves, and why not.
+@Categories({"cluster-api", "ipam"})
 @AdditionalPrinterColumn(
     name = "Cluster",
     jsonPath = ".metadata.labels.cluster\\.x-k8s\\.io/cluster-name")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

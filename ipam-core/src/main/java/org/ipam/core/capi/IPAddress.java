@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -17,10 +18,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(IPAddressClaim.GROUP)
 @Version(IPAddressClaim.VERSION)
 @Plural("ipaddresses")
-@Categories("cluster-api")
+// Beyond Cluster API's own CRD: a short name (Metal3's IPAddress has "ipa"), category "ipam" and
+// the Claim column (docs/compat/metal3.md).
+@ShortNames("capiipa")
+@Categories({"cluster-api", "ipam"})
 @AdditionalPrinterColumn(name = "Address", jsonPath = ".spec.address")
 @AdditionalPrinterColumn(name = "Pool Name", jsonPath = ".spec.poolRef.name")
 @AdditionalPrinterColumn(name = "Pool Kind", jsonPath = ".spec.poolRef.kind")
+@AdditionalPrinterColumn(name = "Claim", jsonPath = ".spec.claimRef.name")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

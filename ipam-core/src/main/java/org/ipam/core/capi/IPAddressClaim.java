@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -17,9 +18,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(IPAddressClaim.GROUP)
 @Version(IPAddressClaim.VERSION)
 @Plural("ipaddressclaims")
-@Categories("cluster-api")
+// Beyond Cluster API's own CRD: short name, category "ipam" and the Ready and IPAddress columns
+// (docs/compat/metal3.md). The claim's status carries no address text: the IPAddress of the same
+// name does (kubectl get ipam shows both).
+@ShortNames("ipac")
+@Categories({"cluster-api", "ipam"})
 @AdditionalPrinterColumn(name = "Pool Name", jsonPath = ".spec.poolRef.name")
 @AdditionalPrinterColumn(name = "Pool Kind", jsonPath = ".spec.poolRef.kind")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "IPAddress", jsonPath = ".status.addressRef.name")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
