@@ -162,7 +162,12 @@ public final class AllocationEngine implements AutoCloseable {
     ClaimEntry<C> entry();
   }
 
-  private record Commit<C>(ClaimEntry<C> entry, Allocation allocation, long startNanos)
+  /**
+   * @param fresh whether it commits a new decision (counted as an allocation once it lands), not a
+   *     ledger entry confirmed again before the claim's object is made
+   */
+  private record Commit<C>(
+      ClaimEntry<C> entry, Allocation allocation, long startNanos, boolean fresh)
       implements Plan<C> {}
 
   private record Report<C>(ClaimEntry<C> entry, Allocation allocation, List<Holding> held)
@@ -229,6 +234,14 @@ public final class AllocationEngine implements AutoCloseable {
         wake = earliest(wake, due);
       }
       surplus.addAll(state.surplusDue(now, surplusGrace));
+      for (Holding extra : surplus) {
+        // A second entry goes only after the claim's object on the same addresses (objects first).
+        if (LedgerEntry.isEntry(extra)
+            && state.objectsHolding(extra.claimUid(), extra.addresses()).stream()
+                .anyMatch(held -> !LedgerEntry.isEntry(held))) {
+          entryWaitsForObjects.add(extra.object());
+        }
+      }
       wake = earliest(wake, state.nextSurplusDue(surplusGrace).orElse(null));
     } finally {
       lock.unlock();
@@ -251,8 +264,10 @@ public final class AllocationEngine implements AutoCloseable {
               () -> !objectsFirst && releaseStray(binding, orphan, false), writers));
     }
     for (Holding extra : surplus) {
+      boolean objectsFirst = entryWaitsForObjects.contains(extra.object());
       orphanWrites.add(
-          CompletableFuture.supplyAsync(() -> releaseStray(binding, extra, true), writers));
+          CompletableFuture.supplyAsync(
+              () -> !objectsFirst && releaseStray(binding, extra, true), writers));
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(orphanWrites.toArray(CompletableFuture[]::new)).join();
@@ -350,7 +365,7 @@ public final class AllocationEngine implements AutoCloseable {
           return entry.notBefore;
         }
         entry.writing = true;
-        plans.add(new Commit<>(entry, held.get(), System.nanoTime()));
+        plans.add(new Commit<>(entry, held.get(), System.nanoTime(), true));
         return null;
       }
       // The cache shows its object: the commit did happen.
@@ -375,7 +390,7 @@ public final class AllocationEngine implements AutoCloseable {
         if (binding instanceof LedgerBinding<C> && objects.isEmpty() && !state.isUncached(uid)) {
           // The report would create the claim's object from what may be a stale view (another
           // writer may have released the entry since): the ledger confirms the entry first.
-          plans.add(new Commit<>(entry, held.get(), System.nanoTime()));
+          plans.add(new Commit<>(entry, held.get(), System.nanoTime(), false));
         } else {
           plans.add(new Report<>(entry, held.get(), objects));
         }
@@ -422,7 +437,7 @@ public final class AllocationEngine implements AutoCloseable {
     if (result instanceof Allocation allocation) {
       state.hold(facts, allocation, now);
       entry.writing = true;
-      plans.add(new Commit<>(entry, allocation, System.nanoTime()));
+      plans.add(new Commit<>(entry, allocation, System.nanoTime(), true));
       return null;
     }
     AllocationFailure failure = (AllocationFailure) result;
@@ -548,6 +563,8 @@ public final class AllocationEngine implements AutoCloseable {
           toRecord.add(plan);
         } else if (plan instanceof Release<C> release) {
           releases.add(release);
+        } else if (plan instanceof Adopt<C> adopt) {
+          writes.add(CompletableFuture.supplyAsync(() -> adopt(adopt), writers));
         } else {
           writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
         }
@@ -563,6 +580,32 @@ public final class AllocationEngine implements AutoCloseable {
         writes.addAll(release(releases));
       }
       return writes;
+    }
+
+    /**
+     * An object made by hand becomes the claim's only once the ledger records its addresses for the
+     * claim: another writer may have given them to someone else meanwhile.
+     */
+    private Result<C> adopt(Adopt<C> adopt) {
+      if (fenced) {
+        return new Result<>(adopt, new CommitOutcome.Failed("fenced"));
+      }
+      try {
+        CommitOutcome recorded =
+            LedgerCommits.record(
+                    binding.pool(),
+                    binding.ledger(),
+                    List.of(
+                        new LedgerCommits.Pending(
+                            adopt.entry().facts.id(), adopt.handMade().addresses())))
+                .get(adopt.entry().facts.uid());
+        if (!(recorded instanceof CommitOutcome.Committed)) {
+          return new Result<>(adopt, recorded);
+        }
+      } catch (RuntimeException e) {
+        return new Result<>(adopt, e);
+      }
+      return write(binding, adopt);
     }
 
     /** One ledger write for the batch: the outcome per claim uid, or the write's exception. */
@@ -661,6 +704,9 @@ public final class AllocationEngine implements AutoCloseable {
                 "the pool's ledger kept changing; its entries are removed in a later pass",
                 409,
                 null);
+      }
+      if (fenced) {
+        return Boolean.FALSE;
       }
       try {
         binding.letGo(release.entry().claim);
@@ -805,8 +851,10 @@ public final class AllocationEngine implements AutoCloseable {
       entry.failures = 0;
       entry.lastFailure = null;
       entry.notBefore = Instant.MIN;
-      tally.allocated++;
-      listener.decided(pool, "allocated", seconds);
+      if (commit.fresh()) {
+        tally.allocated++;
+        listener.decided(pool, "allocated", seconds);
+      }
       LOG.debug(
           "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
       return null;
