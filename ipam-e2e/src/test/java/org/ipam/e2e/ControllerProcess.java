@@ -84,7 +84,7 @@ final class ControllerProcess implements AutoCloseable {
     }
   }
 
-  private static String javaExecutable() {
+  static String javaExecutable() {
     return ProcessHandle.current()
         .info()
         .command()
