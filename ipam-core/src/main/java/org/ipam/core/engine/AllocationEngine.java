@@ -257,17 +257,16 @@ public final class AllocationEngine implements AutoCloseable {
       }
     }
     List<CompletableFuture<Boolean>> orphanWrites = new ArrayList<>();
+    LedgerStrays ledgerStrays =
+        binding instanceof LedgerBinding<C> ledgerBinding ? new LedgerStrays(ledgerBinding) : null;
     for (Holding orphan : orphans) {
-      boolean objectsFirst = entryWaitsForObjects.contains(orphan.object());
-      orphanWrites.add(
-          CompletableFuture.supplyAsync(
-              () -> !objectsFirst && releaseStray(binding, orphan, false), writers));
+      orphanWrites.add(releaseLater(binding, ledgerStrays, orphan, false, entryWaitsForObjects));
     }
     for (Holding extra : surplus) {
-      boolean objectsFirst = entryWaitsForObjects.contains(extra.object());
-      orphanWrites.add(
-          CompletableFuture.supplyAsync(
-              () -> !objectsFirst && releaseStray(binding, extra, true), writers));
+      orphanWrites.add(releaseLater(binding, ledgerStrays, extra, true, entryWaitsForObjects));
+    }
+    if (ledgerStrays != null) {
+      ledgerStrays.send();
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(orphanWrites.toArray(CompletableFuture[]::new)).join();
@@ -721,34 +720,124 @@ public final class AllocationEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The release of an orphan or a claim's second holding, once the pass's other writes are sent:
+   * none for a ledger entry whose claim's objects are still there (objects first); ledger entries
+   * together in one ledger write; any other holding through the binding.
+   */
+  private <C> CompletableFuture<Boolean> releaseLater(
+      PoolBinding<C> binding,
+      LedgerStrays ledgerStrays,
+      Holding stray,
+      boolean surplus,
+      java.util.Set<ObjectKey> entryWaitsForObjects) {
+    if (entryWaitsForObjects.contains(stray.object())) {
+      return CompletableFuture.completedFuture(false);
+    }
+    if (ledgerStrays != null && LedgerEntry.isEntry(stray)) {
+      return ledgerStrays.add(stray, surplus);
+    }
+    return CompletableFuture.supplyAsync(() -> releaseStray(binding, stray, surplus), writers);
+  }
+
+  private void strayReleased(PoolKey pool, Holding stray, boolean surplus) {
+    listener.released(pool);
+    LOG.info(
+        "pool={} released {} holding {}: {} {} {}",
+        pool,
+        stray.object(),
+        stray.addresses(),
+        surplus ? "a second address of" : "an object of the vanished",
+        stray.claimKind(),
+        stray.claimName());
+  }
+
+  /**
+   * The ledger entries of one pass's orphans (their claims confirmed gone by a live read each) and
+   * of its claims' second holdings, removed in one ledger write.
+   */
+  private final class LedgerStrays {
+    private final LedgerBinding<?> binding;
+    private final List<Holding> strays = new ArrayList<>();
+    private final List<Boolean> surplus = new ArrayList<>();
+    private final List<CompletableFuture<Boolean>> results = new ArrayList<>();
+
+    LedgerStrays(LedgerBinding<?> binding) {
+      this.binding = binding;
+    }
+
+    CompletableFuture<Boolean> add(Holding stray, boolean isSurplus) {
+      CompletableFuture<Boolean> result = new CompletableFuture<>();
+      strays.add(stray);
+      surplus.add(isSurplus);
+      results.add(result);
+      return result;
+    }
+
+    void send() {
+      if (strays.isEmpty()) {
+        return;
+      }
+      CompletableFuture.runAsync(this::removeAll, writers)
+          .exceptionally(
+              e -> {
+                results.forEach(r -> r.complete(false));
+                return null;
+              });
+    }
+
+    private void removeAll() {
+      java.util.Set<String> goneUids = new java.util.HashSet<>();
+      java.util.Set<Holding> secondEntries = new java.util.HashSet<>();
+      boolean[] confirmed = new boolean[strays.size()];
+      for (int i = 0; i < strays.size() && !fenced; i++) {
+        Holding stray = strays.get(i);
+        try {
+          confirmed[i] = surplus.get(i) || binding.claimIsGone(stray);
+        } catch (RuntimeException e) {
+          LOG.debug("pool={} {}: claim not checked: {}", binding.pool(), stray.object(), e);
+        }
+        if (confirmed[i] && surplus.get(i)) {
+          secondEntries.add(stray);
+        } else if (confirmed[i]) {
+          goneUids.add(stray.claimUid());
+        }
+      }
+      boolean removed = false;
+      if (!fenced && (!goneUids.isEmpty() || !secondEntries.isEmpty())) {
+        try {
+          removed =
+              LedgerCommits.remove(
+                  binding.ledger(),
+                  e ->
+                      goneUids.contains(e.claimUid())
+                          || secondEntries.stream()
+                              .anyMatch(
+                                  s ->
+                                      s.claimUid().equals(e.claimUid())
+                                          && s.addresses().equals(e.addresses())));
+        } catch (RuntimeException e) {
+          LOG.debug("pool={} stray entries not removed: {}", binding.pool(), e.toString());
+        }
+      }
+      for (int i = 0; i < strays.size(); i++) {
+        boolean released = removed && confirmed[i];
+        if (released) {
+          strayReleased(binding.pool(), strays.get(i), surplus.get(i));
+        }
+        results.get(i).complete(released);
+      }
+    }
+  }
+
   private <C> boolean releaseStray(PoolBinding<C> binding, Holding orphan, boolean surplus) {
     if (fenced) {
       return false;
     }
     try {
-      boolean released;
-      if (binding instanceof LedgerBinding<C> ledgerBinding && LedgerEntry.isEntry(orphan)) {
-        // A second entry of a live claim goes alone; a vanished claim's entries all go.
-        released =
-            (surplus || ledgerBinding.claimIsGone(orphan))
-                && LedgerCommits.remove(
-                    ledgerBinding.ledger(),
-                    e ->
-                        e.claimUid().equals(orphan.claimUid())
-                            && (!surplus || e.addresses().equals(orphan.addresses())));
-      } else {
-        released = surplus ? binding.releaseSurplus(orphan) : binding.releaseOrphan(orphan);
-      }
+      boolean released = surplus ? binding.releaseSurplus(orphan) : binding.releaseOrphan(orphan);
       if (released) {
-        listener.released(binding.pool());
-        LOG.info(
-            "pool={} released {} holding {}: {} {} {}",
-            binding.pool(),
-            orphan.object(),
-            orphan.addresses(),
-            surplus ? "a second address of" : "an object of the vanished",
-            orphan.claimKind(),
-            orphan.claimName());
+        strayReleased(binding.pool(), orphan, surplus);
       }
       return released;
     } catch (RuntimeException e) {

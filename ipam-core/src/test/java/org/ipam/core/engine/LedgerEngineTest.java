@@ -141,6 +141,27 @@ class LedgerEngineTest {
   }
 
   @Test
+  void theEntriesOfVanishedClaimsFoundInOnePassGoInOneLedgerWrite() {
+    List<LedgerEntry> orphans = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      orphans.add(
+          LedgerEntry.of(
+              new ClaimId("IPClaim", "default", "gone-" + i, "uid-gone-" + i),
+              IpRange.single(Ip.parse("10.0.0.1").plus(i))));
+    }
+    api.writeLedger("0", orphans);
+    long before = api.ledgerWrites();
+    try (Writer writer = Writer.withLedger(api, clock, SPEC)) {
+      writer.flushAndPass();
+      clock.advance(Writer.GRACE.plusSeconds(1));
+      writer.flushAndPass();
+
+      assertThat(api.ledger().entries()).isEmpty();
+      assertThat(api.ledgerWrites() - before).as("ledger writes to remove 20 entries").isEqualTo(1);
+    }
+  }
+
+  @Test
   void anAllocationHeldOnlyByItsObjectIsRecordedInTheLedgerAsItStands() {
     // As the controller this one replaces leaves it: an IPAddress, no ledger.
     FakeClaim claim = api.createClaim("IPAddressClaim", "old");
