@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.ApiRateLimit;
 import org.ipam.core.engine.ControllerClient;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
@@ -147,6 +148,21 @@ public final class IpamController implements Callable<Integer> {
   Path localKubeconfig;
 
   @Option(
+      names = "--kube-api-qps",
+      defaultValue = "200",
+      description =
+          "Writes a second the controller sends the API server, once a burst is spent; reads come from"
+              + " the informers' caches and are not limited (default: ${DEFAULT-VALUE}).")
+  double kubeApiQps;
+
+  @Option(
+      names = "--kube-api-burst",
+      defaultValue = "400",
+      description =
+          "Writes the controller may send at once before --kube-api-qps applies (default: ${DEFAULT-VALUE}).")
+  int kubeApiBurst;
+
+  @Option(
       names = "--log-format",
       defaultValue = "text",
       description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -203,6 +219,13 @@ public final class IpamController implements Callable<Integer> {
               + " < "
               + DurationConverter.text(leaseDuration));
     }
+    ApiRateLimit rateLimit;
+    try {
+      rateLimit = apiRateLimit();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--kube-api-qps/--kube-api-burst: " + e.getMessage());
+    }
     List<AutoCloseable> resources = new ArrayList<>();
     Runtime.getRuntime()
         .addShutdownHook(
@@ -249,7 +272,7 @@ public final class IpamController implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
-    KubernetesClient client = ControllerClient.build(config);
+    KubernetesClient client = ControllerClient.build(config, rateLimit);
     resources.add(client);
 
     Map<String, DialectModule> dialects = selectDialects();
@@ -440,5 +463,12 @@ public final class IpamController implements Callable<Integer> {
       chosen.put(dialect.name(), dialect);
     }
     return chosen;
+  }
+
+  /**
+   * The cap on the controller's writes, from {@code --kube-api-qps} and {@code --kube-api-burst}.
+   */
+  ApiRateLimit apiRateLimit() {
+    return ApiRateLimit.of(kubeApiQps, kubeApiBurst);
   }
 }

@@ -21,12 +21,26 @@ public final class ControllerClient {
   @JsonIgnoreProperties({"managedFields"})
   private abstract static class WithoutManagedFields {}
 
+  /** A client with no cap on its writes (tests, tools). */
   public static KubernetesClient build(Config config) {
+    return build(config, null);
+  }
+
+  /**
+   * A client whose writes go through {@code limit} (null for none): the controller's {@code
+   * --kube-api-qps} and {@code --kube-api-burst}.
+   */
+  public static KubernetesClient build(Config config, ApiRateLimit limit) {
     ObjectMapper mapper = new ObjectMapper();
     mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
-    return new KubernetesClientBuilder()
-        .withConfig(config)
-        .withKubernetesSerialization(new KubernetesSerialization(mapper, true))
-        .build();
+    KubernetesClientBuilder builder =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withKubernetesSerialization(new KubernetesSerialization(mapper, true));
+    if (limit != null) {
+      builder.withHttpClientBuilderConsumer(
+          http -> http.addOrReplaceInterceptor(ApiRateLimit.NAME, limit));
+    }
+    return builder.build();
   }
 }
