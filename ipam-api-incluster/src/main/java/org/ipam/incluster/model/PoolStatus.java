@@ -19,6 +19,20 @@ public class PoolStatus {
       "Ready: whether the pool's spec can serve claims; the message says what is wrong.")
   private List<Condition> conditions;
 
+  @JsonPropertyDescription(
+      "The allocations of the pool (address and claim uid), written by the controller in one"
+          + " guarded write per pass: the record two controllers cannot both win. Not an input;"
+          + " rebuilt from the IPAddresses when missing (after clusterctl move).")
+  private List<AllocationRecord> allocations;
+
+  public List<AllocationRecord> getAllocations() {
+    return allocations;
+  }
+
+  public void setAllocations(List<AllocationRecord> allocations) {
+    this.allocations = allocations;
+  }
+
   public IPAddressCounts getIpAddresses() {
     return ipAddresses;
   }

@@ -3,11 +3,10 @@ package org.ipam.metal3.adapter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddressClaim;
-import org.ipam.core.engine.Conditions;
 import org.ipam.metal3.model.IPClaim;
 
 /** A claim a Metal3 pool serves: its own IPClaim, or a Cluster API IPAddressClaim. */
@@ -65,24 +64,17 @@ public sealed interface Metal3Claim {
 
     /** The claim's Ready condition, if its status has one. */
     Optional<Condition> ready() {
-      return claim.getStatus() == null
-          ? Optional.empty()
-          : Conditions.find(claim.getStatus().getConditions(), "Ready");
+      return ClaimReady.of(claim);
     }
 
     /** Whether its Ready condition has this status ("True" or "False"). */
     boolean readyIs(String status) {
-      return ready().map(c -> status.equals(c.getStatus())).orElse(false);
+      return ClaimReady.is(claim, status);
     }
 
     /** Its conditions with Ready set as given and the others kept: a status patch's value. */
     List<Condition> conditionsWithReady(boolean ready, String reason, String message, Instant now) {
-      List<Condition> conditions =
-          new ArrayList<>(
-              claim.getStatus() == null ? List.of() : claim.getStatus().getConditions());
-      Conditions.set(
-          conditions, "Ready", ready, reason, message, claim.getMetadata().getGeneration(), now);
-      return conditions;
+      return ClaimReady.conditionsWith(claim, ready, reason, message, now);
     }
   }
 }

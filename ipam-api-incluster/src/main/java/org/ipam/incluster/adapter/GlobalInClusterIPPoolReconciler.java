@@ -1,0 +1,20 @@
+package org.ipam.incluster.adapter;
+
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.incluster.model.InClusterApi;
+import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
+
+/** The cluster-scoped IP pools: claims of every namespace. */
+@ControllerConfiguration(
+    name = "incluster-globalippool",
+    triggerReconcilerOnAllEvents = true,
+    generationAwareEventProcessing = false)
+public final class GlobalInClusterIPPoolReconciler extends IPPoolReconciler<GlobalInClusterIPPool> {
+  @Inject
+  public GlobalInClusterIPPoolReconciler(AllocationEngine engine, Clock clock) {
+    super(engine, clock, GlobalInClusterIPPool.class, InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL);
+  }
+}

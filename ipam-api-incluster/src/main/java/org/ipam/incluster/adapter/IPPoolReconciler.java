@@ -1,0 +1,223 @@
+package org.ipam.incluster.adapter;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ipam.core.capi.IPAddress;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.ClusterPause;
+import org.ipam.core.engine.Conflicts;
+import org.ipam.core.engine.EngineFeed;
+import org.ipam.core.engine.Holding;
+import org.ipam.core.engine.LedgerFeed;
+import org.ipam.core.engine.ObjectWrites;
+import org.ipam.core.engine.PassReport;
+import org.ipam.core.engine.PoolEvents;
+import org.ipam.core.engine.PoolKey;
+import org.ipam.incluster.model.InClusterApi;
+import org.ipam.incluster.model.PoolStatus;
+import org.ipam.incluster.model.v1alpha2.InClusterIPPoolSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one in-cluster IP pool of one kind at a time: the Cluster API IPAddressClaims whose
+ * {@code poolRef} names it are served in one pass through the engine, committed in the pool's
+ * ledger (docs/engine.md, "The versioned ledger"). Claims and IPAddresses map to their pool; a
+ * burst of claims coalesces into one pass and one ledger write.
+ */
+abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, PoolStatus>>
+    implements Reconciler<P> {
+  private static final Logger LOG = LoggerFactory.getLogger(IPPoolReconciler.class);
+  private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
+  private static final Duration MIN_RESCHEDULE = Duration.ofMillis(50);
+  private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
+  private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
+
+  private final AllocationEngine engine;
+  private final Clock clock;
+  private final LedgerFeed ledgers;
+  private final PoolEvents poolEvents = new PoolEvents();
+  private final Map<PoolKey, CachedSpec> specs = new ConcurrentHashMap<>();
+  private final Class<P> poolType;
+  private final String poolKind;
+
+  IPPoolReconciler(AllocationEngine engine, Clock clock, Class<P> poolType, String poolKind) {
+    this.engine = engine;
+    this.clock = clock;
+    this.ledgers = new LedgerFeed(engine);
+    this.poolType = poolType;
+    this.poolKind = poolKind;
+  }
+
+  /** The pool a claim or an IPAddress of this kind's pools names, as JOSDK keys the pool. */
+  private ResourceID resourceIdOf(PoolKey key) {
+    return new ResourceID(key.name(), key.namespace());
+  }
+
+  private PoolKey keyOf(P pool) {
+    return InClusterRecords.poolKey(
+        poolKind, pool.getMetadata().getNamespace(), pool.getMetadata().getName());
+  }
+
+  @Override
+  public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
+    return List.of(claimFeed(context), addressFeed(context));
+  }
+
+  private <R extends HasMetadata> InformerEventSourceConfiguration<R> configuration(Class<R> type) {
+    return InformerEventSourceConfiguration.from(type, poolType)
+        .withSecondaryToPrimaryMapper(
+            object ->
+                InClusterRecords.poolOf(object, poolKind)
+                    .map(key -> Set.of(resourceIdOf(key)))
+                    .orElse(Set.<ResourceID>of()))
+        .build();
+  }
+
+  private EventSource<IPAddressClaim, P> claimFeed(EventSourceContext<P> context) {
+    return new EngineFeed<>(
+        configuration(IPAddressClaim.class),
+        context,
+        new EngineFeed.Listener<IPAddressClaim>() {
+          @Override
+          public Optional<PoolKey> poolOf(IPAddressClaim claim) {
+            return InClusterRecords.poolOf(claim, poolKind);
+          }
+
+          @Override
+          public void seen(PoolKey pool, IPAddressClaim claim) {
+            engine.claimSeen(pool, claim, InClusterRecords.facts(claim));
+          }
+
+          @Override
+          public void gone(PoolKey pool, IPAddressClaim claim) {
+            engine.claimGone(pool, claim.getMetadata().getUid());
+          }
+        });
+  }
+
+  private EventSource<IPAddress, P> addressFeed(EventSourceContext<P> context) {
+    return new EngineFeed<>(
+        configuration(IPAddress.class),
+        context,
+        new EngineFeed.Listener<IPAddress>() {
+          @Override
+          public Optional<PoolKey> poolOf(IPAddress address) {
+            return InClusterRecords.poolOf(address, poolKind);
+          }
+
+          @Override
+          public void seen(PoolKey pool, IPAddress address) {
+            Optional<Holding> holding = InClusterRecords.holding(address);
+            if (holding.isPresent()) {
+              engine.holdingSeen(pool, holding.get());
+            } else {
+              engine.holdingGone(pool, InClusterRecords.keyOf(address));
+            }
+          }
+
+          @Override
+          public void gone(PoolKey pool, IPAddress address) {
+            engine.holdingGone(pool, InClusterRecords.keyOf(address));
+          }
+        });
+  }
+
+  @Override
+  public UpdateControl<P> reconcile(P pool, Context<P> context) {
+    try {
+      return reconcilePool(pool, context);
+    } catch (KubernetesClientException e) {
+      if (!Conflicts.isConflict(e)) {
+        throw e;
+      }
+      LOG.debug("{} {}: conflict, tried again: {}", poolKind, pool.getMetadata().getName(), e);
+      return UpdateControl.<P>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+    }
+  }
+
+  private UpdateControl<P> reconcilePool(P pool, Context<P> context) {
+    if (engine.isFenced()) {
+      return UpdateControl.noUpdate();
+    }
+    KubernetesClient client = context.getClient();
+    PoolKey key = keyOf(pool);
+    if (context.isPrimaryResourceDeleted()) {
+      ledgers.forget(key);
+      engine.forget(key);
+      poolEvents.forget(key);
+      specs.remove(key);
+      return UpdateControl.noUpdate();
+    }
+    if (ClusterPause.hasPausedAnnotation(pool)) {
+      LOG.info("{} {} is paused", poolKind, pool.getMetadata().getName());
+      return UpdateControl.<P>noUpdate().rescheduleAfter(PAUSED_RECHECK);
+    }
+    boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
+    if (!deleting
+        && !ObjectWrites.addFinalizer(client, pool, InClusterApi.PROTECT_POOL_FINALIZER)) {
+      return UpdateControl.noUpdate();
+    }
+    // The ledger as the cache shows the pool: what changed since the last pass goes to the engine
+    // before it decides (the commit checks a live read of it anyway).
+    ledgers.deliver(
+        key, pool.getMetadata().getResourceVersion(), PoolLedger.entriesOf(pool), clock.instant());
+    PassReport report =
+        engine.run(new InClusterPoolBinding(client, pool, key, spec(key, pool), poolEvents, clock));
+    if (deleting) {
+      return finishDeletion(client, pool, key, context);
+    }
+    return report
+        .retryAfter()
+        .map(after -> UpdateControl.<P>noUpdate().rescheduleAfter(atLeast(after)))
+        .orElseGet(UpdateControl::noUpdate);
+  }
+
+  private static Duration atLeast(Duration after) {
+    return after.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : after;
+  }
+
+  /** The pool's spec read once per generation, not on every pass. */
+  private InClusterPoolSpec spec(PoolKey key, P pool) {
+    String version = pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration();
+    return specs
+        .compute(
+            key,
+            (name, cached) ->
+                cached != null && cached.version().equals(version)
+                    ? cached
+                    : new CachedSpec(version, InClusterPoolSpec.of(pool.getSpec())))
+        .spec();
+  }
+
+  private record CachedSpec(String version, InClusterPoolSpec spec) {}
+
+  /** The pool's finalizer stays until no IPAddress names the pool and nothing is held. */
+  private UpdateControl<P> finishDeletion(
+      KubernetesClient client, P pool, PoolKey key, Context<P> context) {
+    boolean addressesLeft =
+        !context.getSecondaryResources(IPAddress.class).isEmpty() || engine.holdsAnything(key);
+    if (addressesLeft) {
+      return UpdateControl.<P>noUpdate().rescheduleAfter(DELETION_RECHECK);
+    }
+    ObjectWrites.removeFinalizer(client, pool, InClusterApi.PROTECT_POOL_FINALIZER);
+    return UpdateControl.noUpdate();
+  }
+}

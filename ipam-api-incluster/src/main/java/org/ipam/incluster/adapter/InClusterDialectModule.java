@@ -1,0 +1,47 @@
+package org.ipam.incluster.adapter;
+
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.util.List;
+import org.ipam.core.engine.DialectModule;
+
+/**
+ * The in-cluster dialect for the controller (a drop-in for cluster-api-ipam-provider-in-cluster):
+ * the InClusterIPPool and GlobalInClusterIPPool reconcilers, serving Cluster API IPAddressClaims
+ * whose {@code poolRef} names one of them. Needs a {@code KubernetesClient}, an {@code
+ * AllocationEngine} and a {@code Clock} from the parent injector.
+ */
+public final class InClusterDialectModule extends DialectModule {
+  @Override
+  public String name() {
+    return "incluster";
+  }
+
+  @Override
+  public List<String> requiredCrds() {
+    return List.of(
+        "inclusterippools.ipam.cluster.x-k8s.io",
+        "globalinclusterippools.ipam.cluster.x-k8s.io",
+        "ipaddressclaims.ipam.cluster.x-k8s.io",
+        "ipaddresses.ipam.cluster.x-k8s.io");
+  }
+
+  @Override
+  public List<String> crdResources() {
+    return List.of(
+        "META-INF/fabric8/inclusterippools.ipam.cluster.x-k8s.io-v1.yml",
+        "META-INF/fabric8/globalinclusterippools.ipam.cluster.x-k8s.io-v1.yml",
+        "META-INF/fabric8/inclusterprefixpools.ipam.cluster.x-k8s.io-v1.yml",
+        "META-INF/fabric8/globalinclusterprefixpools.ipam.cluster.x-k8s.io-v1.yml",
+        "META-INF/fabric8/ipaddressclaims.ipam.cluster.x-k8s.io-v1.yml",
+        "META-INF/fabric8/ipaddresses.ipam.cluster.x-k8s.io-v1.yml");
+  }
+
+  @Override
+  protected void configure() {
+    var reconcilers = Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {});
+    reconcilers.addBinding().to(InClusterIPPoolReconciler.class);
+    reconcilers.addBinding().to(GlobalInClusterIPPoolReconciler.class);
+  }
+}

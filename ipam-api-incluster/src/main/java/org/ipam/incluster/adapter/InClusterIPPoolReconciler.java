@@ -1,0 +1,22 @@
+package org.ipam.incluster.adapter;
+
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.incluster.model.InClusterApi;
+import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
+
+/** The namespaced IP pools: claims of the pool's namespace. */
+// Every event reaches the reconciler (the pool's finalizer is kept by hand, and a removed pause
+// annotation is a metadata change that must wake the pool).
+@ControllerConfiguration(
+    name = "incluster-ippool",
+    triggerReconcilerOnAllEvents = true,
+    generationAwareEventProcessing = false)
+public final class InClusterIPPoolReconciler extends IPPoolReconciler<InClusterIPPool> {
+  @Inject
+  public InClusterIPPoolReconciler(AllocationEngine engine, Clock clock) {
+    super(engine, clock, InClusterIPPool.class, InClusterApi.IN_CLUSTER_IP_POOL);
+  }
+}

@@ -1,0 +1,107 @@
+package org.ipam.incluster.adapter;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ipam.core.engine.Ledger;
+import org.ipam.core.engine.LedgerEntry;
+import org.ipam.core.engine.LedgerStore;
+import org.ipam.core.net.Ip;
+import org.ipam.core.net.IpRange;
+import org.ipam.core.net.Parsed;
+import org.ipam.incluster.model.AllocationRecord;
+import org.ipam.incluster.model.PoolStatus;
+import org.ipam.incluster.pool.AddressSyntax;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-cluster pool's ledger: {@code status.allocations} of the pool object, read live and written
+ * by a merge patch of the status subresource that carries the resourceVersion it was read at (the
+ * API server refuses it with 409 if the pool changed since). Entries that do not parse are dropped
+ * with a log line: the controller writes them, so only a hand edit makes one.
+ */
+final class PoolLedger implements LedgerStore {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolLedger.class);
+
+  private final KubernetesClient client;
+  private final HasMetadata pool;
+
+  PoolLedger(KubernetesClient client, HasMetadata pool) {
+    this.client = client;
+    this.pool = pool;
+  }
+
+  @Override
+  public Ledger read() {
+    HasMetadata live = client.resource(pool).get();
+    if (live == null) {
+      throw new IllegalStateException(
+          pool.getKind() + " " + pool.getMetadata().getName() + " is gone");
+    }
+    return new Ledger(live.getMetadata().getResourceVersion(), entriesOf(live));
+  }
+
+  @Override
+  public void write(Ledger base, List<LedgerEntry> entries) {
+    List<AllocationRecord> records = new ArrayList<>();
+    for (LedgerEntry entry : entries) {
+      records.add(
+          new AllocationRecord(
+              entry.addresses().first().toString(),
+              entry.claimNamespace(),
+              entry.claimName(),
+              entry.claimUid()));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("metadata", Map.of("resourceVersion", base.resourceVersion()));
+    body.put("status", Map.of("allocations", records));
+    client
+        .resource(pool)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+  }
+
+  /** The ledger's entries as a pool object carries them (the cached one, or a live read). */
+  static List<LedgerEntry> entriesOf(HasMetadata pool) {
+    PoolStatus status = statusOf(pool);
+    if (status == null || status.getAllocations() == null) {
+      return List.of();
+    }
+    List<LedgerEntry> entries = new ArrayList<>();
+    for (AllocationRecord record : status.getAllocations()) {
+      if (record.getUid() == null
+          || record.getUid().isEmpty()
+          || !(AddressSyntax.parseAddress(record.getAddress()) instanceof Parsed.Valid<Ip> ip)) {
+        LOG.warn(
+            "{} {}: status.allocations entry {} ignored (no uid, or its address does not parse)",
+            pool.getKind(),
+            pool.getMetadata().getName(),
+            Serialization.asJson(record));
+        continue;
+      }
+      entries.add(
+          new LedgerEntry(
+              IpRange.single(ip.value()),
+              InClusterRecords.CLAIM_KIND,
+              record.getNamespace(),
+              record.getName(),
+              record.getUid()));
+    }
+    return entries;
+  }
+
+  static PoolStatus statusOf(HasMetadata pool) {
+    if (pool instanceof io.fabric8.kubernetes.client.CustomResource<?, ?> resource
+        && resource.getStatus() instanceof PoolStatus status) {
+      return status;
+    }
+    return null;
+  }
+}

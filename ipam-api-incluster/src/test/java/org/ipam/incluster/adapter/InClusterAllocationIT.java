@@ -1,0 +1,325 @@
+package org.ipam.incluster.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ipam.incluster.adapter.InClusterHarness.addressOf;
+import static org.ipam.incluster.adapter.InClusterHarness.claim;
+import static org.ipam.incluster.adapter.InClusterHarness.eventually;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.ipam.core.capi.ClaimReady;
+import org.ipam.core.capi.IPAddress;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.testing.ControlPlaneExtension;
+import org.ipam.incluster.model.AllocationRecord;
+import org.ipam.incluster.model.InClusterApi;
+import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
+import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The in-cluster dialect on a real API server, webhooks off: the seed example, Global pools across
+ * namespaces, exhaustion and release, a claim deleted at once, a burst, and a pool that cannot
+ * serve beside one that can. Bad inputs tried (webhooks off): a pool whose only address is its
+ * gateway, a pool mixing IPv4 and IPv6, an address that does not parse.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class InClusterAllocationIT {
+  private static InClusterHarness harness;
+
+  @BeforeAll
+  static void start(KubernetesClient client) {
+    harness = InClusterHarness.start(client);
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  private static InClusterIPPool pool(String namespace, String name, String specYaml) {
+    InClusterIPPool pool =
+        InClusterHarness.yaml(
+            "apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: InClusterIPPool\nmetadata:\n  name: "
+                + name
+                + "\n  namespace: "
+                + namespace
+                + "\nspec:\n"
+                + specYaml,
+            InClusterIPPool.class);
+    return pool;
+  }
+
+  private static IPAddressClaim live(KubernetesClient client, IPAddressClaim claim) {
+    return client
+        .resources(IPAddressClaim.class)
+        .inNamespace(claim.getMetadata().getNamespace())
+        .withName(claim.getMetadata().getName())
+        .get();
+  }
+
+  @Test
+  void theSeedExampleHandsOutTenThenTwentyFourOnwardsWithPrefixAndGateway(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "seed");
+    InClusterIPPool seed =
+        InClusterHarness.yaml(
+            InClusterHarness.resource("/seeds/incluster/004-0-InClusterIPPool.yaml"),
+            InClusterIPPool.class);
+    client.resource(seed).inNamespace("seed").create();
+    List<IPAddressClaim> claims = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      claims.add(
+          client
+              .resource(
+                  claim(
+                      "seed",
+                      "machine-" + i,
+                      InClusterApi.IN_CLUSTER_IP_POOL,
+                      "inclusterippool-sample"))
+              .create());
+      IPAddressClaim created = claims.get(i);
+      // One at a time: the order of the answers is the order of the claims.
+      eventually().untilAsserted(() -> assertThat(addressOf(client, created)).isNotNull());
+    }
+
+    List<String> addresses = new ArrayList<>();
+    for (IPAddressClaim created : claims) {
+      IPAddress address = addressOf(client, created);
+      addresses.add(address.getSpec().getAddress());
+      assertThat(address.getSpec().getPrefix()).isEqualTo(24);
+      assertThat(address.getSpec().getGateway()).isEqualTo("10.0.0.1");
+      assertThat(address.getMetadata().getName()).isEqualTo(created.getMetadata().getName());
+      assertThat(address.getMetadata().getFinalizers())
+          .contains(InClusterApi.PROTECT_ADDRESS_FINALIZER);
+      IPAddressClaim served = live(client, created);
+      assertThat(ClaimReady.is(served, "True")).isTrue();
+      assertThat(served.getMetadata().getFinalizers())
+          .contains(InClusterApi.RELEASE_ADDRESS_FINALIZER);
+    }
+    assertThat(addresses).containsExactly("10.0.0.10", "10.0.0.24", "10.0.0.25", "10.0.0.26");
+    eventually()
+        .untilAsserted(
+            () -> {
+              InClusterIPPool pool =
+                  client
+                      .resources(InClusterIPPool.class)
+                      .inNamespace("seed")
+                      .withName("inclusterippool-sample")
+                      .get();
+              assertThat(pool.getStatus().getIpAddresses().getTotal()).isEqualTo(26);
+              assertThat(pool.getStatus().getIpAddresses().getUsed()).isEqualTo(4);
+              assertThat(pool.getStatus().getIpAddresses().getFree()).isEqualTo(22);
+              assertThat(pool.getStatus().getAllocations())
+                  .extracting(AllocationRecord::getAddress)
+                  .containsExactlyInAnyOrderElementsOf(addresses);
+              assertThat(pool.getMetadata().getFinalizers())
+                  .contains(InClusterApi.PROTECT_POOL_FINALIZER);
+            });
+  }
+
+  @Test
+  void aGlobalPoolServesClaimsOfEveryNamespaceWithDistinctAddresses(KubernetesClient client) {
+    GlobalInClusterIPPool global =
+        InClusterHarness.yaml(
+            "apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: GlobalInClusterIPPool\n"
+                + "metadata:\n  name: shared\nspec:\n  addresses: [10.9.0.1-10.9.0.6]\n  prefix: 24\n",
+            GlobalInClusterIPPool.class);
+    client.resource(global).create();
+    List<IPAddressClaim> claims = new ArrayList<>();
+    for (String namespace : List.of("team-a", "team-b", "team-c")) {
+      InClusterHarness.createNamespace(client, namespace);
+      for (int i = 0; i < 2; i++) {
+        claims.add(
+            client
+                .resource(
+                    claim(namespace, "c" + i, InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL, "shared"))
+                .create());
+      }
+    }
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              Set<String> addresses = new HashSet<>();
+              for (IPAddressClaim created : claims) {
+                IPAddress address = addressOf(client, created);
+                assertThat(address).as(created.getMetadata().getNamespace()).isNotNull();
+                assertThat(address.getMetadata().getNamespace())
+                    .isEqualTo(created.getMetadata().getNamespace());
+                addresses.add(address.getSpec().getAddress());
+              }
+              assertThat(addresses).hasSize(6);
+            });
+  }
+
+  @Test
+  void anExhaustedClaimIsToldAndServedOnceAnAddressIsReleased(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "small");
+    client
+        .resource(pool("small", "two", "  addresses: [10.8.0.1-10.8.0.2]\n  prefix: 24\n"))
+        .create();
+    IPAddressClaim first =
+        client.resource(claim("small", "first", InClusterApi.IN_CLUSTER_IP_POOL, "two")).create();
+    IPAddressClaim second =
+        client.resource(claim("small", "second", InClusterApi.IN_CLUSTER_IP_POOL, "two")).create();
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(addressOf(client, first)).isNotNull();
+              assertThat(addressOf(client, second)).isNotNull();
+            });
+    IPAddressClaim third =
+        client.resource(claim("small", "third", InClusterApi.IN_CLUSTER_IP_POOL, "two")).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(ClaimReady.of(live(client, third)))
+                    .hasValueSatisfying(
+                        ready -> {
+                          assertThat(ready.getStatus()).isEqualTo("False");
+                          assertThat(ready.getReason()).isEqualTo("PoolExhausted");
+                        }));
+    String freed = addressOf(client, first).getSpec().getAddress();
+
+    client.resource(first).delete();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPAddress address = addressOf(client, third);
+              assertThat(address).isNotNull();
+              assertThat(address.getSpec().getAddress()).isEqualTo(freed);
+              assertThat(live(client, first)).isNull();
+            });
+  }
+
+  @Test
+  void aClaimDeletedAtOnceLeavesNoAddressNoEntryAndNoFinalizer(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "churn");
+    client.resource(pool("churn", "churn", "  addresses: [10.7.0.0/24]\n  prefix: 24\n")).create();
+    for (int i = 0; i < 20; i++) {
+      IPAddressClaim created =
+          client
+              .resource(claim("churn", "gone-" + i, InClusterApi.IN_CLUSTER_IP_POOL, "churn"))
+              .create();
+      client.resource(created).delete();
+    }
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client.resources(IPAddressClaim.class).inNamespace("churn").list().getItems())
+                  .isEmpty();
+              assertThat(client.resources(IPAddress.class).inNamespace("churn").list().getItems())
+                  .isEmpty();
+              InClusterIPPool pool =
+                  client
+                      .resources(InClusterIPPool.class)
+                      .inNamespace("churn")
+                      .withName("churn")
+                      .get();
+              assertThat(
+                      pool.getStatus() == null || pool.getStatus().getAllocations() == null
+                          ? List.of()
+                          : pool.getStatus().getAllocations())
+                  .isEmpty();
+            });
+  }
+
+  @Test
+  void aBurstOfClaimsGetsDistinctAddressesAndTheCountsAddUp(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "burst");
+    client.resource(pool("burst", "burst", "  addresses: [10.6.0.0/23]\n  prefix: 23\n")).create();
+    List<IPAddressClaim> claims = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      claims.add(
+          client
+              .resource(
+                  claim(
+                      "burst",
+                      String.format("c-%03d", i),
+                      InClusterApi.IN_CLUSTER_IP_POOL,
+                      "burst"))
+              .create());
+    }
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              List<IPAddress> addresses =
+                  client.resources(IPAddress.class).inNamespace("burst").list().getItems();
+              assertThat(addresses).hasSize(200);
+              assertThat(addresses.stream().map(a -> a.getSpec().getAddress()).distinct())
+                  .hasSize(200);
+              InClusterIPPool pool =
+                  client
+                      .resources(InClusterIPPool.class)
+                      .inNamespace("burst")
+                      .withName("burst")
+                      .get();
+              assertThat(pool.getStatus().getIpAddresses().getUsed()).isEqualTo(200);
+              assertThat(pool.getStatus().getIpAddresses().getTotal()).isEqualTo(510);
+              assertThat(pool.getStatus().getAllocations()).hasSize(200);
+            });
+    for (IPAddressClaim created : claims) {
+      assertThat(ClaimReady.is(live(client, created), "True")).isTrue();
+    }
+  }
+
+  @Test
+  void aPoolThatCannotServeSaysWhyAndItsClaimsWaitWhileOthersAreServed(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "bad");
+    client
+        .resource(
+            pool(
+                "bad",
+                "only-gateway",
+                "  addresses: [10.5.0.1]\n  prefix: 24\n  gateway: 10.5.0.1\n"))
+        .create();
+    client
+        .resource(pool("bad", "mixed", "  addresses: [10.5.1.1, 'fd00::1']\n  prefix: 24\n"))
+        .create();
+    client
+        .resource(pool("bad", "good", "  addresses: [10.5.2.1-10.5.2.9]\n  prefix: 24\n"))
+        .create();
+    IPAddressClaim waiting =
+        client
+            .resource(claim("bad", "waits", InClusterApi.IN_CLUSTER_IP_POOL, "only-gateway"))
+            .create();
+    IPAddressClaim served =
+        client.resource(claim("bad", "served", InClusterApi.IN_CLUSTER_IP_POOL, "good")).create();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(addressOf(client, served)).isNotNull();
+              assertThat(ClaimReady.of(live(client, waiting)))
+                  .hasValueSatisfying(
+                      ready -> {
+                        assertThat(ready.getReason()).isEqualTo("PoolNotReady");
+                        assertThat(ready.getMessage())
+                            .contains("spec.addresses")
+                            .contains("10.5.0.1");
+                      });
+              for (String name : List.of("only-gateway", "mixed")) {
+                InClusterIPPool pool =
+                    client.resources(InClusterIPPool.class).inNamespace("bad").withName(name).get();
+                assertThat(pool.getStatus().getConditions())
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.getType()).isEqualTo("Ready");
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                          assertThat(c.getMessage()).contains("spec.addresses");
+                        });
+              }
+            });
+  }
+}

@@ -1,0 +1,61 @@
+package org.ipam.core.engine;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ipam.core.net.IpRange;
+
+/**
+ * Hands the engine a pool's ledger as the dialect's cache shows it ({@link LedgerBinding}): for
+ * each pool, only what changed since the last delivery (entries added, changed or gone), and
+ * nothing at all while the ledger's resourceVersion stays the same, so a pass over a pool whose
+ * ledger holds 10,000 entries does not look at them again.
+ */
+public final class LedgerFeed {
+  private record Delivered(String resourceVersion, Map<IpRange, LedgerEntry> entries) {}
+
+  private final AllocationEngine engine;
+  private final Map<PoolKey, Delivered> delivered = new ConcurrentHashMap<>();
+
+  public LedgerFeed(AllocationEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * The pool's ledger at {@code resourceVersion} (the version of the object that carries it), seen
+   * {@code at}. Calls for one pool must not overlap (a dialect calls it from the pool's reconcile,
+   * which its framework serialises per pool).
+   */
+  public void deliver(PoolKey pool, String resourceVersion, List<LedgerEntry> entries, Instant at) {
+    Delivered last = delivered.get(pool);
+    if (last != null && last.resourceVersion().equals(resourceVersion)) {
+      return;
+    }
+    Map<IpRange, LedgerEntry> before = last == null ? Map.of() : last.entries();
+    Map<IpRange, LedgerEntry> now = new HashMap<>();
+    entries.forEach(entry -> now.put(entry.addresses(), entry));
+    for (IpRange range : before.keySet()) {
+      if (!now.containsKey(range)) {
+        engine.holdingGone(pool, LedgerEntry.keyIn(pool, range));
+      }
+    }
+    for (LedgerEntry entry : now.values()) {
+      if (!entry.equals(before.get(entry.addresses()))) {
+        engine.holdingSeen(pool, entry.asHolding(pool, at));
+      }
+    }
+    delivered.put(pool, new Delivered(resourceVersion, now));
+  }
+
+  /** The pool is gone: its entries are forgotten with it (the engine keeps its own view). */
+  public void forget(PoolKey pool) {
+    Delivered last = delivered.remove(pool);
+    if (last != null) {
+      last.entries()
+          .keySet()
+          .forEach(range -> engine.holdingGone(pool, LedgerEntry.keyIn(pool, range)));
+    }
+  }
+}
