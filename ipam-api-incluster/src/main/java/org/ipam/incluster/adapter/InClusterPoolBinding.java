@@ -409,9 +409,12 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
         pool.getMetadata().getGeneration(),
         clock.instant());
     Map<String, Object> counts = new LinkedHashMap<>();
+    // As upstream: used counts every address held, out of range ones included, and free is
+    // total - used; but never below 0 (compat row 17).
+    BigInteger used = view.counts().used().add(view.counts().outOfRange());
     counts.put("total", capped(view.counts().total()));
-    counts.put("used", capped(view.counts().used().add(view.counts().outOfRange())));
-    counts.put("free", capped(view.counts().free().max(BigInteger.ZERO)));
+    counts.put("used", capped(used));
+    counts.put("free", capped(view.counts().total().subtract(used).max(BigInteger.ZERO)));
     counts.put("outOfRange", capped(view.counts().outOfRange()));
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("ipAddresses", counts);
