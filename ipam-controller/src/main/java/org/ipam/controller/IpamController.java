@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,10 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +38,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ipam-controller",
     mixinStandardHelpOptions = true,
-    description = "Serves the Metal3, Cluster API in-cluster, Harvester and kubipam IPAM APIs.")
+    description = "Serves the Metal3, Cluster API in-cluster, Harvester and kubipam IPAM APIs.",
+    subcommands = org.ipam.controller.plan.PlanCommand.class)
 public final class IpamController implements Callable<Integer> {
   /**
    * Not a static field: logging must not start before main() has chosen the log format, which the
@@ -307,10 +305,7 @@ public final class IpamController implements Callable<Integer> {
         log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
         continue;
       }
-      Set<Reconciler<?>> reconcilers = OperatorStartup.reconcilers(parent, dialect);
-      for (Reconciler<?> reconciler : reconcilers) {
-        register(operator, reconciler);
-      }
+      dialect.register(operator, parent, namespaces == null ? Set.of() : new HashSet<>(namespaces));
       log().info("adapter {} enabled", dialect.name());
       validators.addAll(dialect.validators());
     }
@@ -377,16 +372,6 @@ public final class IpamController implements Callable<Integer> {
     return null;
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void register(Operator operator, Reconciler<?> reconciler) {
-    if (namespaces == null || namespaces.isEmpty()) {
-      operator.register((Reconciler) reconciler);
-    } else {
-      operator.register(
-          (Reconciler) reconciler, o -> o.settingNamespaces(new HashSet<>(namespaces)));
-    }
-  }
-
   /**
    * Losing the Lease fences the engine at once: nothing more is written. JOSDK's own exit on losing
    * the Lease calls System.exit, which never returns when it runs inside our shutdown hook (it
@@ -445,24 +430,11 @@ public final class IpamController implements Callable<Integer> {
   }
 
   private Map<String, DialectModule> selectDialects() {
-    Map<String, DialectModule> found = new LinkedHashMap<>();
-    for (DialectModule dialect : ServiceLoader.load(DialectModule.class)) {
-      found.put(dialect.name(), dialect);
+    try {
+      return DialectSelection.select(adapters);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
-    if (adapters == null || adapters.isEmpty()) {
-      return found;
-    }
-    Map<String, DialectModule> chosen = new LinkedHashMap<>();
-    for (String name : adapters) {
-      DialectModule dialect = found.get(name.trim());
-      if (dialect == null) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this),
-            "--adapters: unknown adapter \"" + name + "\"; known: " + found.keySet());
-      }
-      chosen.put(dialect.name(), dialect);
-    }
-    return chosen;
   }
 
   /**

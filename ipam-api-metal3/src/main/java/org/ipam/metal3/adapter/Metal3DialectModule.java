@@ -64,6 +64,11 @@ public final class Metal3DialectModule extends DialectModule {
   }
 
   @Override
+  public java.util.Optional<org.ipam.core.plan.DialectPlanner> planner() {
+    return java.util.Optional.of(new org.ipam.metal3.plan.Metal3Planner());
+  }
+
+  @Override
   public List<AdmissionValidator<?>> validators() {
     return List.of(new IPPoolValidator(), new IPClaimValidator(), new IPAddressValidator());
   }

@@ -67,7 +67,6 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   private final IPPool pool;
   private final PoolSpec spec;
   private final Metal3PoolTranslation translation;
-  private final List<String> specErrors;
   private final boolean watchesCapiClaims;
   private final NamePrefixClashes clashes;
   private final PoolEvents events;
@@ -89,7 +88,6 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     this.pool = pool;
     this.spec = translation.spec();
     this.translation = translation;
-    this.specErrors = translation.errors();
     this.watchesCapiClaims = watchesCapiClaims;
     this.clashes = clashes;
     this.events = events;
@@ -131,17 +129,29 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
 
   @Override
   public AllocationRequest request(Metal3Claim claim) {
+    return request(pool, translation, claim);
+  }
+
+  /**
+   * What a claim asks of a pool: the one reading of a claim, for the engine and for {@code
+   * ipam-controller plan} alike.
+   */
+  public static AllocationRequest request(
+      IPPool pool, Metal3PoolTranslation translation, Metal3Claim claim) {
+    String namespace = pool.getMetadata().getNamespace();
+    String poolName = pool.getMetadata().getName();
     if (pool.getMetadata().getDeletionTimestamp() != null) {
       return new AllocationRequest.Unservable(
-          "IPPool " + namespace() + "/" + poolName() + " is being deleted");
+          "IPPool " + namespace + "/" + poolName + " is being deleted");
     }
     if (translation.blockingProblem() != null) {
       return new AllocationRequest.Unservable(translation.blockingProblem());
     }
-    if (spec.segments().isEmpty() && !specErrors.isEmpty()) {
+    if (translation.spec().segments().isEmpty() && !translation.errors().isEmpty()) {
       // A pool with no usable entry is not exhausted: say what is wrong with it.
       return new AllocationRequest.Unservable(
-          "no address can be allocated from an invalid pool: " + String.join("; ", specErrors));
+          "no address can be allocated from an invalid pool: "
+              + String.join("; ", translation.errors()));
     }
     String preAllocationProblem = translation.claimProblems().get(claim.name());
     if (preAllocationProblem != null) {

@@ -1,7 +1,14 @@
 package org.ipam.core.engine;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Injector;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.ipam.core.plan.DialectPlanner;
 import org.ipam.core.webhook.AdmissionValidator;
 
 /**
@@ -30,5 +37,36 @@ public abstract class DialectModule extends AbstractModule {
    */
   public List<AdmissionValidator<?>> validators() {
     return List.of();
+  }
+
+  /**
+   * The dialect's part of {@code ipam-controller plan} (its objects validated and allocated from
+   * files, with no cluster); empty for a dialect that has none yet.
+   */
+  public Optional<DialectPlanner> planner() {
+    return Optional.empty();
+  }
+
+  /**
+   * Registers the dialect's reconcilers on an operator: the one way a dialect joins one, the
+   * controller binary's and an operator of one's own that uses the dialect as a library
+   * (docs/library.md) alike. {@code parent} gives what the reconcilers need injected ({@link
+   * OperatorStartup#parent}); {@code namespaces} are those to watch, empty for all. Call before
+   * {@code operator.start()}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public final Set<Reconciler<?>> register(
+      Operator operator, Injector parent, Set<String> namespaces) {
+    Set<Reconciler<?>> reconcilers = OperatorStartup.reconcilers(parent, this);
+    for (Reconciler<?> reconciler : reconcilers) {
+      if (namespaces.isEmpty()) {
+        operator.register((Reconciler) reconciler);
+      } else {
+        operator.register(
+            (Reconciler) reconciler,
+            o -> ((ControllerConfigurationOverrider) o).settingNamespaces(namespaces));
+      }
+    }
+    return reconcilers;
   }
 }

@@ -1,0 +1,37 @@
+package org.ipam.controller;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.ipam.core.engine.DialectModule;
+
+/** The dialects on the class path (ServiceLoader), narrowed to those {@code --adapters} names. */
+public final class DialectSelection {
+  private DialectSelection() {}
+
+  /**
+   * Every dialect found when {@code names} is null or empty, else those named, in that order.
+   *
+   * @throws IllegalArgumentException naming an unknown dialect and the known ones
+   */
+  public static Map<String, DialectModule> select(List<String> names) {
+    Map<String, DialectModule> found = new LinkedHashMap<>();
+    for (DialectModule dialect : ServiceLoader.load(DialectModule.class)) {
+      found.put(dialect.name(), dialect);
+    }
+    if (names == null || names.isEmpty()) {
+      return found;
+    }
+    Map<String, DialectModule> chosen = new LinkedHashMap<>();
+    for (String name : names) {
+      DialectModule dialect = found.get(name.trim());
+      if (dialect == null) {
+        throw new IllegalArgumentException(
+            "--adapters: unknown adapter \"" + name + "\"; known: " + found.keySet());
+      }
+      chosen.put(dialect.name(), dialect);
+    }
+    return chosen;
+  }
+}
