@@ -32,16 +32,13 @@ final class Metal3Harness implements AutoCloseable {
    * Started as the controller binary starts a dialect (OperatorStartup), with its Guice module and
    * a client configured as the binary's (ControllerClient), beside the test's own client.
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private Metal3Harness(KubernetesClient testClient) {
     controllerClient = org.ipam.core.engine.ControllerClient.build(testClient.getConfiguration());
     KubernetesClient client = controllerClient;
     engine = new AllocationEngine(8, EngineListener.NONE);
     operator = OperatorStartup.operator(client, o -> {});
     var parent = OperatorStartup.parent(client, engine, Clock.systemUTC());
-    for (var reconciler : OperatorStartup.reconcilers(parent, new Metal3DialectModule())) {
-      operator.register((io.javaoperatorsdk.operator.api.reconciler.Reconciler) reconciler);
-    }
+    new Metal3DialectModule().register(operator, parent, java.util.Set.of());
     operator.start();
   }
 
