@@ -298,14 +298,26 @@ public final class IpamController implements Callable<Integer> {
               }
             });
     List<AdmissionValidator<?>> validators = new ArrayList<>();
+    Set<String> served = new java.util.LinkedHashSet<>();
     for (DialectModule dialect : dialects.values()) {
       List<String> missing = Crds.missing(client, dialect.requiredCrds());
       if (!missing.isEmpty()) {
+        if (adapters == null || adapters.isEmpty()) {
+          // Not asked for by name: a cluster that runs one dialect need not install the others.
+          log()
+              .info(
+                  "adapter {} is not served: its CRDs are not installed ({}); name it in --adapters"
+                      + " to have that reported as an error",
+                  dialect.name(),
+                  missing);
+          continue;
+        }
         readiness.notServed(dialect.name(), "CRDs missing: " + String.join(", ", missing));
         log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
         continue;
       }
       dialect.register(operator, parent, namespaces == null ? Set.of() : new HashSet<>(namespaces));
+      served.add(dialect.name());
       log().info("adapter {} enabled", dialect.name());
       validators.addAll(dialect.validators());
     }
@@ -324,13 +336,13 @@ public final class IpamController implements Callable<Integer> {
               webhooks.port(),
               validators.stream().map(AdmissionValidator::path).toList());
     }
-    readiness.serving(dialects.keySet());
+    readiness.serving(served);
     operator.start();
     readiness.operatorStarted(operator);
     log()
         .info(
             "ipam-controller running; adapters {}; health on :{}, metrics on :{}",
-            dialects.keySet(),
+            served,
             healthPort,
             metricsPort);
     stopped.await();
