@@ -180,7 +180,9 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     ledgers.deliver(
         key, pool.getMetadata().getResourceVersion(), PoolLedger.entriesOf(pool), clock.instant());
     PassReport report =
-        engine.run(new InClusterPoolBinding(client, pool, key, spec(key, pool), poolEvents, clock));
+        engine.run(
+            new InClusterPoolBinding(
+                client, pool, key, spec(key, pool), poolEvents, ledgers, clock));
     if (deleting) {
       return finishDeletion(client, pool, key, context);
     }

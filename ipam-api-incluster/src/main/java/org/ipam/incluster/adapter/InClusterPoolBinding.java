@@ -29,6 +29,7 @@ import org.ipam.core.engine.Conditions;
 import org.ipam.core.engine.Events;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.LedgerBinding;
+import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.LedgerStore;
 import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.ObjectWrites;
@@ -52,6 +53,7 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
   private final PoolKey key;
   private final InClusterPoolSpec spec;
   private final PoolEvents events;
+  private final LedgerFeed ledgers;
   private final Clock clock;
 
   InClusterPoolBinding(
@@ -60,12 +62,14 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
       PoolKey key,
       InClusterPoolSpec spec,
       PoolEvents events,
+      LedgerFeed ledgers,
       Clock clock) {
     this.client = client;
     this.pool = pool;
     this.key = key;
     this.spec = spec;
     this.events = events;
+    this.ledgers = ledgers;
     this.clock = clock;
   }
 
@@ -90,7 +94,10 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
 
   @Override
   public LedgerStore ledger() {
-    return new PoolLedger(client, pool);
+    return new PoolLedger(
+        client,
+        pool,
+        read -> ledgers.deliver(key, read.resourceVersion(), read.entries(), clock.instant()));
   }
 
   @Override

@@ -32,10 +32,17 @@ final class PoolLedger implements LedgerStore {
 
   private final KubernetesClient client;
   private final HasMetadata pool;
+  private final java.util.function.Consumer<Ledger> onRead;
 
-  PoolLedger(KubernetesClient client, HasMetadata pool) {
+  /**
+   * @param onRead gets every live read: the engine learns at once what a refused commit found (the
+   *     pool's {@code LedgerFeed})
+   */
+  PoolLedger(
+      KubernetesClient client, HasMetadata pool, java.util.function.Consumer<Ledger> onRead) {
     this.client = client;
     this.pool = pool;
+    this.onRead = onRead;
   }
 
   @Override
@@ -45,7 +52,9 @@ final class PoolLedger implements LedgerStore {
       throw new IllegalStateException(
           pool.getKind() + " " + pool.getMetadata().getName() + " is gone");
     }
-    return new Ledger(live.getMetadata().getResourceVersion(), entriesOf(live));
+    Ledger ledger = new Ledger(live.getMetadata().getResourceVersion(), entriesOf(live));
+    onRead.accept(ledger);
+    return ledger;
   }
 
   @Override

@@ -948,6 +948,16 @@ public final class AllocationEngine implements AutoCloseable {
           "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
       return null;
     }
+    if (outcome instanceof CommitOutcome.Taken taken && LedgerEntry.isEntry(taken.holder())) {
+      // The ledger's live read that refused it was handed to the engine (LedgerFeed): the view
+      // knows the holder now, so the claim decides again soon, without escalating its backoff.
+      state.rollBack(uid);
+      tally.lost++;
+      listener.decided(pool, "lost", seconds);
+      entry.notBefore = now.plus(backoff.delay(1));
+      state.defer(uid);
+      return entry.notBefore;
+    }
     if (outcome instanceof CommitOutcome.Taken taken) {
       state.rollBack(uid);
       state.takenBySomeoneElse(commit.allocation().addresses(), now);

@@ -8,10 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.net.IpRange;
 
 /**
- * Hands the engine a pool's ledger as the dialect's cache shows it ({@link LedgerBinding}): for
- * each pool, only what changed since the last delivery (entries added, changed or gone), and
- * nothing at all while the ledger's resourceVersion stays the same, so a pass over a pool whose
- * ledger holds 10,000 entries does not look at them again.
+ * Hands the engine a pool's ledger ({@link LedgerBinding}) as the dialect's cache shows it and as
+ * each live read of the commit finds it: for each pool, only what changed since the last delivery
+ * (entries added, changed or gone), nothing while the ledger's resourceVersion stays the same, and
+ * nothing older than what was delivered. So a pass over a pool whose ledger holds 10,000 entries
+ * does not look at them again, and a commit that finds an address taken leaves the engine knowing
+ * who took it: the next decision avoids it at once, without waiting for the cache.
  */
 public final class LedgerFeed {
   private record Delivered(String resourceVersion, Map<IpRange, LedgerEntry> entries) {}
@@ -30,7 +32,10 @@ public final class LedgerFeed {
    */
   public void deliver(PoolKey pool, String resourceVersion, List<LedgerEntry> entries, Instant at) {
     Delivered last = delivered.get(pool);
-    if (last != null && last.resourceVersion().equals(resourceVersion)) {
+    if (last != null
+        && (last.resourceVersion().equals(resourceVersion)
+            || olderThan(resourceVersion, last.resourceVersion()))) {
+      // The same ledger, or an older one than a live read already delivered (the cache lags).
       return;
     }
     Map<IpRange, LedgerEntry> before = last == null ? Map.of() : last.entries();
@@ -47,6 +52,19 @@ public final class LedgerFeed {
       }
     }
     delivered.put(pool, new Delivered(resourceVersion, now));
+  }
+
+  /**
+   * Whether one resourceVersion is older than another. Kubernetes calls them opaque; etcd's are
+   * increasing integers, which is what this relies on, and only to skip a stale delivery: two that
+   * do not both parse are never called older.
+   */
+  static boolean olderThan(String version, String than) {
+    try {
+      return Long.parseLong(version) < Long.parseLong(than);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** The pool is gone: its entries are forgotten with it (the engine keeps its own view). */

@@ -7,7 +7,12 @@ import java.util.List;
  * the dialect maps it to and from its format; {@link LedgerCommits} does the rest.
  */
 public interface LedgerStore {
-  /** The ledger as the API holds it now: a live read, never the cache. */
+  /**
+   * The ledger as the API holds it now: a live read, never the cache. The dialect also hands each
+   * read to its {@link LedgerFeed}: when a commit is refused because the ledger shows the address
+   * taken, the engine then knows the holder and decides again at once (without a backoff that
+   * grows); a store that does not do so is still safe, only slower under contention.
+   */
   Ledger read();
 
   /**
