@@ -5,7 +5,7 @@
 # latency on the idle controller, and the API server's raw write limit in the same run. Prints one THROUGHPUT line and
 # appends it to target/throughput/results.csv. docs/performance.md, section "Throughput harness", explains the figures.
 #
-#   hack/throughput.sh DIALECT N [CONCURRENCY]     one run; DIALECT: metal3, metal3-capi; CONCURRENCY default 8
+#   hack/throughput.sh DIALECT N [CONCURRENCY]     one run; DIALECT: metal3, metal3-capi, incluster; CONCURRENCY default 8
 #   hack/throughput.sh --jfr DIALECT N [CONC.]     the same with the controller profiled by JFR over the burst (the row
 #                                                   is marked profiled=true and left out of the plot)
 #   hack/throughput.sh plot [RESULTS.csv [OUT.png]] draws docs/performance-throughput.png from target/throughput/results.csv

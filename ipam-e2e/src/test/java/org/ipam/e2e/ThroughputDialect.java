@@ -13,8 +13,7 @@ import org.ipam.metal3.model.IPClaim;
 /**
  * What the throughput harness ({@link ThroughputHarness}) needs of a dialect: its CRDs, the
  * controller's flags for it, one pool, one claim, and when a claim counts as served. One class per
- * dialect; {@link #of} is the list. The in-cluster, Harvester and kubipam dialects join here when
- * they exist.
+ * dialect; {@link #of} is the list. The Harvester and kubipam dialects join here when they exist.
  */
 interface ThroughputDialect {
   /** The name on the command line and in the results. */
@@ -51,9 +50,11 @@ interface ThroughputDialect {
         return new Metal3();
       case "metal3-capi":
         return new Metal3Capi();
+      case "incluster":
+        return new InCluster();
       default:
         throw new IllegalArgumentException(
-            "unknown dialect " + name + " (known: metal3, metal3-capi)");
+            "unknown dialect " + name + " (known: metal3, metal3-capi, incluster)");
     }
   }
 
@@ -201,6 +202,69 @@ interface ThroughputDialect {
                     .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
           },
           served);
+    }
+  }
+
+  /**
+   * Cluster API IPAddressClaims on an InClusterIPPool: the versioned-ledger commit (the pool's
+   * status.allocations). Served: as {@link Metal3Capi}.
+   */
+  final class InCluster implements ThroughputDialect {
+    private final Metal3Capi capi = new Metal3Capi();
+
+    @Override
+    public String name() {
+      return "incluster";
+    }
+
+    @Override
+    public void installCrds(KubernetesClient client) {
+      org.ipam.core.engine.Crds.install(
+          client,
+          org.ipam.incluster.adapter.InClusterDialectModule.class.getClassLoader(),
+          new org.ipam.incluster.adapter.InClusterDialectModule().crdResources());
+    }
+
+    @Override
+    public List<String> controllerFlags() {
+      return List.of("--adapters=incluster");
+    }
+
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String name, int size) {
+      var pool = new org.ipam.incluster.model.v1alpha2.InClusterIPPool();
+      pool.getMetadata().setName(name);
+      pool.getMetadata().setNamespace(namespace);
+      var spec = new org.ipam.incluster.model.v1alpha2.InClusterIPPoolSpec();
+      spec.setAddresses(List.of(FIRST_ADDRESS + "-" + lastAddress(size)));
+      spec.setPrefix(8);
+      pool.setSpec(spec);
+      client.resource(pool).create();
+    }
+
+    @Override
+    public void createClaim(KubernetesClient client, String namespace, String pool, String name) {
+      IPAddressClaim claim = new IPAddressClaim();
+      claim.getMetadata().setName(name);
+      claim.getMetadata().setNamespace(namespace);
+      claim.setSpec(
+          new org.ipam.core.capi.IPAddressClaimSpec(
+              new org.ipam.core.capi.PoolReference(
+                  org.ipam.incluster.model.InClusterApi.GROUP,
+                  org.ipam.incluster.model.InClusterApi.IN_CLUSTER_IP_POOL,
+                  pool)));
+      client.resource(claim).create();
+    }
+
+    @Override
+    public String claimResource() {
+      return "ipaddressclaims";
+    }
+
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return capi.informServed(client, namespace, served);
     }
   }
 }
