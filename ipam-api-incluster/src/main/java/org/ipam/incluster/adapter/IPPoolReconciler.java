@@ -14,20 +14,18 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
 import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
-import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
+import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.incluster.model.InClusterApi;
@@ -46,7 +44,6 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     implements Reconciler<P> {
   private static final Logger LOG = LoggerFactory.getLogger(IPPoolReconciler.class);
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
-  private static final Duration MIN_RESCHEDULE = Duration.ofMillis(50);
   private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
@@ -54,7 +51,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
   private final Clock clock;
   private final LedgerFeed ledgers;
   private final PoolEvents poolEvents = new PoolEvents();
-  private final Map<PoolKey, CachedSpec> specs = new ConcurrentHashMap<>();
+  private final PerVersion<PoolKey, InClusterPoolSpec> specs = new PerVersion<>();
   private final Class<P> poolType;
   private final String poolKind;
 
@@ -117,27 +114,11 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     return new EngineFeed<>(
         configuration(IPAddress.class),
         context,
-        new EngineFeed.Listener<IPAddress>() {
-          @Override
-          public Optional<PoolKey> poolOf(IPAddress address) {
-            return InClusterRecords.poolOf(address, poolKind);
-          }
-
-          @Override
-          public void seen(PoolKey pool, IPAddress address) {
-            Optional<Holding> holding = InClusterRecords.holding(address);
-            if (holding.isPresent()) {
-              engine.holdingSeen(pool, holding.get());
-            } else {
-              engine.holdingGone(pool, InClusterRecords.keyOf(address));
-            }
-          }
-
-          @Override
-          public void gone(PoolKey pool, IPAddress address) {
-            engine.holdingGone(pool, InClusterRecords.keyOf(address));
-          }
-        });
+        EngineFeed.holdings(
+            engine,
+            (IPAddress address) -> InClusterRecords.poolOf(address, poolKind),
+            InClusterRecords::holding,
+            InClusterRecords::keyOf));
   }
 
   @Override
@@ -163,7 +144,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
       ledgers.forget(key);
       engine.forget(key);
       poolEvents.forget(key);
-      specs.remove(key);
+      specs.forget(key);
       return UpdateControl.noUpdate();
     }
     if (ClusterPause.hasPausedAnnotation(pool)) {
@@ -186,30 +167,16 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     if (deleting) {
       return finishDeletion(client, pool, key, context);
     }
-    return report
-        .retryAfter()
-        .map(after -> UpdateControl.<P>noUpdate().rescheduleAfter(atLeast(after)))
-        .orElseGet(UpdateControl::noUpdate);
-  }
-
-  private static Duration atLeast(Duration after) {
-    return after.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : after;
+    return report.control();
   }
 
   /** The pool's spec read once per generation, not on every pass. */
   private InClusterPoolSpec spec(PoolKey key, P pool) {
-    String version = pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration();
-    return specs
-        .compute(
-            key,
-            (name, cached) ->
-                cached != null && cached.version().equals(version)
-                    ? cached
-                    : new CachedSpec(version, InClusterPoolSpec.of(pool.getSpec())))
-        .spec();
+    return specs.get(
+        key,
+        pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration(),
+        () -> InClusterPoolSpec.of(pool.getSpec()));
   }
-
-  private record CachedSpec(String version, InClusterPoolSpec spec) {}
 
   /** The pool's finalizer stays until no IPAddress names the pool and nothing is held. */
   private UpdateControl<P> finishDeletion(

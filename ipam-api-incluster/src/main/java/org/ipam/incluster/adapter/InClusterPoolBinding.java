@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.PoolSpec;
@@ -168,31 +167,24 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
     addressSpec.setPoolRef(
         new PoolReference(InClusterApi.GROUP, pool.getKind(), pool.getMetadata().getName()));
     address.setSpec(addressSpec);
-    try {
-      client.resource(address).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      IPAddress existing = client.resource(address).get();
-      Optional<Holding> holder =
-          existing == null ? Optional.empty() : InClusterRecords.holding(existing);
-      if (holder.isEmpty()
-          || !claim.getMetadata().getUid().equals(holder.get().claimUid())
-          || !holder.get().addresses().first().equals(allocation.address())
-          || holder.get().deleting()) {
-        // An earlier incarnation's IPAddress on its way out, or one made by hand: the claim is
-        // reported once it is gone (the engine retries after a backoff).
-        throw new IllegalStateException(
-            "IPAddress "
-                + claim.getMetadata().getNamespace()
-                + "/"
-                + claim.getMetadata().getName()
-                + " exists and is not this claim's "
-                + allocation.address(),
-            e);
-      }
-    }
+    // An earlier incarnation's IPAddress on its way out, or one made by hand, is never taken over.
+    ObjectWrites.createOrAccept(
+        client,
+        address,
+        existing ->
+            InClusterRecords.holding(existing)
+                .map(
+                    holder ->
+                        claim.getMetadata().getUid().equals(holder.claimUid())
+                            && holder.addresses().first().equals(allocation.address())
+                            && !holder.deleting())
+                .orElse(false),
+        "IPAddress "
+            + claim.getMetadata().getNamespace()
+            + "/"
+            + claim.getMetadata().getName()
+            + " exists and is not this claim's "
+            + allocation.address());
   }
 
   /** The cluster label, copied from the claim as upstream does. */
@@ -374,18 +366,11 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
   /** Deletes an IPAddress (our finalizer first) if it still belongs to that claim uid. */
   private boolean deleteIfOwnedBy(ObjectKey key, String claimUid) {
     IPAddress object = get(key);
-    if (object == null) {
-      return true;
-    }
-    if (!Objects.equals(claimUid, InClusterRecords.claimUid(object))) {
-      return false;
-    }
-    boolean alreadyDeleting = object.getMetadata().getDeletionTimestamp() != null;
-    ObjectWrites.removeFinalizer(client, object, InClusterApi.PROTECT_ADDRESS_FINALIZER);
-    if (!alreadyDeleting) {
-      ObjectWrites.delete(client, object);
-    }
-    return true;
+    return ObjectWrites.releaseIfOurs(
+        client,
+        object,
+        object != null && Objects.equals(claimUid, InClusterRecords.claimUid(object)),
+        InClusterApi.PROTECT_ADDRESS_FINALIZER);
   }
 
   private IPAddress get(ObjectKey key) {

@@ -394,25 +394,18 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   /** The Cluster API answer after the lock; AlreadyExists is fine only if it is this claim's. */
   private void createCapiAddress(Metal3Claim claim, Allocation allocation) {
     org.ipam.core.capi.IPAddress address = capiAddress(claim, allocation);
-    try {
-      client.resource(address).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      var existing = client.resource(address).get();
-      Optional<Holding> holder =
-          existing == null ? Optional.empty() : Metal3Records.holding(existing);
-      if (holder.isEmpty() || !claim.uid().equals(holder.get().claimUid())) {
-        throw new IllegalStateException(
-            "Cluster API IPAddress "
-                + namespace()
-                + "/"
-                + address.getMetadata().getName()
-                + " exists for another claim",
-            e);
-      }
-    }
+    ObjectWrites.createOrAccept(
+        client,
+        address,
+        existing ->
+            Metal3Records.holding(existing)
+                .map(holder -> claim.uid().equals(holder.claimUid()))
+                .orElse(false),
+        "Cluster API IPAddress "
+            + namespace()
+            + "/"
+            + address.getMetadata().getName()
+            + " exists for another claim");
   }
 
   @Override
@@ -597,22 +590,13 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   /** Deletes an address object (our finalizer first) if it still belongs to that claim uid. */
   private boolean deleteIfOwnedBy(ObjectKey key, String claimUid) {
     HasMetadata object = get(key);
-    if (object == null) {
-      return true;
-    }
-    Optional<Holding> holding = Metal3Records.holding(object);
-    if (holding.isPresent() && !Objects.equals(claimUid, holding.get().claimUid())) {
-      return false;
-    }
-    String finalizer = addressFinalizer(object);
-    boolean alreadyDeleting = object.getMetadata().getDeletionTimestamp() != null;
-    ObjectWrites.removeFinalizer(client, object, finalizer);
-    if (!alreadyDeleting) {
-      // Deleted by name: an object already being deleted goes once its finalizer is removed, and
-      // a delete sent after that could hit a new object of the same name, another claim's.
-      ObjectWrites.delete(client, object);
-    }
-    return true;
+    boolean ours =
+        object != null
+            && Metal3Records.holding(object)
+                .map(holding -> Objects.equals(claimUid, holding.claimUid()))
+                .orElse(true);
+    return ObjectWrites.releaseIfOurs(
+        client, object, ours, object == null ? null : addressFinalizer(object));
   }
 
   private HasMetadata get(ObjectKey key) {

@@ -34,9 +34,9 @@ import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
 import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
-import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
+import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.metal3.model.IPAddress;
@@ -63,7 +63,6 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   static final String PROVIDER_LABEL = "cluster.x-k8s.io/provider";
   static final String PROVIDER = "ipam-metal3";
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
-  private static final Duration MIN_RESCHEDULE = Duration.ofMillis(50);
   private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
@@ -77,7 +76,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
 
   private final NamePrefixClashes clashes = new NamePrefixClashes();
   private final PoolEvents poolEvents = new PoolEvents();
-  private final Map<PoolKey, CachedTranslation> translations = new ConcurrentHashMap<>();
+  private final PerVersion<PoolKey, Metal3PoolTranslation> translations = new PerVersion<>();
 
   /**
    * @param servesCapiClaims whether the Cluster API IPAddressClaim CRD is installed: without it
@@ -191,27 +190,8 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     return new EngineFeed<>(
         configuration(type),
         context,
-        new EngineFeed.Listener<R>() {
-          @Override
-          public Optional<PoolKey> poolOf(R address) {
-            return Metal3Records.poolOf(address);
-          }
-
-          @Override
-          public void seen(PoolKey pool, R address) {
-            Optional<Holding> holding = Metal3Records.holding(address);
-            if (holding.isPresent()) {
-              engine.holdingSeen(pool, holding.get());
-            } else {
-              engine.holdingGone(pool, Metal3Records.keyOf(address));
-            }
-          }
-
-          @Override
-          public void gone(PoolKey pool, R address) {
-            engine.holdingGone(pool, Metal3Records.keyOf(address));
-          }
-        });
+        EngineFeed.holdings(
+            engine, Metal3Records::poolOf, Metal3Records::holding, Metal3Records::keyOf));
   }
 
   @Override
@@ -244,7 +224,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       engine.forget(key);
       clashes.forget(key);
       poolEvents.forget(key);
-      translations.remove(key);
+      translations.forget(key);
       poolsOfCluster.values().forEach(pools -> pools.remove(ResourceID.fromResource(pool)));
       return UpdateControl.noUpdate();
     }
@@ -274,36 +254,20 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     if (deleting) {
       return finishDeletion(client, pool, context);
     }
-    return report
-        .retryAfter()
-        .map(after -> UpdateControl.<IPPool>noUpdate().rescheduleAfter(atLeast(after)))
-        .orElseGet(UpdateControl::noUpdate);
-  }
-
-  /** JOSDK wants a positive delay; a claim due now runs after the shortest one. */
-  private static Duration atLeast(Duration after) {
-    return after.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : after;
+    return report.control();
   }
 
   /** The pool's spec read once per generation, not on every pass. */
   private Metal3PoolTranslation translation(PoolKey key, IPPool pool) {
-    String version =
+    return translations.get(
+        key,
         pool.getMetadata().getUid()
             + "/"
             + pool.getMetadata().getGeneration()
             + "/"
-            + (pool.getMetadata().getDeletionTimestamp() != null);
-    return translations
-        .compute(
-            key,
-            (name, cached) ->
-                cached != null && cached.version().equals(version)
-                    ? cached
-                    : new CachedTranslation(version, Metal3PoolTranslation.of(pool)))
-        .translation();
+            + (pool.getMetadata().getDeletionTimestamp() != null),
+        () -> Metal3PoolTranslation.of(pool));
   }
-
-  private record CachedTranslation(String version, Metal3PoolTranslation translation) {}
 
   /** The pool finalizer stays until no address object of either kind refers to the pool. */
   private UpdateControl<IPPool> finishDeletion(

@@ -29,6 +29,38 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
     default void unpooled(R resource) {}
   }
 
+  /**
+   * The listener of a dialect's address objects: each change tells the engine what the object holds
+   * now (an object whose address does not parse holds nothing the engine can place: gone).
+   */
+  public static <R> Listener<R> holdings(
+      AllocationEngine engine,
+      java.util.function.Function<R, Optional<PoolKey>> poolOf,
+      java.util.function.Function<R, Optional<Holding>> holding,
+      java.util.function.Function<R, ObjectKey> keyOf) {
+    return new Listener<R>() {
+      @Override
+      public Optional<PoolKey> poolOf(R address) {
+        return poolOf.apply(address);
+      }
+
+      @Override
+      public void seen(PoolKey pool, R address) {
+        Optional<Holding> held = holding.apply(address);
+        if (held.isPresent()) {
+          engine.holdingSeen(pool, held.get());
+        } else {
+          engine.holdingGone(pool, keyOf.apply(address));
+        }
+      }
+
+      @Override
+      public void gone(PoolKey pool, R address) {
+        engine.holdingGone(pool, keyOf.apply(address));
+      }
+    };
+  }
+
   private final Listener<R> listener;
 
   public EngineFeed(

@@ -91,4 +91,48 @@ public final class ObjectWrites {
       }
     }
   }
+
+  /**
+   * Creates an address object whose name may already be taken: one that exists is accepted only
+   * when {@code isOurs} says it is this claim's (a create retried after a lost answer); any other
+   * (an earlier incarnation's on its way out, one made by hand) fails with {@code notOurs}, and the
+   * engine tries again after a backoff.
+   */
+  public static <T extends HasMetadata> void createOrAccept(
+      KubernetesClient client, T object, java.util.function.Predicate<T> isOurs, String notOurs) {
+    try {
+      client.resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      T existing = client.resource(object).get();
+      if (existing == null || !isOurs.test(existing)) {
+        throw new IllegalStateException(notOurs, e);
+      }
+    }
+  }
+
+  /**
+   * Releases an address object that is {@code ours} (it carries the releasing claim's uid): our
+   * finalizer first, then a delete, unless it is already being deleted (it then goes with the
+   * finalizer; a delete by name sent after that could hit a new object of that name, another
+   * claim's). Returns true when nothing of it is left to us (gone, or released now), false when it
+   * is not ours.
+   */
+  public static boolean releaseIfOurs(
+      KubernetesClient client, HasMetadata object, boolean ours, String finalizer) {
+    if (object == null) {
+      return true;
+    }
+    if (!ours) {
+      return false;
+    }
+    boolean alreadyDeleting = object.getMetadata().getDeletionTimestamp() != null;
+    removeFinalizer(client, object, finalizer);
+    if (!alreadyDeleting) {
+      delete(client, object);
+    }
+    return true;
+  }
 }
