@@ -89,6 +89,19 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
   }
 
   private EventSource<IPAddressClaim, P> claimFeed(EventSourceContext<P> context) {
+    PoollessRelease poolless =
+        new PoollessRelease(
+            context.getClient(),
+            key -> context.getPrimaryCache().get(resourceIdOf(key)).isPresent(),
+            claim -> {
+              String name = claim.getSpec().getPoolRef().getName();
+              var pools = context.getClient().resources(poolType);
+              return (InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL.equals(poolKind)
+                          ? pools.withName(name)
+                          : pools.inNamespace(claim.getMetadata().getNamespace()).withName(name))
+                      .get()
+                  != null;
+            });
     return new EngineFeed<>(
         configuration(IPAddressClaim.class),
         context,
@@ -101,6 +114,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
           @Override
           public void seen(PoolKey pool, IPAddressClaim claim) {
             engine.claimSeen(pool, claim, InClusterRecords.facts(claim));
+            poolless.seen(pool, claim);
           }
 
           @Override

@@ -187,14 +187,12 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
             + allocation.address());
   }
 
-  /** The cluster label, copied from the claim as upstream does. */
+  /** The cluster label, copied from the claim's label as upstream does (not from clusterName). */
   private static Map<String, String> clusterLabels(IPAddressClaim claim) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> claimLabels = claim.getMetadata().getLabels();
     if (claimLabels != null && claimLabels.containsKey(InClusterApi.CLUSTER_NAME_LABEL)) {
       labels.put(InClusterApi.CLUSTER_NAME_LABEL, claimLabels.get(InClusterApi.CLUSTER_NAME_LABEL));
-    } else if (claim.getSpec() != null && claim.getSpec().getClusterName() != null) {
-      labels.put(InClusterApi.CLUSTER_NAME_LABEL, claim.getSpec().getClusterName());
     }
     return labels;
   }
@@ -216,6 +214,7 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
         .withKind(pool.getKind())
         .withName(pool.getMetadata().getName())
         .withUid(pool.getMetadata().getUid())
+        .withController(false)
         .withBlockOwnerDeletion(true)
         .build();
   }
@@ -264,12 +263,27 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
           ? new CommitOutcome.Committed()
           : new CommitOutcome.Taken("IPAddress has another owner", handMade);
     }
+    // As upstream's adoption: the claim as owner (its controller only if the object has none),
+    // the pool as owner, the finalizer and the claim's cluster label.
     List<OwnerReference> owners = new ArrayList<>(object.getMetadata().getOwnerReferences());
-    owners.add(claimOwner(claim));
+    boolean hasController = owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()));
+    OwnerReference claimOwner = claimOwner(claim);
+    if (hasController) {
+      claimOwner.setController(null);
+    }
+    owners.add(claimOwner);
+    if (owners.stream().noneMatch(o -> pool.getMetadata().getUid().equals(o.getUid()))) {
+      owners.add(poolOwner());
+    }
     List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers());
     if (!finalizers.contains(InClusterApi.PROTECT_ADDRESS_FINALIZER)) {
       finalizers.add(InClusterApi.PROTECT_ADDRESS_FINALIZER);
     }
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (object.getMetadata().getLabels() != null) {
+      labels.putAll(object.getMetadata().getLabels());
+    }
+    labels.putAll(clusterLabels(claim));
     try {
       client
           .resource(object)
@@ -284,6 +298,8 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
                           owners,
                           "finalizers",
                           finalizers,
+                          "labels",
+                          labels,
                           "resourceVersion",
                           object.getMetadata().getResourceVersion()))));
     } catch (KubernetesClientException e) {

@@ -61,10 +61,11 @@ final class PoolLedger implements LedgerStore {
   public void write(Ledger base, List<LedgerEntry> entries) {
     List<AllocationRecord> records = new ArrayList<>();
     for (LedgerEntry entry : entries) {
+      // A namespaced pool's claims are all of its namespace: only a Global pool's entries name it.
       records.add(
           new AllocationRecord(
               entry.addresses().first().toString(),
-              entry.claimNamespace(),
+              pool.getMetadata().getNamespace() == null ? entry.claimNamespace() : null,
               entry.claimName(),
               entry.claimUid()));
     }
@@ -99,7 +100,9 @@ final class PoolLedger implements LedgerStore {
           new LedgerEntry(
               IpRange.single(ip.value()),
               InClusterRecords.CLAIM_KIND,
-              record.getNamespace(),
+              record.getNamespace() == null
+                  ? pool.getMetadata().getNamespace()
+                  : record.getNamespace(),
               record.getName(),
               record.getUid()));
     }

@@ -13,7 +13,9 @@ public class AllocationRecord {
   @JsonPropertyDescription("The address (an IP) allocated.")
   private String address;
 
-  @JsonPropertyDescription("Namespace of the IPAddressClaim that holds it.")
+  @JsonPropertyDescription(
+      "Namespace of the IPAddressClaim that holds it; only in a Global pool (a namespaced pool's"
+          + " claims are of its namespace).")
   private String namespace;
 
   @JsonPropertyDescription("Name of the IPAddressClaim that holds it.")

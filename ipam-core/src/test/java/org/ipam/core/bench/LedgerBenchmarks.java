@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LedgerBenchmarks {
   static final PoolKey POOL = new PoolKey("bench", "default", "pool");
 
-  @Param({"10000"})
+  @Param({"8000"})
   int held;
 
   @Param({"1", "100"})

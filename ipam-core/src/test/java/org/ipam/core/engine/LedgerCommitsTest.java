@@ -183,7 +183,8 @@ class LedgerCommitsTest {
     assertThat(record(new LedgerCommits.Pending(claim("new"), single("10.0.0.1"))).get("uid-new"))
         .isInstanceOfSatisfying(
             CommitOutcome.Failed.class,
-            failed -> assertThat(failed.message()).contains("10000 allocations"));
+            failed ->
+                assertThat(failed.message()).contains(LedgerCommits.MAX_ENTRIES + " allocations"));
     assertThat(api.ledger().entries()).hasSize(LedgerCommits.MAX_ENTRIES);
   }
 
