@@ -128,48 +128,8 @@ final class Metal3Harness implements AutoCloseable {
   }
 
   /** A minimal Cluster API Cluster CRD, so that pools with a clusterName can be paused. */
-  static final String CLUSTER_CRD =
-      """
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata:
-        name: clusters.cluster.x-k8s.io
-      spec:
-        group: cluster.x-k8s.io
-        scope: Namespaced
-        names: {kind: Cluster, plural: clusters, singular: cluster, listKind: ClusterList}
-        versions:
-          - name: v1beta2
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                x-kubernetes-preserve-unknown-fields: true
-      """;
-
-  /** Installs that Cluster CRD and waits until it is established. */
   static void installClusterCrd(KubernetesClient client) {
-    client
-        .resource(
-            Serialization.unmarshal(
-                CLUSTER_CRD,
-                io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class))
-        .serverSideApply();
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName("clusters.cluster.x-k8s.io")
-        .waitUntilCondition(
-            crd ->
-                crd != null
-                    && crd.getStatus() != null
-                    && crd.getStatus().getConditions().stream()
-                        .anyMatch(
-                            c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-            60,
-            java.util.concurrent.TimeUnit.SECONDS);
+    org.ipam.core.testing.ClusterApiCrd.install(client);
   }
 
   /** Polls until the assertion holds; a status not written yet is just not there yet. */

@@ -1,5 +1,6 @@
 package org.ipam.incluster.adapter;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,10 +10,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +59,12 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
   private final Class<P> poolType;
   private final String poolKind;
 
+  /** Cluster API's Clusters, for the pause contract; null where Cluster API is not installed. */
+  private volatile InformerEventSource<GenericKubernetesResource, P> clusters;
+
+  /** The claims that name each Cluster, so that a Cluster's change wakes them. */
+  private final ClaimsOfClusters claimsOfClusters = new ClaimsOfClusters();
+
   IPPoolReconciler(AllocationEngine engine, Clock clock, Class<P> poolType, String poolKind) {
     this.engine = engine;
     this.clock = clock;
@@ -75,7 +85,43 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
 
   @Override
   public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
-    return List.of(claimFeed(context), addressFeed(context));
+    List<EventSource<?, P>> sources =
+        new ArrayList<>(List.of(claimFeed(context), addressFeed(context)));
+    ClusterPause.servedVersion(context.getClient())
+        .ifPresent(
+            version -> {
+              clusters =
+                  new InformerEventSource<>(
+                      InformerEventSourceConfiguration.from(
+                              new GroupVersionKind(ClusterPause.GROUP, version, "Cluster"),
+                              poolType)
+                          .withPrimaryToSecondaryMapper((P pool) -> Set.<ResourceID>of())
+                          .withSecondaryToPrimaryMapper(
+                              cluster -> wakeClaimsOf(ResourceID.fromResource(cluster)))
+                          .build(),
+                      context);
+              sources.add(clusters);
+            });
+    return sources;
+  }
+
+  /**
+   * A Cluster changed (paused, unpaused, created, deleted): its claims are handed to the engine
+   * again, so that the next pass of their pools looks at them; returns those pools.
+   */
+  private Set<ResourceID> wakeClaimsOf(ResourceID cluster) {
+    Set<ResourceID> pools = new java.util.HashSet<>();
+    for (ClaimsOfClusters.Linked linked : claimsOfClusters.of(cluster)) {
+      engine.claimSeen(linked.pool(), linked.claim(), InClusterRecords.facts(linked.claim()));
+      pools.add(resourceIdOf(linked.pool()));
+    }
+    return pools;
+  }
+
+  /** The claim's Cluster from the cache; empty when it does not exist or Cluster API is missing. */
+  private Optional<GenericKubernetesResource> clusterNamed(ResourceID id) {
+    InformerEventSource<GenericKubernetesResource, P> source = clusters;
+    return source == null ? Optional.empty() : source.get(id);
   }
 
   private <R extends HasMetadata> InformerEventSourceConfiguration<R> configuration(Class<R> type) {
@@ -113,12 +159,14 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
 
           @Override
           public void seen(PoolKey pool, IPAddressClaim claim) {
+            claimsOfClusters.seen(pool, claim);
             engine.claimSeen(pool, claim, InClusterRecords.facts(claim));
             poolless.seen(pool, claim);
           }
 
           @Override
           public void gone(PoolKey pool, IPAddressClaim claim) {
+            claimsOfClusters.gone(claim);
             engine.claimGone(pool, claim.getMetadata().getUid());
           }
         });
@@ -177,7 +225,14 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     PassReport report =
         engine.run(
             new InClusterPoolBinding(
-                client, pool, key, spec(key, pool), poolEvents, ledgers, clock));
+                client,
+                pool,
+                key,
+                spec(key, pool),
+                poolEvents,
+                ledgers,
+                this::clusterNamed,
+                clock));
     if (deleting) {
       return finishDeletion(client, pool, key, context);
     }

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.testing.ClusterApiCrd;
 import org.ipam.core.testing.ControlPlaneExtension;
 import org.ipam.incluster.model.AllocationRecord;
 import org.ipam.incluster.model.InClusterApi;
@@ -35,6 +36,8 @@ class InClusterAllocationIT {
 
   @BeforeAll
   static void start(KubernetesClient client) {
+    // Before the dialect starts: it watches Clusters for the pause contract only if they exist.
+    ClusterApiCrd.install(client);
     harness = InClusterHarness.start(client);
   }
 
@@ -321,5 +324,111 @@ class InClusterAllocationIT {
                         });
               }
             });
+  }
+
+  private static void cluster(
+      KubernetesClient client, String namespace, String name, boolean paused) {
+    client
+        .resource(
+            InClusterHarness.yaml(
+                "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: "
+                    + name
+                    + "\n  namespace: "
+                    + namespace
+                    + "\nspec:\n  paused: "
+                    + paused
+                    + "\n",
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+        .serverSideApply();
+  }
+
+  /**
+   * Served after {@code waiting} was looked at: claims of one pool are decided in one pass, oldest
+   * first, so once a later claim is served the earlier one has been looked at too.
+   */
+  private static void servedAfter(
+      KubernetesClient client, IPAddressClaim waiting, String sentinel) {
+    IPAddressClaim later =
+        client
+            .resource(
+                claim(
+                    waiting.getMetadata().getNamespace(),
+                    sentinel,
+                    InClusterApi.IN_CLUSTER_IP_POOL,
+                    waiting.getSpec().getPoolRef().getName()))
+            .create();
+    eventually().untilAsserted(() -> assertThat(addressOf(client, later)).isNotNull());
+  }
+
+  @Test
+  void aClaimOfAMissingOrPausedClusterWaitsUntilItsClusterRunsAsUpstream(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "paused");
+    client
+        .resource(pool("paused", "pool", "  addresses: [10.4.0.1-10.4.0.20]\n  prefix: 24\n"))
+        .create();
+    IPAddressClaim moved = claim("paused", "moved", InClusterApi.IN_CLUSTER_IP_POOL, "pool");
+    moved.getSpec().setClusterName("workload");
+    IPAddressClaim created = client.resource(moved).create();
+
+    servedAfter(client, created, "sentinel-1");
+    assertThat(addressOf(client, created)).as("served while its Cluster does not exist").isNull();
+
+    cluster(client, "paused", "workload", true);
+    servedAfter(client, created, "sentinel-2");
+    assertThat(addressOf(client, created)).as("served while its Cluster is paused").isNull();
+
+    cluster(client, "paused", "workload", false);
+    eventually().untilAsserted(() -> assertThat(addressOf(client, created)).isNotNull());
+  }
+
+  @Test
+  void aPausedClaimIsNeitherServedNorReleasedUntilItsAnnotationGoes(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "paused-claim");
+    client
+        .resource(pool("paused-claim", "pool", "  addresses: [10.3.0.1-10.3.0.20]\n  prefix: 24\n"))
+        .create();
+    IPAddressClaim paused = claim("paused-claim", "held", InClusterApi.IN_CLUSTER_IP_POOL, "pool");
+    paused.getMetadata().setAnnotations(java.util.Map.of("cluster.x-k8s.io/paused", ""));
+    IPAddressClaim created = client.resource(paused).create();
+    servedAfter(client, created, "sentinel-1");
+    assertThat(addressOf(client, created)).as("a paused claim served").isNull();
+
+    client
+        .resource(live(client, created))
+        .edit(
+            c -> {
+              c.getMetadata().getAnnotations().remove("cluster.x-k8s.io/paused");
+              return c;
+            });
+    eventually().untilAsserted(() -> assertThat(addressOf(client, created)).isNotNull());
+
+    client
+        .resource(live(client, created))
+        .edit(
+            c -> {
+              c.getMetadata().setAnnotations(java.util.Map.of("cluster.x-k8s.io/paused", ""));
+              return c;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(live(client, created).getMetadata().getAnnotations())
+                    .containsKey("cluster.x-k8s.io/paused"));
+    client.resource(created).delete();
+    IPAddressClaim other = live(client, created);
+    // Released only once unpaused: its finalizer and IPAddress stay while it is paused.
+    servedAfter(client, created, "sentinel-2");
+    assertThat(live(client, created)).as("a paused claim released").isNotNull();
+    assertThat(addressOf(client, created)).isNotNull();
+
+    client
+        .resource(live(client, created))
+        .edit(
+            c -> {
+              c.getMetadata().getAnnotations().remove("cluster.x-k8s.io/paused");
+              return c;
+            });
+    eventually().untilAsserted(() -> assertThat(live(client, created)).isNull());
+    assertThat(other).isNotNull();
   }
 }

@@ -55,7 +55,15 @@ class InClusterReviewTest {
     pool.setMetadata(
         new ObjectMetaBuilder().withNamespace("ns").withName("p").withUid("pool-uid").build());
     InClusterPoolBinding binding =
-        new InClusterPoolBinding(null, pool, null, null, null, null, Clock.systemUTC());
+        new InClusterPoolBinding(
+            null,
+            pool,
+            null,
+            null,
+            null,
+            null,
+            id -> java.util.Optional.empty(),
+            Clock.systemUTC());
     Method poolOwner = InClusterPoolBinding.class.getDeclaredMethod("poolOwner");
     poolOwner.setAccessible(true);
     OwnerReference owner = (OwnerReference) poolOwner.invoke(binding);

@@ -347,6 +347,10 @@ public final class AllocationEngine implements AutoCloseable {
       entry.touchedWhileWriting = true;
       return null;
     }
+    if (binding.paused(entry.claim)) {
+      // Paused: nothing for it, not even a release; it comes back when it or its Cluster changes.
+      return null;
+    }
     if (facts.deleting()) {
       entry.writing = true;
       Optional<Allocation> uncached =

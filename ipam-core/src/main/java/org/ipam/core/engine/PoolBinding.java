@@ -41,6 +41,17 @@ public interface PoolBinding<C> {
    */
   boolean watchesClaimKind(String kind);
 
+  /**
+   * Whether the claim is to be left alone for now (the Cluster API pause contract: the claim, or
+   * the Cluster it belongs to, is paused): nothing is decided or written for it, allocation and
+   * release alike, and what it holds stays its own. It is looked at again when it changes, or when
+   * the dialect feeds it to the engine again (its Cluster unpaused). Read under the pool's lock: no
+   * I/O (a cache lookup).
+   */
+  default boolean paused(C claim) {
+    return false;
+  }
+
   /** What the claim asks for, read from its fields (and the pool's, such as pre-allocations). */
   AllocationRequest request(C claim);
 
