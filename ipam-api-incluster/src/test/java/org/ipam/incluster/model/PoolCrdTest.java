@@ -53,7 +53,7 @@ class PoolCrdTest {
     assertThat(crd.getSpec().getGroup()).isEqualTo("ipam.cluster.x-k8s.io");
     assertThat(crd.getSpec().getNames().getKind()).isEqualTo(kind);
     assertThat(crd.getSpec().getNames().getPlural()).isEqualTo(plural);
-    assertThat(crd.getSpec().getNames().getCategories()).containsExactly("cluster-api");
+    assertThat(crd.getSpec().getNames().getCategories()).containsExactly("cluster-api", "ipam");
     assertThat(crd.getSpec().getNames().getShortNames()).isNullOrEmpty();
     assertThat(crd.getSpec().getScope()).isEqualTo(scope);
     assertThat(crd.getSpec().getVersions())

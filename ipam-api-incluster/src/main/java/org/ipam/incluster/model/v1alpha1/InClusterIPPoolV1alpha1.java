@@ -21,7 +21,7 @@ import org.ipam.incluster.model.PrinterColumnPaths;
 @Version(value = InClusterApi.V1ALPHA1, storage = false, deprecated = true)
 @Kind(InClusterApi.IN_CLUSTER_IP_POOL)
 @Plural("inclusterippools")
-@Categories("cluster-api")
+@Categories({"cluster-api", "ipam"})
 @AdditionalPrinterColumn(
     name = "Subnet",
     jsonPath = PrinterColumnPaths.SUBNET,

@@ -18,7 +18,7 @@ import org.ipam.incluster.model.PrinterColumnPaths;
 @Group(InClusterApi.GROUP)
 @Version(value = InClusterApi.V1ALPHA2, storage = true)
 @Plural("globalinclusterippools")
-@Categories("cluster-api")
+@Categories({"cluster-api", "ipam"})
 @AdditionalPrinterColumn(
     name = "Addresses",
     jsonPath = PrinterColumnPaths.ADDRESSES,

@@ -19,7 +19,7 @@ import org.ipam.incluster.model.PrinterColumnPaths;
 @Group(InClusterApi.GROUP)
 @Version(value = InClusterApi.V1ALPHA2, storage = true)
 @Plural("inclusterprefixpools")
-@Categories("cluster-api")
+@Categories({"cluster-api", "ipam"})
 @AdditionalPrinterColumn(
     name = "Prefixes",
     jsonPath = PrinterColumnPaths.PREFIXES,
