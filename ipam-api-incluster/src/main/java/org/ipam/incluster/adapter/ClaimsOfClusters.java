@@ -1,22 +1,23 @@
 package org.ipam.incluster.adapter;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.engine.ClusterPause;
 import org.ipam.core.engine.PoolKey;
 
 /**
- * Which claims name which Cluster ({@code spec.clusterName}, else the {@code
- * cluster.x-k8s.io/cluster-name} label), as the claims' informer last showed them: a Cluster that
- * is paused, unpaused, created or deleted wakes its claims.
+ * Which claims (by uid, with their pool) name which Cluster ({@code spec.clusterName}, else the
+ * {@code cluster.x-k8s.io/cluster-name} label), so that a Cluster that is paused, unpaused, created
+ * or deleted wakes its claims; and the pause contract for claims. Only uids are kept: the engine is
+ * told to look at a claim again, never handed an object that may be older than its own.
  */
 final class ClaimsOfClusters {
-  /** A claim as last seen, and its pool. */
-  record Linked(PoolKey pool, IPAddressClaim claim) {}
-
-  private final Map<ResourceID, Map<String, Linked>> byCluster = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Map<String, PoolKey>> byCluster = new ConcurrentHashMap<>();
   private final Map<String, ResourceID> clusterOfClaim = new ConcurrentHashMap<>();
 
   void seen(PoolKey pool, IPAddressClaim claim) {
@@ -28,9 +29,13 @@ final class ClaimsOfClusters {
       remove(before, uid);
     }
     if (cluster != null) {
-      byCluster
-          .computeIfAbsent(cluster, k -> new ConcurrentHashMap<>())
-          .put(uid, new Linked(pool, claim));
+      byCluster.compute(
+          cluster,
+          (k, claims) -> {
+            Map<String, PoolKey> updated = claims == null ? new ConcurrentHashMap<>() : claims;
+            updated.put(uid, pool);
+            return updated;
+          });
     }
   }
 
@@ -42,8 +47,9 @@ final class ClaimsOfClusters {
     }
   }
 
-  List<Linked> of(ResourceID cluster) {
-    return List.copyOf(byCluster.getOrDefault(cluster, Map.of()).values());
+  /** The claims (uid to pool) that name this Cluster. */
+  Map<String, PoolKey> of(ResourceID cluster) {
+    return Map.copyOf(byCluster.getOrDefault(cluster, Map.of()));
   }
 
   private void remove(ResourceID cluster, String uid) {
@@ -60,11 +66,34 @@ final class ClaimsOfClusters {
     String name = claim.getSpec() == null ? null : claim.getSpec().getClusterName();
     if (name == null || name.isEmpty()) {
       Map<String, String> labels = claim.getMetadata().getLabels();
-      name =
-          labels == null ? null : labels.get(org.ipam.core.engine.ClusterPause.CLUSTER_NAME_LABEL);
+      name = labels == null ? null : labels.get(ClusterPause.CLUSTER_NAME_LABEL);
     }
     return name == null || name.isEmpty()
         ? null
         : new ResourceID(name, claim.getMetadata().getNamespace());
+  }
+
+  /**
+   * The Cluster API pause contract as upstream applies it to claims: the claim's paused annotation,
+   * or its Cluster paused; a Cluster that does not exist pauses it too, unless it is being deleted
+   * (clusterctl move creates the Cluster, paused, before the claims and their IPAddresses: a claim
+   * must not be served before its moved IPAddress arrives). Where Cluster API is not installed
+   * ({@code clusters} empty) a Cluster link pauses nothing.
+   */
+  static boolean paused(
+      IPAddressClaim claim,
+      Optional<Function<ResourceID, Optional<GenericKubernetesResource>>> clusters) {
+    if (ClusterPause.hasPausedAnnotation(claim)) {
+      return true;
+    }
+    ResourceID cluster = clusterOf(claim);
+    if (cluster == null || clusters.isEmpty()) {
+      return false;
+    }
+    Optional<GenericKubernetesResource> found = clusters.get().apply(cluster);
+    if (found.isEmpty()) {
+      return claim.getMetadata().getDeletionTimestamp() == null;
+    }
+    return ClusterPause.isPaused(found.get());
   }
 }

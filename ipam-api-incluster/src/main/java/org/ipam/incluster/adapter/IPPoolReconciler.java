@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
@@ -111,17 +112,27 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
    */
   private Set<ResourceID> wakeClaimsOf(ResourceID cluster) {
     Set<ResourceID> pools = new java.util.HashSet<>();
-    for (ClaimsOfClusters.Linked linked : claimsOfClusters.of(cluster)) {
-      engine.claimSeen(linked.pool(), linked.claim(), InClusterRecords.facts(linked.claim()));
-      pools.add(resourceIdOf(linked.pool()));
-    }
+    claimsOfClusters
+        .of(cluster)
+        .forEach(
+            (uid, pool) -> {
+              engine.claimTouched(pool, uid);
+              pools.add(resourceIdOf(pool));
+            });
     return pools;
   }
 
-  /** The claim's Cluster from the cache; empty when it does not exist or Cluster API is missing. */
-  private Optional<GenericKubernetesResource> clusterNamed(ResourceID id) {
+  /**
+   * Clusters from the cache, for the pause contract; empty where Cluster API is not installed (a
+   * Cluster link then pauses nothing).
+   */
+  private Optional<Function<ResourceID, Optional<GenericKubernetesResource>>> clusters() {
     InformerEventSource<GenericKubernetesResource, P> source = clusters;
-    return source == null ? Optional.empty() : source.get(id);
+    return source == null ? Optional.empty() : Optional.of(source::get);
+  }
+
+  private boolean paused(IPAddressClaim claim) {
+    return ClaimsOfClusters.paused(claim, clusters());
   }
 
   private <R extends HasMetadata> InformerEventSourceConfiguration<R> configuration(Class<R> type) {
@@ -138,6 +149,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     PoollessRelease poolless =
         new PoollessRelease(
             context.getClient(),
+            this::paused,
             key -> context.getPrimaryCache().get(resourceIdOf(key)).isPresent(),
             claim -> {
               String name = claim.getSpec().getPoolRef().getName();
@@ -225,14 +237,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     PassReport report =
         engine.run(
             new InClusterPoolBinding(
-                client,
-                pool,
-                key,
-                spec(key, pool),
-                poolEvents,
-                ledgers,
-                this::clusterNamed,
-                clock));
+                client, pool, key, spec(key, pool), poolEvents, ledgers, this::paused, clock));
     if (deleting) {
       return finishDeletion(client, pool, key, context);
     }

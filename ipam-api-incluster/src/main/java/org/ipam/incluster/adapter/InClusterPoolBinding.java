@@ -1,13 +1,11 @@
 package org.ipam.incluster.adapter;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,8 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.PoolSpec;
@@ -27,7 +24,6 @@ import org.ipam.core.capi.IPAddressSpec;
 import org.ipam.core.capi.LocalReference;
 import org.ipam.core.capi.PoolReference;
 import org.ipam.core.engine.AllocationRequest;
-import org.ipam.core.engine.ClusterPause;
 import org.ipam.core.engine.CommitOutcome;
 import org.ipam.core.engine.Conditions;
 import org.ipam.core.engine.Events;
@@ -58,7 +54,7 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
   private final InClusterPoolSpec spec;
   private final PoolEvents events;
   private final LedgerFeed ledgers;
-  private final Function<ResourceID, Optional<GenericKubernetesResource>> clusters;
+  private final Predicate<IPAddressClaim> paused;
   private final Clock clock;
 
   InClusterPoolBinding(
@@ -68,7 +64,7 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
       InClusterPoolSpec spec,
       PoolEvents events,
       LedgerFeed ledgers,
-      Function<ResourceID, Optional<GenericKubernetesResource>> clusters,
+      Predicate<IPAddressClaim> paused,
       Clock clock) {
     this.client = client;
     this.pool = pool;
@@ -76,7 +72,7 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
     this.spec = spec;
     this.events = events;
     this.ledgers = ledgers;
-    this.clusters = clusters;
+    this.paused = paused;
     this.clock = clock;
   }
 
@@ -112,27 +108,10 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
     return InClusterRecords.CLAIM_KIND.equals(kind);
   }
 
-  /**
-   * The Cluster API pause contract as upstream applies it to claims: the claim's paused annotation,
-   * or its Cluster ({@code spec.clusterName}, else the cluster-name label) paused; a Cluster that
-   * does not exist pauses it too, unless it is being deleted (clusterctl move creates the Cluster,
-   * paused, before the claims and their IPAddresses; a claim must not be served before its moved
-   * IPAddress arrives).
-   */
+  /** The pause contract ({@link ClaimsOfClusters#paused}). */
   @Override
   public boolean paused(IPAddressClaim claim) {
-    if (ClusterPause.hasPausedAnnotation(claim)) {
-      return true;
-    }
-    ResourceID cluster = ClaimsOfClusters.clusterOf(claim);
-    if (cluster == null) {
-      return false;
-    }
-    Optional<GenericKubernetesResource> found = clusters.apply(cluster);
-    if (found.isEmpty()) {
-      return claim.getMetadata().getDeletionTimestamp() == null;
-    }
-    return ClusterPause.isPaused(found.get());
+    return paused.test(claim);
   }
 
   @Override

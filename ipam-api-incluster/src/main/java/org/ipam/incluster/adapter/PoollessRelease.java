@@ -27,6 +27,7 @@ final class PoollessRelease {
   private static final Logger LOG = LoggerFactory.getLogger(PoollessRelease.class);
 
   private final KubernetesClient client;
+  private final Predicate<IPAddressClaim> paused;
   private final Predicate<PoolKey> poolCached;
   private final Predicate<IPAddressClaim> poolExists;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -39,14 +40,17 @@ final class PoollessRelease {
           });
 
   /**
+   * @param paused the pause contract: a paused claim is left alone, release included
    * @param poolCached whether the pool is in the reconciler's cache (then its passes release)
    * @param poolExists a live read of the claim's pool
    */
   PoollessRelease(
       KubernetesClient client,
+      Predicate<IPAddressClaim> paused,
       Predicate<PoolKey> poolCached,
       Predicate<IPAddressClaim> poolExists) {
     this.client = client;
+    this.paused = paused;
     this.poolCached = poolCached;
     this.poolExists = poolExists;
   }
@@ -56,6 +60,7 @@ final class PoollessRelease {
     if (claim.getMetadata().getDeletionTimestamp() == null
         || !claim.getMetadata().getFinalizers().contains(InClusterApi.RELEASE_ADDRESS_FINALIZER)
         || poolCached.test(pool)
+        || paused.test(claim)
         || !queued.add(claim.getMetadata().getUid())) {
       return;
     }

@@ -38,6 +38,9 @@ class InClusterReviewIT {
 
   @BeforeAll
   static void start(KubernetesClient client) {
+    // Before the dialect starts, as in InClusterAllocationIT: claims that name a Cluster wait for
+    // it.
+    org.ipam.core.testing.ClusterApiCrd.install(client);
     harness = InClusterHarness.start(client);
   }
 
@@ -103,6 +106,14 @@ class InClusterReviewIT {
     client.resource(address("rv-adopt", "c1", "10.30.0.5", "p", List.of())).create();
     IPAddressClaim claim = claim("rv-adopt", "c1", InClusterApi.IN_CLUSTER_IP_POOL, "p");
     claim.getMetadata().setLabels(Map.of(InClusterApi.CLUSTER_NAME_LABEL, "wl"));
+    // Its Cluster runs: a claim of a missing Cluster waits (the pause contract).
+    client
+        .resource(
+            InClusterHarness.yaml(
+                "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: wl\n"
+                    + "  namespace: rv-adopt\nspec:\n  paused: false\n",
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+        .create();
     IPAddressClaim created = client.resource(claim).create();
 
     within(60)

@@ -56,14 +56,7 @@ class InClusterReviewTest {
         new ObjectMetaBuilder().withNamespace("ns").withName("p").withUid("pool-uid").build());
     InClusterPoolBinding binding =
         new InClusterPoolBinding(
-            null,
-            pool,
-            null,
-            null,
-            null,
-            null,
-            id -> java.util.Optional.empty(),
-            Clock.systemUTC());
+            null, pool, null, null, null, null, claim -> false, Clock.systemUTC());
     Method poolOwner = InClusterPoolBinding.class.getDeclaredMethod("poolOwner");
     poolOwner.setAccessible(true);
     OwnerReference owner = (OwnerReference) poolOwner.invoke(binding);

@@ -104,6 +104,15 @@ public final class AllocationEngine implements AutoCloseable {
     this.<C>underLock(pool, state -> state.claimSeen(claim, facts));
   }
 
+  /**
+   * Looks at a claim again in the pool's next pass, as its informer last showed it (a change the
+   * dialect knows of but the claim's own object does not show, such as its Cluster unpaused). A uid
+   * the engine does not know is ignored: a claim that went meanwhile is not brought back.
+   */
+  public void claimTouched(PoolKey pool, String uid) {
+    underLock(pool, state -> state.markDirty(uid));
+  }
+
   /** A claim of this pool is gone from the API. */
   public void claimGone(PoolKey pool, String uid) {
     underLock(pool, state -> state.claimGone(uid));
@@ -204,9 +213,10 @@ public final class AllocationEngine implements AutoCloseable {
     List<Plan<C>> plans = new ArrayList<>();
     List<Holding> orphans;
     List<Holding> surplus = new ArrayList<>();
-    // Ledger entries of vanished claims whose objects are still there: an entry goes only after
-    // its objects (so that every address object has its entry), in a later pass.
-    java.util.Set<ObjectKey> entryWaitsForObjects = new java.util.HashSet<>();
+    // Strays not released in this pass: ledger entries whose claim's objects are still there (an
+    // entry goes only after its objects, so that every address object has its entry), and second
+    // addresses of paused claims. Each is looked at again after another grace.
+    java.util.Set<ObjectKey> notNow = new java.util.HashSet<>();
     Instant now = clock.instant();
     Instant wake = null;
     PoolState<C> state;
@@ -220,14 +230,14 @@ public final class AllocationEngine implements AutoCloseable {
         if (LedgerEntry.isEntry(orphan)
             && state.objectsOf(orphan.claimUid()).stream()
                 .anyMatch(held -> !LedgerEntry.isEntry(held))) {
-          entryWaitsForObjects.add(orphan.object());
+          notNow.add(orphan.object());
         }
       }
       wake =
           earliest(wake, state.nextOrphanDue(orphanGrace, binding::watchesClaimKind).orElse(null));
       state.touchSurplusDue(now, surplusGrace);
       for (ClaimEntry<C> entry : state.takeDirty(now)) {
-        if (!entry.writing && !entry.facts.deleting()) {
+        if (!entry.writing && !entry.facts.deleting() && !binding.paused(entry.claim)) {
           state.resolveSurplus(entry.facts.uid(), now);
         }
         Instant due = plan(binding, state, entry, now, plans);
@@ -235,11 +245,17 @@ public final class AllocationEngine implements AutoCloseable {
       }
       surplus.addAll(state.surplusDue(now, surplusGrace));
       for (Holding extra : surplus) {
+        // A paused claim's second address stays until it is unpaused (release included).
+        ClaimEntry<C> holder = state.claims().get(extra.claimUid());
+        if (holder != null && binding.paused(holder.claim)) {
+          notNow.add(extra.object());
+          continue;
+        }
         // A second entry goes only after the claim's object on the same addresses (objects first).
         if (LedgerEntry.isEntry(extra)
             && state.objectsHolding(extra.claimUid(), extra.addresses()).stream()
                 .anyMatch(held -> !LedgerEntry.isEntry(held))) {
-          entryWaitsForObjects.add(extra.object());
+          notNow.add(extra.object());
         }
       }
       wake = earliest(wake, state.nextSurplusDue(surplusGrace).orElse(null));
@@ -260,10 +276,10 @@ public final class AllocationEngine implements AutoCloseable {
     LedgerStrays ledgerStrays =
         binding instanceof LedgerBinding<C> ledgerBinding ? new LedgerStrays(ledgerBinding) : null;
     for (Holding orphan : orphans) {
-      orphanWrites.add(releaseLater(binding, ledgerStrays, orphan, false, entryWaitsForObjects));
+      orphanWrites.add(releaseLater(binding, ledgerStrays, orphan, false, notNow));
     }
     for (Holding extra : surplus) {
-      orphanWrites.add(releaseLater(binding, ledgerStrays, extra, true, entryWaitsForObjects));
+      orphanWrites.add(releaseLater(binding, ledgerStrays, extra, true, notNow));
     }
     if (ledgerStrays != null) {
       ledgerStrays.send();
@@ -296,7 +312,7 @@ public final class AllocationEngine implements AutoCloseable {
           wake = earliest(wake, next);
         } else {
           view = state.view();
-          pending = state.pending();
+          pending = state.pending(binding::paused);
           last.changeCount = view.changeCount();
           last.at = settled;
         }
@@ -734,8 +750,8 @@ public final class AllocationEngine implements AutoCloseable {
       LedgerStrays ledgerStrays,
       Holding stray,
       boolean surplus,
-      java.util.Set<ObjectKey> entryWaitsForObjects) {
-    if (entryWaitsForObjects.contains(stray.object())) {
+      java.util.Set<ObjectKey> notNow) {
+    if (notNow.contains(stray.object())) {
       return CompletableFuture.completedFuture(false);
     }
     if (ledgerStrays != null && LedgerEntry.isEntry(stray)) {

@@ -904,12 +904,17 @@ final class PoolState<C> {
   /** The live claims that hold no address yet: how many, and when the oldest was created. */
   record Pending(int claims, Optional<Instant> oldestCreated) {}
 
-  /** Costs one walk over the claims: taken with the status snapshot, at most once a second. */
-  Pending pending() {
+  /**
+   * Costs one walk over the claims: taken with the status snapshot, at most once a second. Paused
+   * claims do not count: they do not wait for the controller.
+   */
+  Pending pending(java.util.function.Predicate<C> paused) {
     int count = 0;
     Instant oldest = null;
     for (ClaimEntry<C> entry : claims.values()) {
-      if (entry.facts.deleting() || allocationOf(entry.facts.uid()).isPresent()) {
+      if (entry.facts.deleting()
+          || allocationOf(entry.facts.uid()).isPresent()
+          || paused.test(entry.claim)) {
         continue;
       }
       count++;
