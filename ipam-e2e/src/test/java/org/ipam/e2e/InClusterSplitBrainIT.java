@@ -17,13 +17,10 @@ import org.assertj.core.api.SoftAssertions;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
-import org.ipam.core.capi.IPAddressClaimSpec;
-import org.ipam.core.capi.PoolReference;
 import org.ipam.core.engine.Crds;
 import org.ipam.e2e.TargetCluster.Cluster;
 import org.ipam.incluster.adapter.InClusterDialectModule;
 import org.ipam.incluster.model.AllocationRecord;
-import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
 import org.ipam.incluster.model.v1alpha2.InClusterIPPoolSpec;
 import org.junit.jupiter.api.Test;
@@ -205,15 +202,8 @@ class InClusterSplitBrainIT {
         created.add(
             workers.submit(
                 () -> {
-                  IPAddressClaim claim = new IPAddressClaim();
-                  claim.getMetadata().setName(name);
-                  claim.getMetadata().setNamespace(namespace);
-                  claim.setSpec(
-                      new IPAddressClaimSpec(
-                          new PoolReference(
-                              InClusterApi.GROUP, InClusterApi.IN_CLUSTER_IP_POOL, POOL)));
                   try {
-                    client.resource(claim).create();
+                    new ThroughputDialect.InCluster().createClaim(client, namespace, POOL, name);
                   } catch (KubernetesClientException e) {
                     // A retried create whose first answer was lost: our names are unique.
                     if (e.getCode() != 409) {

@@ -192,15 +192,11 @@ interface ThroughputDialect {
           client,
           IPAddressClaim.class,
           namespace,
-          claim -> {
-            var status = claim.getStatus();
-            return status != null
-                && status.getAddressRef() != null
-                && status.getAddressRef().getName() != null
-                && status.getConditions() != null
-                && status.getConditions().stream()
-                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-          },
+          claim ->
+              claim.getStatus() != null
+                  && claim.getStatus().getAddressRef() != null
+                  && claim.getStatus().getAddressRef().getName() != null
+                  && org.ipam.core.capi.ClaimReady.is(claim, "True"),
           served);
     }
   }
