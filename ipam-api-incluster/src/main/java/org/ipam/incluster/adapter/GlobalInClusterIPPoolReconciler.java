@@ -12,9 +12,15 @@ import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
     name = "incluster-globalippool",
     triggerReconcilerOnAllEvents = true,
     generationAwareEventProcessing = false)
-public final class GlobalInClusterIPPoolReconciler extends IPPoolReconciler<GlobalInClusterIPPool> {
+public final class GlobalInClusterIPPoolReconciler
+    extends InClusterPoolReconciler<GlobalInClusterIPPool> {
   @Inject
   public GlobalInClusterIPPoolReconciler(AllocationEngine engine, Clock clock) {
-    super(engine, clock, GlobalInClusterIPPool.class, InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL);
+    super(
+        engine,
+        clock,
+        GlobalInClusterIPPool.class,
+        InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
+        pool -> InClusterPoolSpec.of(pool.getSpec()));
   }
 }

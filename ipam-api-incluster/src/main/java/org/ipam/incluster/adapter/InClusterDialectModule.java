@@ -8,9 +8,9 @@ import org.ipam.core.engine.DialectModule;
 
 /**
  * The in-cluster dialect for the controller (a drop-in for cluster-api-ipam-provider-in-cluster):
- * the InClusterIPPool and GlobalInClusterIPPool reconcilers, serving Cluster API IPAddressClaims
- * whose {@code poolRef} names one of them. Needs a {@code KubernetesClient}, an {@code
- * AllocationEngine} and a {@code Clock} from the parent injector.
+ * the reconcilers of the four pool kinds (IP and prefix pools, namespaced and Global), serving
+ * Cluster API IPAddressClaims whose {@code poolRef} names one of them. Needs a {@code
+ * KubernetesClient}, an {@code AllocationEngine} and a {@code Clock} from the parent injector.
  */
 public final class InClusterDialectModule extends DialectModule {
   @Override
@@ -23,6 +23,8 @@ public final class InClusterDialectModule extends DialectModule {
     return List.of(
         "inclusterippools.ipam.cluster.x-k8s.io",
         "globalinclusterippools.ipam.cluster.x-k8s.io",
+        "inclusterprefixpools.ipam.cluster.x-k8s.io",
+        "globalinclusterprefixpools.ipam.cluster.x-k8s.io",
         "ipaddressclaims.ipam.cluster.x-k8s.io",
         "ipaddresses.ipam.cluster.x-k8s.io");
   }
@@ -43,5 +45,7 @@ public final class InClusterDialectModule extends DialectModule {
     var reconcilers = Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {});
     reconcilers.addBinding().to(InClusterIPPoolReconciler.class);
     reconcilers.addBinding().to(GlobalInClusterIPPoolReconciler.class);
+    reconcilers.addBinding().to(InClusterPrefixPoolReconciler.class);
+    reconcilers.addBinding().to(GlobalInClusterPrefixPoolReconciler.class);
   }
 }

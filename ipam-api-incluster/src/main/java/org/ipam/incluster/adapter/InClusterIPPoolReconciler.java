@@ -14,9 +14,14 @@ import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
     name = "incluster-ippool",
     triggerReconcilerOnAllEvents = true,
     generationAwareEventProcessing = false)
-public final class InClusterIPPoolReconciler extends IPPoolReconciler<InClusterIPPool> {
+public final class InClusterIPPoolReconciler extends InClusterPoolReconciler<InClusterIPPool> {
   @Inject
   public InClusterIPPoolReconciler(AllocationEngine engine, Clock clock) {
-    super(engine, clock, InClusterIPPool.class, InClusterApi.IN_CLUSTER_IP_POOL);
+    super(
+        engine,
+        clock,
+        InClusterIPPool.class,
+        InClusterApi.IN_CLUSTER_IP_POOL,
+        pool -> InClusterPoolSpec.of(pool.getSpec()));
   }
 }

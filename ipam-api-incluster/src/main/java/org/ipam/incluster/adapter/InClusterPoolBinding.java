@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
+import org.ipam.core.alloc.BlockPlacement;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
@@ -41,11 +42,11 @@ import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
 
 /**
- * One in-cluster IP pool during one pass. The commit point is the pool's ledger ({@link
- * PoolLedger}): upstream names each IPAddress after its claim, so the IPAddress's name locks
- * nothing, and two controllers could otherwise both create IPAddresses for one address. After the
- * commit, the claim gets its IPAddress (named after it, as upstream), the {@code ReleaseAddress}
- * finalizer, {@code status.addressRef} and {@code Ready=True}.
+ * One in-cluster pool (IP or prefix pool) during one pass. The commit point is the pool's ledger
+ * ({@link PoolLedger}): upstream names each IPAddress after its claim, so the IPAddress's name
+ * locks nothing, and two controllers could otherwise both create IPAddresses for one address. After
+ * the commit, the claim gets its IPAddress (named after it, as upstream), the {@code
+ * ReleaseAddress} finalizer, {@code status.addressRef} and {@code Ready=True}.
  */
 final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
   private final KubernetesClient client;
@@ -118,6 +119,10 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
   public AllocationRequest request(IPAddressClaim claim) {
     if (pool.getMetadata().getDeletionTimestamp() != null) {
       return new AllocationRequest.Unservable(describePool() + " is being deleted");
+    }
+    if (spec.childPrefixLength() != null) {
+      // Upstream's first fit: the lowest aligned free child prefix.
+      return new AllocationRequest.Block(spec.childPrefixLength(), BlockPlacement.LOWEST_ALIGNED);
     }
     return new AllocationRequest.AnyAddress();
   }
@@ -238,7 +243,11 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
       message = describePool() + " has no address to hand out: " + spec.problem();
     } else if (failure instanceof AllocationFailure.Exhausted) {
       reason = "PoolExhausted";
-      message = describePool() + " has no free address";
+      message =
+          describePool()
+              + (spec.handsOutPrefixes()
+                  ? " has no free /" + spec.childPrefixLength() + " prefix"
+                  : " has no free address");
     } else {
       reason = "AllocationFailed";
       message = failure.message();
@@ -426,16 +435,8 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
         ready ? "" : describePool() + ": " + spec.problem(),
         pool.getMetadata().getGeneration(),
         clock.instant());
-    Map<String, Object> counts = new LinkedHashMap<>();
-    // As upstream: used counts every address held, out of range ones included, and free is
-    // total - used; but never below 0 (compat row 17).
-    BigInteger used = view.counts().used().add(view.counts().outOfRange());
-    counts.put("total", capped(view.counts().total()));
-    counts.put("used", capped(used));
-    counts.put("free", capped(view.counts().total().subtract(used).max(BigInteger.ZERO)));
-    counts.put("outOfRange", capped(view.counts().outOfRange()));
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("ipAddresses", counts);
+    status.put("ipAddresses", spec.handsOutPrefixes() ? prefixCounts(view) : addressCounts(view));
     status.put("conditions", conditions);
     ObjectWrites.patchStatus(client, pool, status);
     events.seen(
@@ -450,6 +451,46 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
                 .filter(c -> "False".equals(c.getStatus()))
                 .map(c -> c.getReason())
                 .orElse(null));
+  }
+
+  /**
+   * As upstream: used counts every address held, out of range ones included, and free is total -
+   * used; but never below 0 (compat row 17).
+   */
+  private static Map<String, Object> addressCounts(PoolView view) {
+    BigInteger used = view.counts().used().add(view.counts().outOfRange());
+    return counts(
+        view.counts().total(),
+        used,
+        view.counts().total().subtract(used),
+        view.counts().outOfRange());
+  }
+
+  /**
+   * A prefix pool counts child prefixes, as upstream: used is every IPAddress (allocation) held,
+   * out of range those that are not a child prefix of the spec (wrong length, outside the prefixes,
+   * overlapping an exclusion), free is total - used + outOfRange.
+   */
+  private Map<String, Object> prefixCounts(PoolView view) {
+    BigInteger total = spec.childPrefixes() == null ? BigInteger.ZERO : spec.childPrefixes();
+    long used = view.allocations().size();
+    long outOfRange =
+        view.allocations().stream()
+            .filter(a -> !spec.holdsChild(a.allocation().addresses()))
+            .count();
+    BigInteger usedCount = BigInteger.valueOf(used);
+    BigInteger outside = BigInteger.valueOf(outOfRange);
+    return counts(total, usedCount, total.subtract(usedCount).add(outside), outside);
+  }
+
+  private static Map<String, Object> counts(
+      BigInteger total, BigInteger used, BigInteger free, BigInteger outOfRange) {
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("total", capped(total));
+    counts.put("used", capped(used));
+    counts.put("free", capped(free.max(BigInteger.ZERO)));
+    counts.put("outOfRange", capped(outOfRange));
+    return counts;
   }
 
   private static long capped(BigInteger value) {

@@ -1,5 +1,7 @@
 package org.ipam.incluster.adapter;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -8,19 +10,43 @@ import org.ipam.core.alloc.Segment;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpFamily;
 import org.ipam.core.net.IpRange;
+import org.ipam.core.net.Parsed;
 import org.ipam.incluster.model.v1alpha2.InClusterIPPoolSpec;
+import org.ipam.incluster.model.v1alpha2.InClusterPrefixPoolSpec;
+import org.ipam.incluster.pool.AddressSyntax;
 import org.ipam.incluster.pool.IPPoolAddresses;
 import org.ipam.incluster.pool.IpSet;
+import org.ipam.incluster.pool.PrefixPoolPrefixes;
+import org.ipam.incluster.webhook.PrefixPoolSpecRules;
 
 /**
- * An IP pool's spec as the engine serves it, read once per generation: the allocator's spec
- * (upstream's allocatable set, lowest address first), what every IPAddress carries (prefix and
- * gateway), and why the pool cannot serve, if it cannot (null when it can). A pool that cannot
- * serve hands out nothing new and keeps everything it holds.
+ * A pool's spec as the engine serves it, read once per generation: the allocator's spec (upstream's
+ * allocatable set, lowest first), what every IPAddress carries (prefix and gateway), and why the
+ * pool cannot serve, if it cannot (null when it can). A pool that cannot serve hands out nothing
+ * new and keeps everything it holds.
  *
+ * @param prefix written into every IPAddress: an IP pool's {@code spec.prefix}; a prefix pool's
+ *     allocation length (its IPAddresses are the child prefixes, reference/incluster.md 1.4)
+ * @param prefixPool whether the pool hands out child prefixes (counted in child prefixes) rather
+ *     than single addresses
+ * @param childPrefixLength a prefix pool's allocation length: each claim gets an aligned block of
+ *     it; null for an IP pool (one address each), and for a prefix pool that cannot serve
+ * @param childPrefixes how many child prefixes the spec can hand out (a prefix pool's counts are in
+ *     child prefixes); null for an IP pool
  * @param problem the user's text for what is wrong, naming field and value; null for a usable pool
  */
-record InClusterPoolSpec(PoolSpec allocator, Integer prefix, Ip gateway, String problem) {
+record InClusterPoolSpec(
+    PoolSpec allocator,
+    Integer prefix,
+    Ip gateway,
+    boolean prefixPool,
+    Integer childPrefixLength,
+    BigInteger childPrefixes,
+    String problem) {
+
+  boolean handsOutPrefixes() {
+    return prefixPool;
+  }
 
   static InClusterPoolSpec of(InClusterIPPoolSpec spec) {
     IpSet allocatable = spec == null ? IpSet.EMPTY : IPPoolAddresses.allocatable(spec);
@@ -28,8 +54,8 @@ record InClusterPoolSpec(PoolSpec allocator, Integer prefix, Ip gateway, String 
     Ip gateway = spec == null ? null : IPPoolAddresses.gateway(spec);
     Set<IpFamily> families = allocatable.families();
     if (allocatable.isEmpty()) {
-      return new InClusterPoolSpec(
-          PoolSpec.of(IpFamily.IPV4, List.of()),
+      return unusable(
+          IpFamily.IPV4,
           prefix,
           gateway,
           "spec.addresses "
@@ -39,8 +65,8 @@ record InClusterPoolSpec(PoolSpec allocator, Integer prefix, Ip gateway, String 
     }
     IpFamily family = allocatable.lowest().orElseThrow().family();
     if (families.size() > 1) {
-      return new InClusterPoolSpec(
-          PoolSpec.of(family, List.of()),
+      return unusable(
+          family,
           prefix,
           gateway,
           "spec.addresses " + spec.getAddresses() + " mixes IPv4 and IPv6");
@@ -49,6 +75,95 @@ record InClusterPoolSpec(PoolSpec allocator, Integer prefix, Ip gateway, String 
     for (IpRange range : allocatable.ranges()) {
       segments.add(new Segment(range, null, prefix, gateway, List.of()));
     }
-    return new InClusterPoolSpec(PoolSpec.of(family, segments), prefix, gateway, null);
+    return new InClusterPoolSpec(
+        PoolSpec.of(family, segments), prefix, gateway, false, null, null, null);
+  }
+
+  /**
+   * A prefix pool (IPv6 as upstream, and IPv4): the allocator's segments are the merged {@code
+   * prefixes} less the {@code excludedPrefixes}, so that an aligned block inside a segment overlaps
+   * no exclusion (upstream skips any candidate that overlaps one). A spec the pool rules refuse
+   * serves nothing new: with webhooks off this is where their errors are told.
+   */
+  static InClusterPoolSpec ofPrefixPool(HasMetadata pool, InClusterPrefixPoolSpec spec) {
+    List<String> errors = PrefixPoolSpecRules.check(pool, spec).errors();
+    Integer length = spec == null ? null : spec.effectiveAllocationPrefixLength();
+    Ip gateway = spec == null ? null : gatewayOf(spec);
+    if (!errors.isEmpty()) {
+      return unusable(IpFamily.IPV6, length, gateway, true, String.join("; ", errors));
+    }
+    IpSet allocatable = PrefixPoolPrefixes.prefixes(spec).minus(PrefixPoolPrefixes.excluded(spec));
+    IpFamily family = PrefixPoolPrefixes.prefixes(spec).lowest().orElseThrow().family();
+    List<Segment> segments = new ArrayList<>();
+    BigInteger children = BigInteger.ZERO;
+    for (IpRange range : allocatable.ranges()) {
+      BigInteger inRange = alignedChildren(range, length);
+      if (inRange.signum() > 0) {
+        segments.add(new Segment(range, null, length, gateway, List.of()));
+        children = children.add(inRange);
+      }
+    }
+    if (segments.isEmpty()) {
+      return unusable(
+          family,
+          length,
+          gateway,
+          true,
+          "spec.prefixes "
+              + spec.getPrefixes()
+              + " leave no /"
+              + length
+              + " child prefix to hand out after spec.excludedPrefixes "
+              + spec.getExcludedPrefixes());
+    }
+    return new InClusterPoolSpec(
+        PoolSpec.of(family, segments), length, gateway, true, length, children, null);
+  }
+
+  private static InClusterPoolSpec unusable(
+      IpFamily family, Integer prefix, Ip gateway, String problem) {
+    return unusable(family, prefix, gateway, false, problem);
+  }
+
+  private static InClusterPoolSpec unusable(
+      IpFamily family, Integer prefix, Ip gateway, boolean prefixPool, String problem) {
+    return new InClusterPoolSpec(
+        PoolSpec.of(family, List.of()), prefix, gateway, prefixPool, null, null, problem);
+  }
+
+  private static Ip gatewayOf(InClusterPrefixPoolSpec spec) {
+    return spec.getGateway() != null
+            && AddressSyntax.parseAddress(spec.getGateway()) instanceof Parsed.Valid<Ip> valid
+        ? valid.value()
+        : null;
+  }
+
+  /** The aligned blocks of this prefix length that lie wholly inside the range. */
+  static BigInteger alignedChildren(IpRange range, int prefixLength) {
+    int hostBits = range.family().bits() - prefixLength;
+    BigInteger firstAligned =
+        range
+            .first()
+            .toBigInteger()
+            .add(BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE))
+            .shiftRight(hostBits);
+    BigInteger endAligned = range.last().toBigInteger().add(BigInteger.ONE).shiftRight(hostBits);
+    return endAligned.subtract(firstAligned).max(BigInteger.ZERO);
+  }
+
+  /**
+   * Whether what an allocation or an IPAddress holds is a child prefix this spec hands out: of the
+   * allocation length, aligned, inside the prefixes and overlapping no exclusion (upstream's test
+   * for out-of-range prefixes). Only for a prefix pool.
+   */
+  boolean holdsChild(IpRange held) {
+    if (childPrefixLength == null || held.family() != allocator.family()) {
+      return false; // a pool that cannot serve has no child prefixes
+    }
+    int hostBits = held.family().bits() - childPrefixLength;
+    BigInteger size = BigInteger.ONE.shiftLeft(hostBits);
+    return held.size().equals(size)
+        && held.first().toBigInteger().mod(size).signum() == 0
+        && allocator.segments().stream().anyMatch(segment -> segment.range().contains(held));
   }
 }

@@ -12,6 +12,7 @@ import org.ipam.core.engine.ClaimId;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.core.net.Cidr;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpRange;
 import org.ipam.core.net.Parsed;
@@ -21,8 +22,9 @@ import org.ipam.incluster.pool.AddressSyntax;
 /**
  * Cluster API objects as the in-cluster dialect's engine knows them: which pool a claim or an
  * IPAddress names (its {@code spec.poolRef}, group {@code ipam.cluster.x-k8s.io} or empty, kind
- * InClusterIPPool or GlobalInClusterIPPool), claims as {@link ClaimFacts}, IPAddresses as {@link
- * Holding}s. Claims of other groups and kinds (Metal3's) are not ours and are left alone.
+ * InClusterIPPool, GlobalInClusterIPPool or their prefix pool kinds), claims as {@link ClaimFacts},
+ * IPAddresses as {@link Holding}s. Claims of other groups and kinds (Metal3's) are not ours and are
+ * left alone.
  */
 public final class InClusterRecords {
   static final String DIALECT = "incluster";
@@ -36,8 +38,7 @@ public final class InClusterRecords {
    * (namespace null), so that a Global pool and a namespaced one of the same name stay apart.
    */
   public static PoolKey poolKey(String kind, String namespace, String name) {
-    return new PoolKey(
-        DIALECT, InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL.equals(kind) ? null : namespace, name);
+    return new PoolKey(DIALECT, InClusterApi.isGlobal(kind) ? null : namespace, name);
   }
 
   /** The pool a claim or an IPAddress names, if it is an IP pool of this dialect. */
@@ -78,8 +79,10 @@ public final class InClusterRecords {
   }
 
   /**
-   * What an IPAddress holds, read once: its address, and the claim (by uid) whose owner reference
-   * it carries; empty when its address does not parse (it then holds nothing the engine can place).
+   * What an IPAddress holds, read once: its address (for a prefix pool's IPAddress, the child
+   * prefix {@code address/prefix}, host bits masked, as upstream reads it), and the claim (by uid)
+   * whose owner reference it carries; empty when its address does not parse (it then holds nothing
+   * the engine can place).
    */
   public static Optional<Holding> holding(IPAddress address) {
     if (address.getSpec() == null
@@ -87,13 +90,22 @@ public final class InClusterRecords {
             instanceof Parsed.Valid<Ip> valid)) {
       return Optional.empty();
     }
+    IpRange held = IpRange.single(valid.value());
+    Integer prefix = address.getSpec().getPrefix();
+    if (address.getSpec().getPoolRef() != null
+        && InClusterApi.isPrefixPool(address.getSpec().getPoolRef().getKind())
+        && prefix != null
+        && prefix >= 0
+        && prefix <= valid.value().family().bits()) {
+      held = new Cidr(valid.value(), prefix).masked().range();
+    }
     var metadata = address.getMetadata();
     String claimName =
         address.getSpec().getClaimRef() == null ? null : address.getSpec().getClaimRef().getName();
     return Optional.of(
         new Holding(
             keyOf(address),
-            IpRange.single(valid.value()),
+            held,
             CLAIM_KIND,
             claimName,
             claimUid(address),

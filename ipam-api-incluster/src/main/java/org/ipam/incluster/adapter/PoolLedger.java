@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.ipam.core.engine.Ledger;
 import org.ipam.core.engine.LedgerEntry;
 import org.ipam.core.engine.LedgerStore;
+import org.ipam.core.net.Cidr;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpRange;
 import org.ipam.core.net.Parsed;
@@ -64,7 +66,7 @@ final class PoolLedger implements LedgerStore {
       // A namespaced pool's claims are all of its namespace: only a Global pool's entries name it.
       records.add(
           new AllocationRecord(
-              entry.addresses().first().toString(),
+              text(entry.addresses()),
               pool.getMetadata().getNamespace() == null ? entry.claimNamespace() : null,
               entry.claimName(),
               entry.claimUid()));
@@ -86,9 +88,8 @@ final class PoolLedger implements LedgerStore {
     }
     List<LedgerEntry> entries = new ArrayList<>();
     for (AllocationRecord record : status.getAllocations()) {
-      if (record.getUid() == null
-          || record.getUid().isEmpty()
-          || !(AddressSyntax.parseAddress(record.getAddress()) instanceof Parsed.Valid<Ip> ip)) {
+      IpRange held = parse(record.getAddress());
+      if (record.getUid() == null || record.getUid().isEmpty() || held == null) {
         LOG.warn(
             "{} {}: status.allocations entry {} ignored (no uid, or its address does not parse)",
             pool.getKind(),
@@ -98,7 +99,7 @@ final class PoolLedger implements LedgerStore {
       }
       entries.add(
           new LedgerEntry(
-              IpRange.single(ip.value()),
+              held,
               InClusterRecords.CLAIM_KIND,
               record.getNamespace() == null
                   ? pool.getMetadata().getNamespace()
@@ -107,6 +108,29 @@ final class PoolLedger implements LedgerStore {
               record.getUid()));
     }
     return entries;
+  }
+
+  /**
+   * An entry's address: an IP, or a prefix pool's child prefix (an aligned block, as the allocator
+   * hands them out) as a CIDR.
+   */
+  private static String text(IpRange held) {
+    return held.size().equals(BigInteger.ONE)
+        ? held.first().toString()
+        : new Cidr(held.first(), held.family().bits() - (held.size().bitLength() - 1)).toString();
+  }
+
+  /** The addresses an entry's text holds; null when it does not parse or has host bits. */
+  private static IpRange parse(String text) {
+    if (text != null && text.contains("/")) {
+      return AddressSyntax.parseCidr(text) instanceof Parsed.Valid<Cidr> cidr
+              && !cidr.value().hasHostBits()
+          ? cidr.value().range()
+          : null;
+    }
+    return AddressSyntax.parseAddress(text) instanceof Parsed.Valid<Ip> ip
+        ? IpRange.single(ip.value())
+        : null;
   }
 
   static PoolStatus statusOf(HasMetadata pool) {

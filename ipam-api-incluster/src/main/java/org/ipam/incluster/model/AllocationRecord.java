@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AllocationRecord {
-  @JsonPropertyDescription("The address (an IP) allocated.")
+  @JsonPropertyDescription(
+      "The address allocated: an IP, or for a prefix pool the child prefix as a CIDR.")
   private String address;
 
   @JsonPropertyDescription(

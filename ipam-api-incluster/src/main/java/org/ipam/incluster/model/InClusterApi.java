@@ -29,6 +29,18 @@ public final class InClusterApi {
           IN_CLUSTER_PREFIX_POOL,
           GLOBAL_IN_CLUSTER_PREFIX_POOL);
 
+  /** Whether a pool kind is cluster-scoped (serves claims of every namespace). */
+  public static boolean isGlobal(String poolKind) {
+    return GLOBAL_IN_CLUSTER_IP_POOL.equals(poolKind)
+        || GLOBAL_IN_CLUSTER_PREFIX_POOL.equals(poolKind);
+  }
+
+  /** Whether a pool kind hands out child prefixes rather than single addresses. */
+  public static boolean isPrefixPool(String poolKind) {
+    return IN_CLUSTER_PREFIX_POOL.equals(poolKind)
+        || GLOBAL_IN_CLUSTER_PREFIX_POOL.equals(poolKind);
+  }
+
   /** On an IPAddressClaim: its address is released before the claim goes. */
   public static final String RELEASE_ADDRESS_FINALIZER = "ipam.cluster.x-k8s.io/ReleaseAddress";
 

@@ -35,19 +35,18 @@ import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
-import org.ipam.incluster.model.v1alpha2.InClusterIPPoolSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles one in-cluster IP pool of one kind at a time: the Cluster API IPAddressClaims whose
- * {@code poolRef} names it are served in one pass through the engine, committed in the pool's
- * ledger (docs/engine.md, "The versioned ledger"). Claims and IPAddresses map to their pool; a
- * burst of claims coalesces into one pass and one ledger write.
+ * Reconciles one in-cluster pool of one kind (IP or prefix pool) at a time: the Cluster API
+ * IPAddressClaims whose {@code poolRef} names it are served in one pass through the engine,
+ * committed in the pool's ledger (docs/engine.md, "The versioned ledger"). Claims and IPAddresses
+ * map to their pool; a burst of claims coalesces into one pass and one ledger write.
  */
-abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, PoolStatus>>
+abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
     implements Reconciler<P> {
-  private static final Logger LOG = LoggerFactory.getLogger(IPPoolReconciler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InClusterPoolReconciler.class);
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
   private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
@@ -59,6 +58,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
   private final PerVersion<PoolKey, InClusterPoolSpec> specs = new PerVersion<>();
   private final Class<P> poolType;
   private final String poolKind;
+  private final Function<P, InClusterPoolSpec> translation;
 
   /** Cluster API's Clusters, for the pause contract; null where Cluster API is not installed. */
   private volatile InformerEventSource<GenericKubernetesResource, P> clusters;
@@ -66,12 +66,22 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
   /** The claims that name each Cluster, so that a Cluster's change wakes them. */
   private final ClaimsOfClusters claimsOfClusters = new ClaimsOfClusters();
 
-  IPPoolReconciler(AllocationEngine engine, Clock clock, Class<P> poolType, String poolKind) {
+  /**
+   * @param translation the pool's spec as the engine serves it ({@link InClusterPoolSpec#of} for IP
+   *     pools, {@link InClusterPoolSpec#ofPrefixPool} for prefix pools)
+   */
+  InClusterPoolReconciler(
+      AllocationEngine engine,
+      Clock clock,
+      Class<P> poolType,
+      String poolKind,
+      Function<P, InClusterPoolSpec> translation) {
     this.engine = engine;
     this.clock = clock;
     this.ledgers = new LedgerFeed(engine);
     this.poolType = poolType;
     this.poolKind = poolKind;
+    this.translation = translation;
   }
 
   /** The pool a claim or an IPAddress of this kind's pools names, as JOSDK keys the pool. */
@@ -154,7 +164,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
             claim -> {
               String name = claim.getSpec().getPoolRef().getName();
               var pools = context.getClient().resources(poolType);
-              return (InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL.equals(poolKind)
+              return (InClusterApi.isGlobal(poolKind)
                           ? pools.withName(name)
                           : pools.inNamespace(claim.getMetadata().getNamespace()).withName(name))
                       .get()
@@ -249,7 +259,7 @@ abstract class IPPoolReconciler<P extends CustomResource<InClusterIPPoolSpec, Po
     return specs.get(
         key,
         pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration(),
-        () -> InClusterPoolSpec.of(pool.getSpec()));
+        () -> translation.apply(pool));
   }
 
   /** The pool's finalizer stays until no IPAddress names the pool and nothing is held. */
