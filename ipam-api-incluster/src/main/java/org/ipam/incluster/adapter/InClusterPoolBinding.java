@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
@@ -113,6 +115,21 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
   @Override
   public boolean paused(IPAddressClaim claim) {
     return paused.test(claim);
+  }
+
+  /**
+   * {@code addressReuseGracePeriodSeconds}, as upstream: counted from the claim's deletion, skipped
+   * while the pool is being deleted (a pool that is gone never gets here: {@link PoollessRelease}).
+   */
+  @Override
+  public Optional<Instant> releaseNotBefore(IPAddressClaim claim) {
+    String deleted = claim.getMetadata().getDeletionTimestamp();
+    if (spec.reuseGrace().isZero()
+        || deleted == null
+        || pool.getMetadata().getDeletionTimestamp() != null) {
+      return Optional.empty();
+    }
+    return Optional.of(Instant.parse(deleted).plus(spec.reuseGrace()));
   }
 
   @Override

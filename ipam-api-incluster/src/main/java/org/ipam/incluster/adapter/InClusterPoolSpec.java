@@ -2,6 +2,7 @@ package org.ipam.incluster.adapter;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,8 @@ import org.ipam.incluster.webhook.PrefixPoolSpecRules;
  *     it; null for an IP pool (one address each), and for a prefix pool that cannot serve
  * @param childPrefixes how many child prefixes the spec can hand out (a prefix pool's counts are in
  *     child prefixes); null for an IP pool
+ * @param reuseGrace how long a deleting claim keeps its address ({@code
+ *     addressReuseGracePeriodSeconds}; zero for prefix pools, which have none upstream)
  * @param problem the user's text for what is wrong, naming field and value; null for a usable pool
  */
 record InClusterPoolSpec(
@@ -42,6 +45,7 @@ record InClusterPoolSpec(
     boolean prefixPool,
     Integer childPrefixLength,
     BigInteger childPrefixes,
+    Duration reuseGrace,
     String problem) {
 
   boolean handsOutPrefixes() {
@@ -52,12 +56,19 @@ record InClusterPoolSpec(
     IpSet allocatable = spec == null ? IpSet.EMPTY : IPPoolAddresses.allocatable(spec);
     Integer prefix = spec == null ? null : spec.getPrefix();
     Ip gateway = spec == null ? null : IPPoolAddresses.gateway(spec);
+    Integer graceSeconds = spec == null ? null : spec.getAddressReuseGracePeriodSeconds();
+    // A negative grace (refused by the webhook) counts as none, as upstream's "> 0" test.
+    Duration grace =
+        graceSeconds == null || graceSeconds <= 0
+            ? Duration.ZERO
+            : Duration.ofSeconds(graceSeconds);
     Set<IpFamily> families = allocatable.families();
     if (allocatable.isEmpty()) {
       return unusable(
           IpFamily.IPV4,
           prefix,
           gateway,
+          grace,
           "spec.addresses "
               + (spec == null ? "[]" : spec.getAddresses())
               + " leaves no address to hand out (after excludedAddresses, the gateway and the"
@@ -69,6 +80,7 @@ record InClusterPoolSpec(
           family,
           prefix,
           gateway,
+          grace,
           "spec.addresses " + spec.getAddresses() + " mixes IPv4 and IPv6");
     }
     List<Segment> segments = new ArrayList<>();
@@ -76,7 +88,7 @@ record InClusterPoolSpec(
       segments.add(new Segment(range, null, prefix, gateway, List.of()));
     }
     return new InClusterPoolSpec(
-        PoolSpec.of(family, segments), prefix, gateway, false, null, null, null);
+        PoolSpec.of(family, segments), prefix, gateway, false, null, null, grace, null);
   }
 
   /**
@@ -90,7 +102,7 @@ record InClusterPoolSpec(
     Integer length = spec == null ? null : spec.effectiveAllocationPrefixLength();
     Ip gateway = spec == null ? null : gatewayOf(spec);
     if (!errors.isEmpty()) {
-      return unusable(IpFamily.IPV6, length, gateway, true, String.join("; ", errors));
+      return unusablePrefixPool(IpFamily.IPV6, length, gateway, String.join("; ", errors));
     }
     IpSet allocatable = PrefixPoolPrefixes.prefixes(spec).minus(PrefixPoolPrefixes.excluded(spec));
     IpFamily family = PrefixPoolPrefixes.prefixes(spec).lowest().orElseThrow().family();
@@ -104,11 +116,10 @@ record InClusterPoolSpec(
       }
     }
     if (segments.isEmpty()) {
-      return unusable(
+      return unusablePrefixPool(
           family,
           length,
           gateway,
-          true,
           "spec.prefixes "
               + spec.getPrefixes()
               + " leave no /"
@@ -117,18 +128,27 @@ record InClusterPoolSpec(
               + spec.getExcludedPrefixes());
     }
     return new InClusterPoolSpec(
-        PoolSpec.of(family, segments), length, gateway, true, length, children, null);
+        PoolSpec.of(family, segments),
+        length,
+        gateway,
+        true,
+        length,
+        children,
+        Duration.ZERO,
+        null);
   }
 
+  /** An IP pool that hands out nothing new; its deleting claims still wait out the grace. */
   private static InClusterPoolSpec unusable(
-      IpFamily family, Integer prefix, Ip gateway, String problem) {
-    return unusable(family, prefix, gateway, false, problem);
-  }
-
-  private static InClusterPoolSpec unusable(
-      IpFamily family, Integer prefix, Ip gateway, boolean prefixPool, String problem) {
+      IpFamily family, Integer prefix, Ip gateway, Duration grace, String problem) {
     return new InClusterPoolSpec(
-        PoolSpec.of(family, List.of()), prefix, gateway, prefixPool, null, null, problem);
+        PoolSpec.of(family, List.of()), prefix, gateway, false, null, null, grace, problem);
+  }
+
+  private static InClusterPoolSpec unusablePrefixPool(
+      IpFamily family, Integer length, Ip gateway, String problem) {
+    return new InClusterPoolSpec(
+        PoolSpec.of(family, List.of()), length, gateway, true, null, null, Duration.ZERO, problem);
   }
 
   private static Ip gatewayOf(InClusterPrefixPoolSpec spec) {

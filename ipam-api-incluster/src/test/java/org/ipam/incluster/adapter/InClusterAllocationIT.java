@@ -203,6 +203,53 @@ class InClusterAllocationIT {
   }
 
   @Test
+  void aDeletedClaimKeepsItsAddressForTheReuseGracePeriodThenItGoesToTheNextClaim(
+      KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "grace");
+    client
+        .resource(
+            pool(
+                "grace",
+                "one",
+                "  addresses: [10.6.0.1]\n  prefix: 24\n  addressReuseGracePeriodSeconds: 15\n"))
+        .create();
+    IPAddressClaim first =
+        client.resource(claim("grace", "first", InClusterApi.IN_CLUSTER_IP_POOL, "one")).create();
+    eventually().untilAsserted(() -> assertThat(addressOf(client, first)).isNotNull());
+
+    client.resource(first).delete();
+    IPAddressClaim next =
+        client.resource(claim("grace", "next", InClusterApi.IN_CLUSTER_IP_POOL, "one")).create();
+
+    // While the grace runs, the deleting claim and its IPAddress stay and the address is not free.
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(ClaimReady.of(live(client, next)))
+                    .hasValueSatisfying(
+                        ready -> assertThat(ready.getReason()).isEqualTo("PoolExhausted")));
+    IPAddressClaim deleting = live(client, first);
+    assertThat(deleting).as("the deleting claim waits out the grace").isNotNull();
+    java.time.Instant deletedAt =
+        java.time.Instant.parse(deleting.getMetadata().getDeletionTimestamp());
+
+    eventually()
+        .atMost(java.time.Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              IPAddress address = addressOf(client, next);
+              assertThat(address).isNotNull();
+              assertThat(address.getSpec().getAddress()).isEqualTo("10.6.0.1");
+              assertThat(live(client, first)).isNull();
+            });
+    java.time.Instant servedAt =
+        java.time.Instant.parse(
+            ClaimReady.of(live(client, next)).orElseThrow().getLastTransitionTime());
+    // Timestamps have one-second resolution.
+    assertThat(servedAt).isAfterOrEqualTo(deletedAt.plusSeconds(15).minusSeconds(1));
+  }
+
+  @Test
   void aClaimDeletedAtOnceLeavesNoAddressNoEntryAndNoFinalizer(KubernetesClient client) {
     InClusterHarness.createNamespace(client, "churn");
     client.resource(pool("churn", "churn", "  addresses: [10.7.0.0/24]\n  prefix: 24\n")).create();

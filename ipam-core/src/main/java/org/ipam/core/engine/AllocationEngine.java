@@ -368,6 +368,12 @@ public final class AllocationEngine implements AutoCloseable {
       return null;
     }
     if (facts.deleting()) {
+      Optional<Instant> grace = binding.releaseNotBefore(entry.claim);
+      if (grace.isPresent() && now.isBefore(grace.get())) {
+        // Its addresses stay its own until the grace ends; the pass then comes back for it.
+        state.defer(uid);
+        return grace.get();
+      }
       entry.writing = true;
       Optional<Allocation> uncached =
           state.isUncached(uid) ? state.allocationOf(uid) : Optional.empty();

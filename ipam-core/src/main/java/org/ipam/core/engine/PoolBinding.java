@@ -1,5 +1,6 @@
 package org.ipam.core.engine;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.ipam.core.alloc.Allocation;
@@ -50,6 +51,15 @@ public interface PoolBinding<C> {
    */
   default boolean paused(C claim) {
     return false;
+  }
+
+  /**
+   * When a deleting claim's addresses may be released: until then the claim keeps them and its
+   * objects stay (in-cluster's {@code addressReuseGracePeriodSeconds}, counted from the claim's
+   * deletion). Empty, the default, releases at once. Read under the pool's lock: no I/O.
+   */
+  default Optional<Instant> releaseNotBefore(C claim) {
+    return Optional.empty();
   }
 
   /** What the claim asks for, read from its fields (and the pool's, such as pre-allocations). */
