@@ -8,6 +8,7 @@ version="$(sed -n 's:.*<kube.version>\(.*\)</kube.version>.*:\1:p' pom.xml | hea
 kubectl="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${version}-linux-amd64/kubectl"
 [[ -x "$kubectl" ]] || kubectl=kubectl
 cp ipam-api-metal3/target/classes/META-INF/fabric8/*.yml config/crd/bases/
+cp ipam-api-incluster/target/classes/META-INF/fabric8/*.yml config/crd/incluster/
 cp ipam-core/target/classes/META-INF/fabric8/*.yml config/crd/capi/
 "$kubectl" kustomize config/default > dist/ipam-components.yaml
 echo "rendered dist/ipam-components.yaml with $("$kubectl" version --client -o yaml | sed -n 's/.*gitVersion: //p' | head -1)"

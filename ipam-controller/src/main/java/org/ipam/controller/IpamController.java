@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ApiRateLimit;
 import org.ipam.core.engine.ControllerClient;
@@ -28,6 +29,7 @@ import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
 import org.ipam.core.engine.OperatorStartup;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ConversionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -123,7 +125,7 @@ public final class IpamController implements Callable<Integer> {
       names = "--webhook-port",
       defaultValue = "9443",
       description =
-          "HTTPS port of the validating webhooks of every enabled dialect; 0 serves none (default: ${DEFAULT-VALUE}).")
+          "HTTPS port of the validating and conversion webhooks of every enabled dialect; 0 serves none (default: ${DEFAULT-VALUE}).")
   int webhookPort;
 
   @Option(
@@ -298,6 +300,7 @@ public final class IpamController implements Callable<Integer> {
               }
             });
     List<AdmissionValidator<?>> validators = new ArrayList<>();
+    List<ConversionHandler> conversions = new ArrayList<>();
     Set<String> served = new java.util.LinkedHashSet<>();
     for (DialectModule dialect : dialects.values()) {
       List<String> missing = Crds.missing(client, dialect.requiredCrds());
@@ -319,22 +322,27 @@ public final class IpamController implements Callable<Integer> {
       dialect.register(operator, parent, namespaces == null ? Set.of() : new HashSet<>(namespaces));
       served.add(dialect.name());
       log().info("adapter {} enabled", dialect.name());
-      validators.addAll(dialect.validators());
+      validators.addAll(dialect.validators(client));
+      conversions.addAll(dialect.conversions());
     }
     resources.add(engine);
     resources.add(operator::stop);
     // Webhooks first: they need no informer, and operator.start() waits (up to JOSDK's cache sync
     // timeout) for informers that cannot sync, such as one whose CRD lacks the version we watch.
     if (webhooks != null) {
-      webhooks.serve(validators);
+      webhooks.serve(validators, conversions);
       if (local) {
         LocalWebhooks.install(client, webhooks.port(), webhooks.caBundle(), validators);
+        LocalWebhooks.installConversions(client, webhooks.port(), webhooks.caBundle(), conversions);
       }
       log()
           .info(
-              "validating webhooks on https://:{} at {}",
+              "webhooks on https://:{} at {}",
               webhooks.port(),
-              validators.stream().map(AdmissionValidator::path).toList());
+              Stream.concat(
+                      validators.stream().map(AdmissionValidator::path),
+                      conversions.stream().map(ConversionHandler::path).distinct())
+                  .toList());
     }
     readiness.serving(served);
     operator.start();

@@ -9,17 +9,24 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.ipam.core.webhook.AdmissionReviews;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ConversionHandler;
+import org.ipam.core.webhook.ConversionReviews;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTPS server for every enabled dialect's validating webhooks, each at its own path. Answers
- * on a small pool of threads, so that a slow review does not hold up the others.
+ * One HTTPS server for every enabled dialect's webhooks: each validating webhook at its own path,
+ * and the conversion webhooks at theirs ({@code /convert}), where one ConversionReview endpoint
+ * hands each object to the dialect that owns its group and kind. Answers on a small pool of
+ * threads, so that a slow review does not hold up the others.
  */
 final class WebhookServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
@@ -48,10 +55,23 @@ final class WebhookServer implements AutoCloseable {
     return new WebhookServer(server, threads, tls);
   }
 
-  void serve(List<AdmissionValidator<?>> validators) {
+  void serve(List<AdmissionValidator<?>> validators, List<ConversionHandler> conversions) {
     for (AdmissionValidator<?> validator : validators) {
-      server.createContext(validator.path(), exchange -> review(exchange, validator));
+      server.createContext(
+          validator.path(),
+          exchange ->
+              answer(exchange, validator.path(), body -> AdmissionReviews.answer(validator, body)));
     }
+    Map<String, List<ConversionHandler>> byPath = new LinkedHashMap<>();
+    for (ConversionHandler handler : conversions) {
+      byPath.computeIfAbsent(handler.path(), p -> new ArrayList<>()).add(handler);
+    }
+    byPath.forEach(
+        (path, handlers) ->
+            server.createContext(
+                path,
+                exchange ->
+                    answer(exchange, path, body -> ConversionReviews.answer(handlers, body))));
   }
 
   int port() {
@@ -63,7 +83,13 @@ final class WebhookServer implements AutoCloseable {
     return tls.caBundle();
   }
 
-  private static void review(HttpExchange exchange, AdmissionValidator<?> validator)
+  /** What answers a review: the JSON answer to the body, or IOException when it is not JSON. */
+  @FunctionalInterface
+  private interface Reviewer {
+    byte[] answer(byte[] body) throws IOException;
+  }
+
+  private static void answer(HttpExchange exchange, String path, Reviewer reviewer)
       throws IOException {
     try (exchange) {
       if (!"POST".equals(exchange.getRequestMethod())) {
@@ -71,7 +97,7 @@ final class WebhookServer implements AutoCloseable {
             exchange,
             405,
             "text/plain",
-            "POST an AdmissionReview\n".getBytes(StandardCharsets.UTF_8));
+            "POST an AdmissionReview or ConversionReview\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
       byte[] body;
@@ -80,9 +106,9 @@ final class WebhookServer implements AutoCloseable {
       }
       byte[] answer;
       try {
-        answer = AdmissionReviews.answer(validator, body);
+        answer = reviewer.answer(body);
       } catch (IOException e) {
-        LOG.warn("webhook {}: unreadable AdmissionReview: {}", validator.path(), e.getMessage());
+        LOG.warn("webhook {}: unreadable review: {}", path, e.getMessage());
         send(exchange, 400, "text/plain", e.getMessage().getBytes(StandardCharsets.UTF_8));
         return;
       }

@@ -32,6 +32,44 @@ class ManifestsIT {
         ROOT.resolve("config/crd/bases"));
     assertSameFiles(
         ROOT.resolve("ipam-core/target/classes/META-INF/fabric8"), ROOT.resolve("config/crd/capi"));
+    assertSameFiles(
+        ROOT.resolve("ipam-api-incluster/target/classes/META-INF/fabric8"),
+        ROOT.resolve("config/crd/incluster"));
+  }
+
+  /**
+   * What the generator cannot write and config/crd/incluster adds, as upstream's CRD patches do:
+   * clusterctl's move-hierarchy label on the four pool kinds, and the conversion webhook on the two
+   * kinds served in v1alpha1 and v1alpha2; and the in-cluster webhooks, pools with DELETE.
+   */
+  @Test
+  void inClusterCrdsCarryTheMoveLabelAndTheConversionWebhook() throws IOException {
+    List<String> documents = List.of(Files.readString(DIST).split("(?m)^---$"));
+    for (String plural :
+        List.of(
+            "inclusterippools",
+            "globalinclusterippools",
+            "inclusterprefixpools",
+            "globalinclusterprefixpools")) {
+      String crd =
+          documents.stream()
+              .filter(d -> d.contains("\n  name: " + plural + ".ipam.cluster.x-k8s.io\n"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no CRD " + plural + " in " + DIST));
+      assertThat(crd).as(plural).contains("clusterctl.cluster.x-k8s.io/move-hierarchy: \"\"");
+      boolean converted = !plural.contains("prefix");
+      assertThat(crd.contains("strategy: Webhook")).as(plural + " conversion").isEqualTo(converted);
+      if (converted) {
+        assertThat(crd).contains("path: /convert").contains("name: ipam-webhook-service");
+      }
+      assertThat(Files.readString(DIST))
+          .contains(
+              "path: /validate-ipam-cluster-x-k8s-io-v1alpha2-"
+                  + plural.substring(0, plural.length() - 1));
+    }
+    assertThat(Files.readString(DIST))
+        .contains("path: /validate-ipam-cluster-x-k8s-io-v1beta2-ipaddressclaim")
+        .contains("path: /validate-ipam-cluster-x-k8s-io-v1beta2-ipaddress\n");
   }
 
   @Test

@@ -2,9 +2,15 @@ package org.ipam.incluster.adapter;
 
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ConversionHandler;
+import org.ipam.incluster.conversion.IPPoolConversionHandler;
+import org.ipam.incluster.webhook.InClusterValidators;
+import org.ipam.incluster.webhook.LiveLookups;
 
 /**
  * The in-cluster dialect for the controller (a drop-in for cluster-api-ipam-provider-in-cluster):
@@ -47,5 +53,28 @@ public final class InClusterDialectModule extends DialectModule {
     reconcilers.addBinding().to(GlobalInClusterIPPoolReconciler.class);
     reconcilers.addBinding().to(InClusterPrefixPoolReconciler.class);
     reconcilers.addBinding().to(GlobalInClusterPrefixPoolReconciler.class);
+  }
+
+  /** The in-cluster part of {@code ipam-controller plan}: the four pool kinds and their claims. */
+  @Override
+  public java.util.Optional<org.ipam.core.plan.DialectPlanner> planner() {
+    return java.util.Optional.of(new org.ipam.incluster.plan.InClusterPlanner());
+  }
+
+  /**
+   * The pool validators, and those of Cluster API claims and IPAddresses of in-cluster pools; what
+   * is in use (a pool's IPAddresses, an IPAddress's claim) is read live with the controller's
+   * client.
+   */
+  @Override
+  public List<AdmissionValidator<?>> validators(KubernetesClient client) {
+    LiveLookups lookups = new LiveLookups(client);
+    return InClusterValidators.all(lookups, lookups);
+  }
+
+  /** v1alpha1 and v1alpha2 of InClusterIPPool and GlobalInClusterIPPool, at {@code /convert}. */
+  @Override
+  public List<ConversionHandler> conversions() {
+    return List.of(new IPPoolConversionHandler());
   }
 }

@@ -66,8 +66,8 @@ public final class IPPoolValidator<T extends CustomResource<InClusterIPPoolSpec,
           "spec",
           "takes addresses out of the pool ("
               + lost
-              + ") while the addresses in use are not known yet (the controller has not read the"
-              + " IPAddresses); try again in a moment");
+              + ") while the addresses in use are not known (the IPAddresses of the pool could not"
+              + " be read); try again in a moment");
       return;
     }
     Causes causes = new Causes(spec);

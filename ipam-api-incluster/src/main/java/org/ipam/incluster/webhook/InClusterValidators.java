@@ -1,5 +1,6 @@
 package org.ipam.incluster.webhook;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.ipam.core.webhook.AdmissionValidator;
 
@@ -17,5 +18,16 @@ public final class InClusterValidators {
         IPPoolValidator.global(inUse),
         PrefixPoolValidator.namespaced(inUse),
         PrefixPoolValidator.global(inUse));
+  }
+
+  /**
+   * The four pool validators and those of Cluster API's IPAddressClaim and IPAddress (CREATE and
+   * UPDATE of v1beta2, for objects of in-cluster pools only), as the controller serves them.
+   */
+  public static List<AdmissionValidator<?>> all(InUseAddresses inUse, ClaimLookup claims) {
+    List<AdmissionValidator<?>> validators = new ArrayList<>(all(inUse));
+    validators.add(new CapiClaimValidator());
+    validators.add(new CapiAddressValidator(claims));
+    return List.copyOf(validators);
   }
 }

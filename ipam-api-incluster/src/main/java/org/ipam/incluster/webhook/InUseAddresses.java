@@ -6,17 +6,16 @@ import java.util.Optional;
 /**
  * The Cluster API IPAddresses a pool has handed out, as the webhooks need them: on UPDATE, to
  * refuse a spec that would leave an address in use unallocatable; on DELETE, to refuse deleting a
- * pool in use. Implemented by whoever knows the allocations (the engine's state for the dialect),
- * injected into the validators.
+ * pool in use. Injected into the validators; the controller reads them live ({@link LiveLookups}).
  *
- * <p>Contract: answers from memory, at once, without API calls (a webhook answers within the API
- * server's timeout, and the answer must not depend on a request that may fail). It lists every
- * IPAddress whose {@code spec.poolRef} names the pool ({@code apiGroup} {@code
+ * <p>Contract: answers well within the API server's webhook timeout (from memory, or by a read with
+ * a deadline), never by waiting on a cache that may lag behind an IPAddress just created. It lists
+ * every IPAddress whose {@code spec.poolRef} names the pool ({@code apiGroup} {@code
  * ipam.cluster.x-k8s.io}, or empty), in the pool's namespace for a namespaced pool and in every
  * namespace for a Global one, whatever its state (terminating ones included, as upstream counts
- * them). Empty (not an empty list) only while the answer is not known yet, for example before the
- * controller has read the IPAddresses after a start: the validators then refuse what depends on it
- * and say to try again, rather than admit a delete or an update they cannot judge.
+ * them). Empty (not an empty list) when the answer is not known, because the IPAddresses could not
+ * be read in time: the validators then refuse what depends on it and say to try again, rather than
+ * admit a delete or an update they cannot judge.
  */
 @FunctionalInterface
 public interface InUseAddresses {
@@ -39,7 +38,7 @@ public interface InUseAddresses {
     }
   }
 
-  /** The IPAddresses of the pool, or empty while that is not known yet. */
+  /** The IPAddresses of the pool, or empty when that is not known. */
   Optional<List<AddressInUse>> of(PoolRef pool);
 
   /** For tests and for a controller that does not know yet: never known. */

@@ -96,8 +96,8 @@ abstract class PoolValidator<T extends CustomResource<S, PoolStatus>, S>
     Optional<List<InUseAddresses.AddressInUse>> addresses = inUse(pool);
     if (addresses.isEmpty()) {
       problems.addObjectProblem(
-          "cannot be deleted yet: the controller has not read the IPAddresses, so it cannot tell"
-              + " whether the pool is in use; try again in a moment");
+          "cannot be deleted yet: the IPAddresses that name it could not be read, so whether the"
+              + " pool is in use is not known; try again in a moment");
     } else if (!addresses.get().isEmpty()) {
       problems.addObjectProblem(
           "Pool has IPAddresses allocated. Cannot delete Pool until all IPAddresses have been"

@@ -74,8 +74,8 @@ public final class PrefixPoolValidator<
     if (addresses.isEmpty()) {
       problems.add(
           "spec",
-          "takes prefixes out of the pool while the prefixes in use are not known yet (the"
-              + " controller has not read the IPAddresses); try again in a moment");
+          "takes prefixes out of the pool while the prefixes in use are not known (the"
+              + " IPAddresses of the pool could not be read); try again in a moment");
       return;
     }
     List<String> outside = new ArrayList<>();

@@ -238,7 +238,7 @@ class IPPoolValidatorTest {
                 .refusals())
         .containsExactly(
             "InClusterIPPool ns/p: spec takes addresses out of the pool ([10.0.0.11-10.0.0.20]) while the"
-                + " addresses in use are not known yet (the controller has not read the IPAddresses); try"
+                + " addresses in use are not known (the IPAddresses of the pool could not be read); try"
                 + " again in a moment");
   }
 
@@ -291,8 +291,8 @@ class IPPoolValidatorTest {
         .isEmpty();
     assertThat(IPPoolValidator.global(InUseAddresses.unknown()).validateDelete(globalIpPool(POOL)))
         .containsExactly(
-            "GlobalInClusterIPPool p: cannot be deleted yet: the controller has not read the IPAddresses,"
-                + " so it cannot tell whether the pool is in use; try again in a moment");
+            "GlobalInClusterIPPool p: cannot be deleted yet: the IPAddresses that name it could not be"
+                + " read, so whether the pool is in use is not known; try again in a moment");
     assertThat(judge.operations()).containsExactly("CREATE", "UPDATE", "DELETE");
   }
 

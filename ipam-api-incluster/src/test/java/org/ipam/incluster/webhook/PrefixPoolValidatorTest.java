@@ -168,7 +168,8 @@ class PrefixPoolValidatorTest {
     assertThat(unknown.review(prefixPool("prefixes: [\"fd00::/57\"]"), prefixPool(POOL)).refusals())
         .singleElement()
         .asString()
-        .contains("while the prefixes in use are not known yet");
+        .contains(
+            "while the prefixes in use are not known (the IPAddresses of the pool could not be read)");
     // A prefix in use of another length (made by hand) was never allocatable: it blocks nothing.
     var odd = PrefixPoolValidator.namespaced(Pools.FixedInUse.of("fd00:0:0:80::/60"));
     assertThat(odd.review(prefixPool("prefixes: [\"fd00::/57\"]"), prefixPool(POOL)).refusals())

@@ -3,26 +3,21 @@ package org.ipam.metal3.plan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ipam.core.alloc.Allocation;
-import org.ipam.core.alloc.AllocationFailure;
-import org.ipam.core.engine.ClaimFacts;
-import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.net.Ip;
 import org.ipam.core.plan.ClaimPlan;
 import org.ipam.core.plan.DialectPlan;
 import org.ipam.core.plan.DialectPlanner;
-import org.ipam.core.plan.Finding;
 import org.ipam.core.plan.PlanObject;
+import org.ipam.core.plan.PlanReading;
 import org.ipam.core.plan.PoolPlan;
-import org.ipam.core.plan.PoolSimulation;
-import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.plan.PoolPlanning;
 import org.ipam.core.webhook.FieldProblems;
 import org.ipam.metal3.adapter.AddressNames;
 import org.ipam.metal3.adapter.Metal3Claim;
@@ -41,7 +36,7 @@ import org.ipam.metal3.webhook.IPPoolValidator;
  * Cluster API IPAddressClaims and IPAddresses whose poolRef is a Metal3 IPPool. Each object is
  * judged by its webhook's class, as on CREATE (an object the webhook refuses is never stored, so it
  * takes no part in the allocation); each valid pool is translated as the controller translates it
- * and its valid claims are served through {@link Metal3PoolBinding#request}.
+ * and its valid claims are served through {@link Metal3PoolBinding#request} ({@link PoolPlanning}).
  */
 public final class Metal3Planner implements DialectPlanner {
   private static final String CAPI_GROUP = org.ipam.core.capi.IPAddressClaim.GROUP;
@@ -64,13 +59,11 @@ public final class Metal3Planner implements DialectPlanner {
 
   /** One plan's objects, sorted by what they are. */
   private static final class Run {
-    private final List<Finding> findings = new ArrayList<>();
+    private final PlanReading reading = new PlanReading();
     private final Map<PoolKey, IPPool> pools = new LinkedHashMap<>();
     private final Map<PoolKey, String> refusedPools = new HashMap<>();
     private final List<HasMetadata> claims = new ArrayList<>();
     private final List<HasMetadata> addresses = new ArrayList<>();
-    // By identity: a claim's uid is filled in after it is read, which would change its hash.
-    private final Map<HasMetadata, PlanObject> sourceOf = new java.util.IdentityHashMap<>();
 
     DialectPlan plan(List<PlanObject> objects) {
       for (PlanObject object : objects) {
@@ -80,7 +73,7 @@ public final class Metal3Planner implements DialectPlanner {
       pools.forEach((key, pool) -> planned.add(planPool(key, pool)));
       claimsWithoutPool();
       addressesWithoutPool();
-      return new DialectPlan(planned, findings);
+      return new DialectPlan(planned, reading.findings());
     }
 
     private void read(PlanObject object) {
@@ -89,80 +82,43 @@ public final class Metal3Planner implements DialectPlanner {
       if (metal3 && kind.equals("IPPool")) {
         readPool(object);
       } else if (metal3 && kind.equals("IPClaim")) {
-        validated(object, IPClaim.class, new IPClaimValidator()).ifPresent(this::addClaim);
+        reading
+            .validated(object, IPClaim.class, new IPClaimValidator())
+            .ifPresent(claim -> claims.add(reading.withUid(claim)));
       } else if (metal3 && kind.equals("IPAddress")) {
-        validated(object, IPAddress.class, new IPAddressValidator()).ifPresent(addresses::add);
+        reading
+            .validated(object, IPAddress.class, new IPAddressValidator())
+            .ifPresent(addresses::add);
       } else if (kind.equals("IPAddressClaim")) {
         // No Metal3 webhook judges a Cluster API claim: its ipAddress annotation is read as the
         // controller reads it (Metal3PoolBinding.request), and a bad one is that claim's answer.
-        model(object, org.ipam.core.capi.IPAddressClaim.class).ifPresent(this::addClaim);
+        reading
+            .model(object, org.ipam.core.capi.IPAddressClaim.class)
+            .ifPresent(claim -> claims.add(reading.withUid(claim)));
       } else {
-        model(object, org.ipam.core.capi.IPAddress.class)
+        reading
+            .model(object, org.ipam.core.capi.IPAddress.class)
             .filter(a -> capiAddressReadable(object, a))
             .ifPresent(addresses::add);
       }
     }
 
     private void readPool(PlanObject object) {
-      Optional<IPPool> read = model(object, IPPool.class);
+      Optional<IPPool> read = reading.model(object, IPPool.class);
       if (read.isEmpty()) {
         return;
       }
       IPPool pool = read.get();
-      AdmissionValidator.Verdict verdict = new IPPoolValidator().review(pool, null);
-      verdict.refusals().forEach(line -> findings.add(Finding.error(object.source(), line)));
-      verdict.warnings().forEach(line -> findings.add(Finding.warning(object.source(), line)));
+      boolean admitted = reading.admitted(pool, new IPPoolValidator());
       PoolKey key = Metal3Records.poolKey(object.namespace(), object.name());
-      if (!twice(key, object)) {
-        if (verdict.refusals().isEmpty()) {
-          pools.put(key, pool);
-        } else {
-          refusedPools.put(key, object.source());
-        }
+      if (reading.definedTwice(key, pool)) {
+        return;
       }
-    }
-
-    /** A pool defined twice: the second apply would overwrite the first. */
-    private boolean twice(PoolKey key, PlanObject object) {
-      IPPool first = pools.get(key);
-      String earlier = first != null ? sourceOf.get(first).source() : refusedPools.get(key);
-      if (earlier == null) {
-        return false;
+      if (admitted) {
+        pools.put(key, pool);
+      } else {
+        refusedPools.put(key, object.source());
       }
-      findings.add(
-          Finding.error(
-              object.source(),
-              object.describe() + ": defined twice, also at " + earlier + " (the later one wins)"));
-      return true;
-    }
-
-    private void addClaim(HasMetadata claim) {
-      if (claim.getMetadata().getUid() == null || claim.getMetadata().getUid().isEmpty()) {
-        // The engine knows claims by uid; one from a file gets its place in the files as its uid.
-        claim.getMetadata().setUid("plan:" + sourceOf.get(claim).source());
-      }
-      claims.add(claim);
-    }
-
-    private <T extends HasMetadata> Optional<T> validated(
-        PlanObject object, Class<T> type, AdmissionValidator<T> validator) {
-      Optional<T> read = model(object, type);
-      if (read.isEmpty()) {
-        return read;
-      }
-      List<String> refusals = validator.validate(read.get(), null);
-      refusals.forEach(line -> findings.add(Finding.error(object.source(), line)));
-      return refusals.isEmpty() ? read : Optional.empty();
-    }
-
-    private <T extends HasMetadata> Optional<T> model(PlanObject object, Class<T> type) {
-      PlanObject.Read<T> read = object.read(type);
-      if (read.problem() != null) {
-        findings.add(Finding.error(object.source(), read.problem()));
-        return Optional.empty();
-      }
-      sourceOf.put(read.value(), object);
-      return Optional.of(read.value());
     }
 
     private boolean capiAddressReadable(PlanObject object, org.ipam.core.capi.IPAddress address) {
@@ -173,7 +129,7 @@ public final class Metal3Planner implements DialectPlanner {
       } else {
         problems.address("spec.address", text);
       }
-      problems.lines().forEach(line -> findings.add(Finding.error(object.source(), line)));
+      problems.lines().forEach(line -> reading.error(object, line));
       return problems.isEmpty();
     }
 
@@ -182,86 +138,44 @@ public final class Metal3Planner implements DialectPlanner {
     private PoolPlan planPool(PoolKey key, IPPool pool) {
       // Seed 0: a random pool's addresses cannot be predicted; plan shows one possible draw.
       Metal3PoolTranslation translation = Metal3PoolTranslation.of(pool, 0L);
-      PoolSimulation simulation = new PoolSimulation(translation.spec());
-      List<HasMetadata> own = claims.stream().filter(c -> inPool(c, key)).toList();
-      Set<String> uids = new HashSet<>();
-      own.forEach(c -> uids.add(c.getMetadata().getUid()));
-      Map<String, PlanObject> objectSources = new HashMap<>();
-      List<Holding> holdings = new ArrayList<>();
+      List<PoolPlanning.Held> held = new ArrayList<>();
       for (HasMetadata address : addresses) {
         if (inPool(address, key)) {
-          Holding holding = Metal3Records.holding(address).orElseThrow();
-          holdings.add(holding);
-          objectSources.put(holding.object().toString(), sourceOf.get(address));
+          held.add(new PoolPlanning.Held(address, Metal3Records.holding(address).orElseThrow()));
         }
       }
-      for (PoolSimulation.Refused refused : simulation.hold(holdings, uids)) {
-        PlanObject object = objectSources.get(refused.holding().object().toString());
-        findings.add(
-            Finding.error(
-                object.source(),
-                object.describe()
-                    + ": spec.address \""
-                    + object.field("spec.address")
-                    + "\" cannot be held: "
-                    + refused.reason()));
+      List<PoolPlanning.Claim> own = new ArrayList<>();
+      for (HasMetadata claim : claims) {
+        if (inPool(claim, key)) {
+          own.add(
+              new PoolPlanning.Claim(
+                  claim,
+                  Metal3Records.facts(claim),
+                  Metal3PoolBinding.request(pool, translation, Metal3Claim.of(claim))));
+        }
       }
-      List<PoolSimulation.Request> requests = new ArrayList<>();
-      Map<String, HasMetadata> claimOfUid = new HashMap<>();
-      for (HasMetadata claim : own) {
-        claimOfUid.put(claim.getMetadata().getUid(), claim);
-        requests.add(
-            new PoolSimulation.Request(
-                facts(claim), Metal3PoolBinding.request(pool, translation, Metal3Claim.of(claim))));
-      }
-      List<ClaimPlan> planned = new ArrayList<>();
-      for (PoolSimulation.Decision decision : simulation.serve(requests)) {
-        HasMetadata claim = claimOfUid.get(decision.facts().uid());
-        planned.add(claimPlan(pool, translation, claim, decision));
-      }
+      PoolPlanning planning = new PoolPlanning(reading, translation.spec());
+      List<ClaimPlan> planned =
+          planning.serve(
+              held, own, (claim, allocation) -> newObject(pool, translation, claim, allocation));
       return new PoolPlan(
           "IPPool " + key.namespace() + "/" + key.name(),
-          sourceOf.get(pool).source(),
-          simulation.counts(),
+          reading.source(pool).source(),
+          planning.counts(),
           planned);
     }
 
-    private ClaimPlan claimPlan(
+    /** The IPAddress a claim would get, named as the binding names it; pre-allocated or not. */
+    private static String newObject(
         IPPool pool,
         Metal3PoolTranslation translation,
-        HasMetadata claim,
-        PoolSimulation.Decision decision) {
-      String source = sourceOf.get(claim).source();
-      String describe = decision.facts().describe();
-      if (decision.result() instanceof AllocationFailure failure) {
-        return new ClaimPlan(describe, source, null, failure.message());
-      }
-      Allocation allocation = (Allocation) decision.result();
-      String kind = claim instanceof IPClaim ? "IPAddress" : "IPAddress (Cluster API)";
-      String note;
-      if (decision.object() != null) {
-        note =
-            (decision.object().claimUid() == null ? "adopts " : "keeps ")
-                + decision.object().object().kind().replaceFirst("\\..*", "")
-                + " "
-                + decision.object().object().name()
-                + " from the files";
-      } else {
-        note = kind + " " + AddressNames.of(pool.getSpec().getNamePrefix(), allocation.address());
-        Ip pre = translation.spec().preAllocations().get(decision.facts().reservationKey());
-        if (allocation.address().equals(pre)) {
-          note += ", pre-allocated";
-        }
-      }
-      return new ClaimPlan(describe, source, allocation, note);
-    }
-
-    /** The engine's facts, with no creation time for a claim the files give none. */
-    private ClaimFacts facts(HasMetadata claim) {
-      ClaimFacts facts = Metal3Records.facts(claim);
-      return claim.getMetadata().getCreationTimestamp() == null
-          ? new ClaimFacts(facts.id(), facts.reservationKey(), null, facts.deleting())
-          : facts;
+        PoolPlanning.Claim claim,
+        Allocation allocation) {
+      String kind = claim.object() instanceof IPClaim ? "IPAddress" : "IPAddress (Cluster API)";
+      String note =
+          kind + " " + AddressNames.of(pool.getSpec().getNamePrefix(), allocation.address());
+      Ip pre = translation.spec().preAllocations().get(claim.facts().reservationKey());
+      return allocation.address().equals(pre) ? note + ", pre-allocated" : note;
     }
 
     private static boolean inPool(HasMetadata object, PoolKey key) {
@@ -273,32 +187,15 @@ public final class Metal3Planner implements DialectPlanner {
     private void claimsWithoutPool() {
       for (HasMetadata claim : claims) {
         Optional<PoolKey> key = Metal3Records.poolOf(claim);
-        if (key.isPresent() && pools.containsKey(key.get())) {
-          continue;
+        if (key.isEmpty() || !pools.containsKey(key.get())) {
+          reading.claimWaits(
+              claim,
+              claim instanceof IPClaim ? "spec.pool.name" : "spec.poolRef.name",
+              "IPPool",
+              claim.getMetadata().getNamespace(),
+              key.map(PoolKey::name).orElse(""),
+              key.map(refusedPools::get).orElse(null));
         }
-        PlanObject object = sourceOf.get(claim);
-        String field = claim instanceof IPClaim ? "spec.pool.name" : "spec.poolRef.name";
-        String name = key.map(PoolKey::name).orElse("");
-        String refused = key.map(refusedPools::get).orElse(null);
-        findings.add(
-            Finding.error(
-                object.source(),
-                object.describe()
-                    + ": "
-                    + field
-                    + " \""
-                    + name
-                    + "\" "
-                    + (refused != null
-                        ? "names IPPool "
-                            + object.namespace()
-                            + "/"
-                            + name
-                            + ", refused ("
-                            + refused
-                            + ")"
-                        : "names no IPPool of namespace " + object.namespace() + " in the files")
-                    + ": the claim would wait"));
       }
     }
 
@@ -306,17 +203,11 @@ public final class Metal3Planner implements DialectPlanner {
       for (HasMetadata address : addresses) {
         Optional<PoolKey> key = Metal3Records.poolOf(address);
         if (key.isEmpty() || !pools.containsKey(key.get())) {
-          PlanObject object = sourceOf.get(address);
-          String field = address instanceof IPAddress ? "spec.pool.name" : "spec.poolRef.name";
-          findings.add(
-              Finding.warning(
-                  object.source(),
-                  object.describe()
-                      + ": "
-                      + field
-                      + " \""
-                      + key.map(PoolKey::name).orElse("")
-                      + "\" names no valid IPPool in the files: its address is left out of the plan"));
+          reading.addressWithoutPool(
+              address,
+              address instanceof IPAddress ? "spec.pool.name" : "spec.poolRef.name",
+              "IPPool",
+              key.map(PoolKey::name).orElse(""));
         }
       }
     }

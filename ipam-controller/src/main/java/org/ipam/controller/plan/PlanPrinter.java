@@ -65,9 +65,8 @@ final class PlanPrinter {
     out.println(
         pool.pool()
             + ": "
-            + (counts.total().equals(java.math.BigInteger.ONE)
-                ? "1 address, "
-                : counts.total() + " addresses, ")
+            + pool.unit().of(counts.total())
+            + ", "
             + counts.used()
             + " used, "
             + counts.free()

@@ -26,6 +26,8 @@ class PlanCommandTest {
   private static final Path FIXTURES = Path.of("src/test/resources/plan");
   private static final Path SAMPLES = Path.of("../config/samples");
   private static final Path SEEDS = Path.of("../ipam-api-metal3/src/test/resources/seeds/metal3");
+  private static final Path INCLUSTER_SEEDS =
+      Path.of("../ipam-api-incluster/src/test/resources/seeds/incluster");
 
   record Outcome(int exit, String output) {}
 
@@ -146,6 +148,58 @@ class PlanCommandTest {
             "IPClaim default/test1-controlplane-template-0-pool1: metadata.annotations.ipAddress"
                 + " \"<optional-annotation-for-specific-ip-request>\"",
             "IPPool default/pool1:");
+  }
+
+  /**
+   * The seed document's InClusterIPPool with four claims: 10.0.0.10 first, then 10.0.0.24 onwards,
+   * each with the pool's prefix and gateway, in an IPAddress named after its claim.
+   */
+  @Test
+  void theInClusterSeedPoolServesItsLowestFreeAddressFirst() {
+    Outcome outcome =
+        plan(
+            "-f",
+            INCLUSTER_SEEDS.toString(),
+            "-f",
+            FIXTURES.resolve("incluster/seed-claims.yaml").toString());
+    assertThat(outcome.exit()).as(outcome.output()).isZero();
+    assertThat(outcome.output())
+        .contains(
+            "InClusterIPPool default/inclusterippool-sample: 26 addresses, 4 used, 22 free",
+            "IPAddressClaim default/node-0 -> 10.0.0.10/24 gateway 10.0.0.1 (IPAddress node-0)",
+            "IPAddressClaim default/node-1 -> 10.0.0.24/24 gateway 10.0.0.1 (IPAddress node-1)",
+            "IPAddressClaim default/node-2 -> 10.0.0.25/24 gateway 10.0.0.1 (IPAddress node-2)",
+            "IPAddressClaim default/node-3 -> 10.0.0.26/24 gateway 10.0.0.1 (IPAddress node-3)",
+            "PLAN OK");
+  }
+
+  @Test
+  void theInClusterInvalidFixturesAreAtLeastTen() {
+    assertThat(invalid().filter(f -> f.getFileName().toString().startsWith("incluster-")).count())
+        .isGreaterThanOrEqualTo(10);
+  }
+
+  /**
+   * Each Cluster API claim goes to the dialect whose pool it names: with the in-cluster dialect
+   * left out, its pool and claim are skipped and the Metal3 claim is still served.
+   */
+  @Test
+  void aClaimIsPlannedByTheDialectOfItsPool() {
+    String fixture = FIXTURES.resolve("valid/incluster-and-metal3.yaml").toString();
+    Outcome metal3Only = plan("--adapters", "metal3", "-f", fixture);
+    assertThat(metal3Only.exit()).as(metal3Only.output()).isZero();
+    assertThat(metal3Only.output())
+        .contains(
+            "IPAddressClaim default/metal3-node -> 10.60.0.10/24",
+            "ipam.cluster.x-k8s.io/v1alpha2 InClusterIPPool default/nodes (",
+            "ipam.cluster.x-k8s.io/v1beta2 IPAddressClaim default/incluster-node (")
+        .doesNotContain("incluster-node ->");
+    Outcome inClusterOnly = plan("--adapters", "incluster", "-f", fixture);
+    assertThat(inClusterOnly.output())
+        .contains(
+            "IPAddressClaim default/incluster-node -> 10.70.0.10/24",
+            "ipam.cluster.x-k8s.io/v1beta2 IPAddressClaim default/metal3-node (")
+        .doesNotContain("metal3-node ->");
   }
 
   @Test

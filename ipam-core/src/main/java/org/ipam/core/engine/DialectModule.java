@@ -2,6 +2,7 @@ package org.ipam.core.engine;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Injector;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.ipam.core.plan.DialectPlanner;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ConversionHandler;
 
 /**
  * What a dialect module contributes to the controller, found with {@link java.util.ServiceLoader}:
@@ -36,6 +38,23 @@ public abstract class DialectModule extends AbstractModule {
    * object at a time and need nothing injected, so they are plain objects, not Guice bindings.
    */
   public List<AdmissionValidator<?>> validators() {
+    return List.of();
+  }
+
+  /**
+   * The validating webhooks as the controller serves them, given its client: for a dialect whose
+   * webhooks must read what is in use (the in-cluster pools refuse a delete while IPAddresses name
+   * them). By default {@link #validators()}.
+   */
+  public List<AdmissionValidator<?>> validators(KubernetesClient client) {
+    return validators();
+  }
+
+  /**
+   * The dialect's conversion webhooks, for kinds its CRDs serve in two versions (they name the
+   * controller's {@link ConversionHandler#path()} with {@code strategy: Webhook}); empty for none.
+   */
+  public List<ConversionHandler> conversions() {
     return List.of();
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
@@ -71,9 +72,10 @@ public record PlanObject(String source, int order, ObjectNode content, String de
   }
 
   /**
-   * The object as its model class, with the default namespace filled in; or, when it does not fit
-   * the class (an unknown field, a text where a number belongs), the line that says which field and
-   * value, in the form the webhooks use.
+   * The object as its model class, with the default namespace filled in (for a namespaced kind; a
+   * cluster-scoped one has none, as the API server drops what the file says); or, when it does not
+   * fit the class (an unknown field, a text where a number belongs), the line that says which field
+   * and value, in the form the webhooks use.
    */
   public <T extends HasMetadata> Read<T> read(Class<T> type) {
     ObjectNode copy = content.deepCopy();
@@ -81,21 +83,26 @@ public record PlanObject(String source, int order, ObjectNode content, String de
       copy.putObject("metadata");
     }
     ObjectNode metadata = (ObjectNode) copy.get("metadata");
-    if (text(metadata.path("namespace")).isEmpty()) {
+    boolean namespaced = Namespaced.class.isAssignableFrom(type);
+    if (!namespaced) {
+      metadata.remove("namespace");
+    } else if (text(metadata.path("namespace")).isEmpty()) {
       metadata.put("namespace", defaultNamespace);
     }
+    String described = namespaced ? describe() : kind() + " " + name();
     try {
       return new Read<>(STRICT.convertValue(copy, type), null);
     } catch (IllegalArgumentException e) {
       JsonMappingException cause = mappingCause(e);
-      return new Read<>(null, cause == null ? describe() + ": " + e.getMessage() : problem(cause));
+      return new Read<>(
+          null, cause == null ? described + ": " + e.getMessage() : problem(described, cause));
     }
   }
 
   /** A model object, or the problem that kept the object from being one. */
   public record Read<T>(T value, String problem) {}
 
-  private String problem(JsonMappingException e) {
+  private String problem(String described, JsonMappingException e) {
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference ref : e.getPath()) {
       if (ref.getFieldName() != null) {
@@ -105,7 +112,7 @@ public record PlanObject(String source, int order, ObjectNode content, String de
       }
     }
     if (e instanceof UnrecognizedPropertyException unknown) {
-      return describe()
+      return described
           + ": "
           + path
           + " is not a field of "
@@ -118,7 +125,7 @@ public record PlanObject(String source, int order, ObjectNode content, String de
                 && mismatch.getTargetType() != null
             ? typeName(mismatch.getTargetType())
             : "of the field's type";
-    return describe() + ": " + path + " \"" + value + "\" is not " + expected;
+    return described + ": " + path + " \"" + value + "\" is not " + expected;
   }
 
   private String at(CharSequence path) {

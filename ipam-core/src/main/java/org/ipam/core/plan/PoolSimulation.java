@@ -119,6 +119,16 @@ public final class PoolSimulation {
     return allocator.counts();
   }
 
+  /**
+   * Everything the pool holds once served, in address order: for a dialect that counts in units of
+   * its own (a prefix pool's child prefixes).
+   */
+  public List<Allocation> allocations() {
+    List<Allocation> all = new ArrayList<>();
+    allocator.forEach(all::add);
+    return all;
+  }
+
   private Decision decide(Request request, Map<String, String> keyHolders) {
     ClaimFacts facts = request.facts();
     String uid = facts.uid();

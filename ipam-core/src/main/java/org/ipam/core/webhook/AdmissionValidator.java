@@ -28,7 +28,9 @@ public interface AdmissionValidator<T extends HasMetadata> {
   /**
    * The problems of an object about to be stored, one line each naming the object, the field and
    * the value; empty to admit it. Must not call the API (a webhook answers within the apiserver's
-   * request timeout, and an answer must not depend on a cache that may lag).
+   * request timeout, and an answer must not depend on a cache that may lag), except for a rule that
+   * needs live state, through a lookup with a deadline well inside that timeout that refuses when
+   * it cannot answer (the in-cluster pools' in-use rules).
    *
    * @param oldObject the stored object on UPDATE, null on CREATE
    */

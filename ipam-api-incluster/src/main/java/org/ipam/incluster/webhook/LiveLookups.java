@@ -1,0 +1,127 @@
+package org.ipam.incluster.webhook;
+
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.ipam.core.capi.IPAddress;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.capi.PoolReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the in-cluster webhooks look up, read live from the API server: a pool's IPAddresses (for
+ * the update and delete rules of the pools) and an IPAddress's claim (for its poolRef).
+ *
+ * <p>Why live and not from an informer: the lookups are rare (a pool update that takes addresses
+ * away, a pool delete, an IPAddress create), every replica serves webhooks while only the leader
+ * reconciles, and a cache that has not yet seen an IPAddress just created would admit the delete of
+ * a pool in use. The IPAddresses are listed in pages of {@value #PAGE} and kept only as far as they
+ * name the pool, so memory stays small for large clusters. Each lookup has a deadline well inside
+ * the API server's webhook timeout (10 s): past it, or on any error, the answer is unknown and the
+ * webhook refuses with "try again" instead of timing out with no reason given.
+ */
+public final class LiveLookups implements InUseAddresses, ClaimLookup {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveLookups.class);
+  static final int PAGE = 500;
+  private static final Duration DEADLINE = Duration.ofSeconds(6);
+
+  /** Daemon threads: a read that outlives its deadline must not keep the JVM from stopping. */
+  private static final ExecutorService READS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "incluster-webhook-lookup");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final KubernetesClient client;
+
+  public LiveLookups(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Optional<List<AddressInUse>> of(PoolRef pool) {
+    try {
+      return Optional.of(withinDeadline(() -> addressesOf(pool)));
+    } catch (RuntimeException e) {
+      LOG.warn("webhook: the IPAddresses of {} could not be read: {}", pool, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<IPAddressClaim> find(String namespace, String name) {
+    return Optional.ofNullable(
+        withinDeadline(
+            () ->
+                client
+                    .resources(IPAddressClaim.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .get()));
+  }
+
+  private List<AddressInUse> addressesOf(PoolRef pool) {
+    List<AddressInUse> found = new ArrayList<>();
+    String next = null;
+    do {
+      ListOptions page = new ListOptionsBuilder().withLimit((long) PAGE).withContinue(next).build();
+      KubernetesResourceList<IPAddress> list =
+          pool.namespace() == null
+              ? client.resources(IPAddress.class).inAnyNamespace().list(page)
+              : client.resources(IPAddress.class).inNamespace(pool.namespace()).list(page);
+      for (IPAddress address : list.getItems()) {
+        if (names(address, pool)) {
+          found.add(
+              new AddressInUse(
+                  address.getMetadata().getNamespace(),
+                  address.getMetadata().getName(),
+                  address.getSpec().getAddress(),
+                  address.getSpec().getPrefix()));
+        }
+      }
+      next = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+    return found;
+  }
+
+  private static boolean names(IPAddress address, PoolRef pool) {
+    PoolReference ref = address.getSpec() == null ? null : address.getSpec().getPoolRef();
+    return InClusterPoolRefs.isInCluster(ref)
+        && pool.kind().equals(ref.getKind())
+        && pool.name().equals(ref.getName());
+  }
+
+  private static <T> T withinDeadline(Supplier<T> read) {
+    CompletableFuture<T> future = CompletableFuture.supplyAsync(read, READS);
+    try {
+      return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new IllegalStateException(
+          "no answer from the API server within " + DEADLINE.toSeconds() + " s", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(String.valueOf(cause), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
