@@ -135,11 +135,15 @@ final class PoolMetrics implements EngineListener {
 
   private PoolGauges register(PoolKey pool) {
     PoolGauges gauges = new PoolGauges();
-    // A cluster-scoped pool (Harvester, a global in-cluster pool) has no namespace: "".
+    // A cluster-scoped pool (Harvester, a global in-cluster pool) has no namespace: "". The kind
+    // tells apart pools of one dialect that share a name (an in-cluster IP and prefix pool); ""
+    // for a dialect with one pool kind.
     Tags tags =
         Tags.of(
             "dialect",
             pool.dialect(),
+            "kind",
+            Objects.toString(pool.kind(), ""),
             "namespace",
             Objects.toString(pool.namespace(), ""),
             "pool",

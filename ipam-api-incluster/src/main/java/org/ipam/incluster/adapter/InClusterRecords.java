@@ -38,7 +38,7 @@ public final class InClusterRecords {
    * (namespace null), so that a Global pool and a namespaced one of the same name stay apart.
    */
   public static PoolKey poolKey(String kind, String namespace, String name) {
-    return new PoolKey(DIALECT, InClusterApi.isGlobal(kind) ? null : namespace, name);
+    return new PoolKey(DIALECT, kind, InClusterApi.isGlobal(kind) ? null : namespace, name);
   }
 
   /** The pool a claim or an IPAddress names, if it is an IP pool of this dialect. */

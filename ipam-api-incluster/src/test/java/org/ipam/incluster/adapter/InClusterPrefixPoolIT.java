@@ -200,6 +200,50 @@ class InClusterPrefixPoolIT {
   }
 
   @Test
+  void anIpPoolAndAPrefixPoolOfOneNameAreTwoPools(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "prefix-twin");
+    client
+        .resource(
+            InClusterHarness.yaml(
+                "apiVersion: ipam.cluster.x-k8s.io/v1alpha2\nkind: InClusterIPPool\nmetadata:\n"
+                    + "  name: twin\n  namespace: prefix-twin\nspec:\n"
+                    + "  addresses: [10.40.0.1-10.40.0.2]\n  prefix: 24\n",
+                org.ipam.incluster.model.v1alpha2.InClusterIPPool.class))
+        .create();
+    InClusterPrefixPool prefixes =
+        client
+            .resource(
+                pool(
+                    "prefix-twin",
+                    "twin",
+                    "  prefixes: [\"fd00:40::/120\"]\n  allocationPrefixLength: 124\n"))
+            .create();
+    IPAddressClaim ip =
+        client
+            .resource(claim("prefix-twin", "ip", InClusterApi.IN_CLUSTER_IP_POOL, "twin"))
+            .create();
+    IPAddressClaim prefix =
+        client
+            .resource(claim("prefix-twin", "prefix", InClusterApi.IN_CLUSTER_PREFIX_POOL, "twin"))
+            .create();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPAddress fromIpPool = addressOf(client, ip);
+              IPAddress fromPrefixPool = addressOf(client, prefix);
+              assertThat(fromIpPool).isNotNull();
+              assertThat(fromPrefixPool).isNotNull();
+              assertThat(fromIpPool.getSpec().getAddress()).isEqualTo("10.40.0.1");
+              assertThat(fromPrefixPool.getSpec().getAddress()).isEqualTo("fd00:40::");
+              assertThat(fromPrefixPool.getSpec().getPrefix()).isEqualTo(124);
+              assertThat(status(client, prefixes).getAllocations())
+                  .extracting(AllocationRecord::getAddress)
+                  .containsExactly("fd00:40::/124");
+            });
+  }
+
+  @Test
   void aPrefixPoolThatCannotServeSaysWhyOnThePoolAndItsClaims(KubernetesClient client) {
     InClusterHarness.createNamespace(client, "prefix-bad");
     // IPv4 prefixes with the default allocation length 64 (upstream's default, for IPv6).
