@@ -1,6 +1,7 @@
 package org.ipam.incluster.adapter;
 
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
@@ -11,7 +12,9 @@ import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
 @ControllerConfiguration(
     name = "incluster-globalippool",
     triggerReconcilerOnAllEvents = true,
-    generationAwareEventProcessing = false)
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = InClusterPoolReconciler.RESYNC_SECONDS))
 public final class GlobalInClusterIPPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterIPPool> {
   @Inject

@@ -1,6 +1,7 @@
 package org.ipam.incluster.adapter;
 
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
@@ -13,7 +14,9 @@ import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
 @ControllerConfiguration(
     name = "incluster-ippool",
     triggerReconcilerOnAllEvents = true,
-    generationAwareEventProcessing = false)
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = InClusterPoolReconciler.RESYNC_SECONDS))
 public final class InClusterIPPoolReconciler extends InClusterPoolReconciler<InClusterIPPool> {
   @Inject
   public InClusterIPPoolReconciler(AllocationEngine engine, Clock clock) {

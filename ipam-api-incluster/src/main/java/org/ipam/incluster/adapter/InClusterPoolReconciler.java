@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -25,7 +24,6 @@ import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
-import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
 import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.ObjectWrites;
@@ -33,6 +31,7 @@ import org.ipam.core.engine.PassReport;
 import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.PoolPasses;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
 import org.slf4j.Logger;
@@ -48,7 +47,14 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
     implements Reconciler<P> {
   private static final Logger LOG = LoggerFactory.getLogger(InClusterPoolReconciler.class);
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
-  private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
+
+  /**
+   * Every pool is reconciled at least this often (seconds), whatever events came: claims waiting
+   * for room are looked at again ({@code AllocationEngine.WAITING_RECHECK}) even if a freed address
+   * was never seen as an event. A pass that finds nothing to do writes nothing.
+   */
+  static final long RESYNC_SECONDS = 30;
+
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
   private final AllocationEngine engine;
@@ -207,15 +213,7 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
 
   @Override
   public UpdateControl<P> reconcile(P pool, Context<P> context) {
-    try {
-      return reconcilePool(pool, context);
-    } catch (KubernetesClientException e) {
-      if (!Conflicts.isConflict(e)) {
-        throw e;
-      }
-      LOG.debug("{} {}: conflict, tried again: {}", poolKind, pool.getMetadata().getName(), e);
-      return UpdateControl.<P>noUpdate().rescheduleAfter(CONFLICT_RETRY);
-    }
+    return PoolPasses.guarded(pool, () -> reconcilePool(pool, context));
   }
 
   private UpdateControl<P> reconcilePool(P pool, Context<P> context) {

@@ -1,6 +1,7 @@
 package org.ipam.incluster.adapter;
 
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
@@ -12,7 +13,9 @@ import org.ipam.incluster.model.v1alpha2.InClusterPrefixPool;
 @ControllerConfiguration(
     name = "incluster-prefixpool",
     triggerReconcilerOnAllEvents = true,
-    generationAwareEventProcessing = false)
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = InClusterPoolReconciler.RESYNC_SECONDS))
 public final class InClusterPrefixPoolReconciler
     extends InClusterPoolReconciler<InClusterPrefixPool> {
   @Inject

@@ -50,6 +50,14 @@ public final class AllocationEngine implements AutoCloseable {
   /** The pool's status is written at most this often (a burst costs one write per interval). */
   public static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * How often claims that wait for room are looked at again even if this view saw nothing freed (a
+   * safety net: a freed address is normally seen at once), by the first pass after it; the
+   * dialects' reconcilers run a pass at least that often. A recheck that finds the pool still full
+   * writes nothing: the claim already says why it waits.
+   */
+  public static final Duration WAITING_RECHECK = Duration.ofSeconds(30);
+
   private final Map<PoolKey, PoolState<?>> states = new ConcurrentHashMap<>();
   private final Map<PoolKey, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<PoolKey, Reporting> reporting = new ConcurrentHashMap<>();
@@ -236,6 +244,7 @@ public final class AllocationEngine implements AutoCloseable {
       wake =
           earliest(wake, state.nextOrphanDue(orphanGrace, binding::watchesClaimKind).orElse(null));
       state.touchSurplusDue(now, surplusGrace);
+      state.recheckWaitingIfDue(now, WAITING_RECHECK);
       for (ClaimEntry<C> entry : state.takeDirty(now)) {
         if (!entry.writing && !entry.facts.deleting() && !binding.paused(entry.claim)) {
           state.resolveSurplus(entry.facts.uid(), now);

@@ -136,6 +136,9 @@ final class PoolState<C> {
   /** Claims that got no address for lack of room: looked at again once something is freed. */
   private final Set<String> waiting = new HashSet<>();
 
+  /** When the waiting claims are looked at again whatever happens (null before the first pass). */
+  private Instant waitingRecheckAt;
+
   /** Objects whose claim (by uid) is not known, since when. */
   private final Map<ObjectKey, Instant> orphanSince = new LinkedHashMap<>();
 
@@ -527,6 +530,26 @@ final class PoolState<C> {
     waiting.add(uid);
   }
 
+  /**
+   * Waiting claims are looked at again at least every {@code interval}, not only when this view
+   * sees room freed: a freed address the view missed (an event it never got, two writers' views
+   * crossing) must not leave a claim waiting for good. The dialects' reconcilers come back
+   * periodically, so a pass is due at least that often. True if it woke them.
+   */
+  boolean recheckWaitingIfDue(Instant now, Duration interval) {
+    if (waitingRecheckAt == null) {
+      waitingRecheckAt = now.plus(interval);
+      return false;
+    }
+    if (now.isBefore(waitingRecheckAt)) {
+      return false;
+    }
+    waitingRecheckAt = now.plus(interval);
+    dirty.addAll(waiting);
+    waiting.clear();
+    return true;
+  }
+
   boolean hasDirty() {
     return !dirty.isEmpty();
   }
@@ -574,7 +597,10 @@ final class PoolState<C> {
     return result;
   }
 
-  /** An object made by hand for this claim that it may adopt, if there is one. */
+  /**
+   * An object made by hand for this claim that it may adopt, if there is one: the oldest, then by
+   * name, the order that picks a claim's own object among several ({@link #PRIMARY_FIRST}).
+   */
   Optional<Holding> handMadeFor(ClaimFacts facts) {
     Holding found = null;
     for (ObjectKey object : handMadeByName.getOrDefault(facts.name(), Set.of())) {
@@ -587,8 +613,7 @@ final class PoolState<C> {
           && placed
           && facts.id().kind().equals(holding.claimKind())
           && facts.name().equals(holding.claimName())
-          && (found == null
-              || holding.object().toString().compareTo(found.object().toString()) < 0)) {
+          && (found == null || PRIMARY_FIRST.compare(holding, found) < 0)) {
         found = holding;
       }
     }
