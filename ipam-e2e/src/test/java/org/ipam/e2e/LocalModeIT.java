@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's quick start, {@code java -jar ipam-controller.jar --local}: it starts its own
  * control plane, listening on 127.0.0.1 only, becomes ready, serves kubectl through the kubeconfig
  * it writes, serves the Metal3 sample of {@code config/samples/metal3} applied unchanged (kubectl
- * shows each claim's address), logs no WARN and no logback status on the way, and leaves no process
- * behind when interrupted.
+ * shows each claim's address) and the in-cluster sample of {@code config/samples/incluster}, logs
+ * no WARN and no logback status on the way, and leaves no process behind when interrupted.
  */
 @ExtendWith(ControllerLogsOnFailure.class)
 class LocalModeIT {
@@ -79,6 +79,7 @@ class LocalModeIT {
                     .containsPattern("ipam_pool_used_addresses\\{[^}]*pool=\"pool1\"[^}]*} 1\\.0"));
 
     appliesTheMetal3SampleAndShowsTheAddresses(kubectl);
+    appliesTheInClusterSampleAndServesItsClaims(kubectl);
 
     List<ProcessHandle> controlPlane = controller.handle().descendants().toList();
     List<Listener> listeners =
@@ -115,6 +116,39 @@ class LocalModeIT {
    * README's second and third commands: apply the sample directory as it is, then see the addresses
    * in kubectl's table (the API server's Table rendering of the CRDs' printer columns).
    */
+  /** The in-cluster sample applied as it is: an address and a child prefix, each on its claim. */
+  private static void appliesTheInClusterSampleAndServesItsClaims(Kubectl kubectl) {
+    String applied =
+        kubectl.run(
+            "apply",
+            "-f",
+            E2eSettings.repositoryRoot().resolve("config/samples/incluster").toString());
+    assertThat(applied).as("no admission warning").doesNotContain("Warning");
+    for (String[] expected :
+        new String[][] {
+          {"sample-incluster-claim", "10.0.0.10/24"}, {"sample-prefix-claim", "fd00:0:0:101::/64"}
+        }) {
+      kubectl.awaitGet(
+          "True",
+          "ipaddressclaims.ipam.cluster.x-k8s.io",
+          expected[0],
+          "-n",
+          "default",
+          "-o",
+          "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+      assertThat(
+              kubectl.run(
+                  "get",
+                  "ipaddresses.ipam.cluster.x-k8s.io",
+                  expected[0],
+                  "-n",
+                  "default",
+                  "-o",
+                  "jsonpath={.spec.address}/{.spec.prefix}"))
+          .isEqualTo(expected[1]);
+    }
+  }
+
   private static void appliesTheMetal3SampleAndShowsTheAddresses(Kubectl kubectl) {
     String applied =
         kubectl.run(

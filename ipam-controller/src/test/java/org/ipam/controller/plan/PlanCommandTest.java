@@ -113,6 +113,14 @@ class PlanCommandTest {
             "IPClaim default/sample-claim -> 192.168.10.20/24 gateway 192.168.10.1 dns 192.168.10.2"
                 + " (IPAddress sample-192-168-10-20, pre-allocated)",
             "IPAddressClaim default/sample-capi-claim -> 192.168.10.10/24 gateway 192.168.10.1");
+    Outcome incluster = plan("-f", SAMPLES.resolve("incluster").toString());
+    assertThat(incluster.output())
+        .contains(
+            "InClusterIPPool default/sample-ippool: 26 addresses, 1 used, 25 free",
+            "IPAddressClaim default/sample-incluster-claim -> 10.0.0.10/24 gateway 10.0.0.1",
+            "InClusterPrefixPool default/sample-prefixpool: 255 /64 prefixes, 1 used, 254 free",
+            "IPAddressClaim default/sample-prefix-claim -> fd00:0:0:101::/64 gateway"
+                + " fd00:0:0:100::1");
   }
 
   /** Each sample file on its own: a pool plans alone; a claim needs its pool, and says so. */
@@ -126,7 +134,10 @@ class PlanCommandTest {
       Outcome outcome = plan("-f", file.toString());
       assertThat(outcome.output()).as(file.toString()).contains("plan: 1 object read");
       if (outcome.exit() != 0) {
-        assertThat(outcome.output()).contains("names no IPPool of namespace default in the files");
+        assertThat(outcome.output())
+            .containsPattern(
+                "names no (IPPool|InClusterIPPool|InClusterPrefixPool) of namespace"
+                    + " default in the files");
       }
     }
   }

@@ -952,6 +952,11 @@ public final class AllocationEngine implements AutoCloseable {
         return retryLater(state, entry, now);
       }
     } else if (Boolean.TRUE.equals(outcome)) {
+      LOG.info(
+          "pool={} {} released {}",
+          state.pool(),
+          entry.facts.describe(),
+          state.allocationOf(uid).map(a -> a.block().toString()).orElse("its addresses"));
       state.released(uid);
       tally.released++;
       listener.released(state.pool());
@@ -979,8 +984,11 @@ public final class AllocationEngine implements AutoCloseable {
         tally.allocated++;
         listener.decided(pool, "allocated", seconds);
       }
-      LOG.debug(
-          "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
+      if (commit.fresh()) {
+        // One line per allocation (claim, pool, address); a confirmed earlier commit is not one.
+        LOG.info(
+            "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
+      }
       return null;
     }
     if (outcome instanceof CommitOutcome.Taken taken && LedgerEntry.isEntry(taken.holder())) {
