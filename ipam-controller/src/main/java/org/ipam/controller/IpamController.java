@@ -28,6 +28,7 @@ import org.ipam.core.engine.ControllerClient;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
 import org.ipam.core.engine.OperatorStartup;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.core.webhook.AdmissionValidator;
 import org.ipam.core.webhook.ConversionHandler;
 import org.slf4j.Logger;
@@ -66,6 +67,13 @@ public final class IpamController implements Callable<Integer> {
 
   @Option(names = "--namespaces", split = ",", description = "Namespaces to watch (default: all).")
   List<String> namespaces;
+
+  @Option(
+      names = "--watch-filter",
+      description =
+          "Serve only in-cluster pools and claims labelled cluster.x-k8s.io/watch-filter=<value>, as"
+              + " Cluster API providers do (default: every one).")
+  String watchFilter;
 
   @Option(
       names = "--leader-elect",
@@ -282,7 +290,8 @@ public final class IpamController implements Callable<Integer> {
       }
     }
     AllocationEngine engine = new AllocationEngine(16, new PoolMetrics(registry));
-    Injector parent = OperatorStartup.parent(client, engine, Clock.systemUTC());
+    Injector parent =
+        OperatorStartup.parent(client, engine, Clock.systemUTC(), new WatchFilter(watchFilter));
     // Once: JOSDK may apply the configuration below more than once.
     String identity = leaderIdentity();
     if (leaderElect) {

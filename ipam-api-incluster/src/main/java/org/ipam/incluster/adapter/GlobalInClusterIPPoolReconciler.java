@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
 
@@ -18,12 +19,14 @@ import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
 public final class GlobalInClusterIPPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterIPPool> {
   @Inject
-  public GlobalInClusterIPPoolReconciler(AllocationEngine engine, Clock clock) {
+  public GlobalInClusterIPPoolReconciler(
+      AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
     super(
         engine,
         clock,
         GlobalInClusterIPPool.class,
         InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
-        pool -> InClusterPoolSpec.of(pool.getSpec()));
+        pool -> InClusterPoolSpec.of(pool.getSpec()),
+        watchFilter);
   }
 }

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.v1alpha2.GlobalInClusterPrefixPool;
 
@@ -18,12 +19,14 @@ import org.ipam.incluster.model.v1alpha2.GlobalInClusterPrefixPool;
 public final class GlobalInClusterPrefixPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterPrefixPool> {
   @Inject
-  public GlobalInClusterPrefixPoolReconciler(AllocationEngine engine, Clock clock) {
+  public GlobalInClusterPrefixPoolReconciler(
+      AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
     super(
         engine,
         clock,
         GlobalInClusterPrefixPool.class,
         InClusterApi.GLOBAL_IN_CLUSTER_PREFIX_POOL,
-        pool -> InClusterPoolSpec.ofPrefixPool(pool, pool.getSpec()));
+        pool -> InClusterPoolSpec.ofPrefixPool(pool, pool.getSpec()),
+        watchFilter);
   }
 }

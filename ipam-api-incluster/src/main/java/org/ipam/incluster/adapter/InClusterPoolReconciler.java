@@ -32,6 +32,7 @@ import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.engine.PoolPasses;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
 import org.slf4j.Logger;
@@ -65,6 +66,7 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
   private final Class<P> poolType;
   private final String poolKind;
   private final Function<P, InClusterPoolSpec> translation;
+  private final WatchFilter watchFilter;
 
   /** Cluster API's Clusters, for the pause contract; null where Cluster API is not installed. */
   private volatile InformerEventSource<GenericKubernetesResource, P> clusters;
@@ -81,13 +83,15 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
       Clock clock,
       Class<P> poolType,
       String poolKind,
-      Function<P, InClusterPoolSpec> translation) {
+      Function<P, InClusterPoolSpec> translation,
+      WatchFilter watchFilter) {
     this.engine = engine;
     this.clock = clock;
     this.ledgers = new LedgerFeed(engine);
     this.poolType = poolType;
     this.poolKind = poolKind;
     this.translation = translation;
+    this.watchFilter = watchFilter;
   }
 
   /** The pool a claim or an IPAddress of this kind's pools names, as JOSDK keys the pool. */
@@ -182,7 +186,10 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
         new EngineFeed.Listener<IPAddressClaim>() {
           @Override
           public Optional<PoolKey> poolOf(IPAddressClaim claim) {
-            return InClusterRecords.poolOf(claim, poolKind);
+            // --watch-filter: a claim without the label is not this controller's to serve.
+            return watchFilter.admits(claim)
+                ? InClusterRecords.poolOf(claim, poolKind)
+                : Optional.empty();
           }
 
           @Override
@@ -217,7 +224,8 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
   }
 
   private UpdateControl<P> reconcilePool(P pool, Context<P> context) {
-    if (engine.isFenced()) {
+    if (engine.isFenced() || !watchFilter.admits(pool)) {
+      // Fenced: this process lost its Lease. Not admitted: --watch-filter leaves it to another.
       return UpdateControl.noUpdate();
     }
     KubernetesClient client = context.getClient();

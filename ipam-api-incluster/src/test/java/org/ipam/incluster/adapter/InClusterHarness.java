@@ -21,6 +21,7 @@ import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ControllerClient;
 import org.ipam.core.engine.EngineListener;
 import org.ipam.core.engine.OperatorStartup;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.core.testing.LocalControlPlane;
 import org.ipam.incluster.model.InClusterApi;
 
@@ -35,11 +36,11 @@ final class InClusterHarness implements AutoCloseable {
   private final KubernetesClient controllerClient;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private InClusterHarness(KubernetesClient testClient) {
+  private InClusterHarness(KubernetesClient testClient, WatchFilter watchFilter) {
     controllerClient = ControllerClient.build(testClient.getConfiguration());
     engine = new AllocationEngine(8, EngineListener.NONE);
     operator = OperatorStartup.operator(controllerClient, o -> {});
-    var parent = OperatorStartup.parent(controllerClient, engine, Clock.systemUTC());
+    var parent = OperatorStartup.parent(controllerClient, engine, Clock.systemUTC(), watchFilter);
     for (var reconciler : OperatorStartup.reconcilers(parent, new InClusterDialectModule())) {
       operator.register((io.javaoperatorsdk.operator.api.reconciler.Reconciler) reconciler);
     }
@@ -52,8 +53,13 @@ final class InClusterHarness implements AutoCloseable {
   }
 
   static InClusterHarness start(KubernetesClient client) {
+    return start(client, WatchFilter.NONE);
+  }
+
+  /** As the controller runs with {@code --watch-filter}. */
+  static InClusterHarness start(KubernetesClient client, WatchFilter watchFilter) {
     installCrds(client);
-    return new InClusterHarness(client);
+    return new InClusterHarness(client, watchFilter);
   }
 
   @Override

@@ -37,6 +37,12 @@ public final class OperatorStartup {
 
   /** What every dialect module gets from its parent injector: client, engine and clock. */
   public static Injector parent(KubernetesClient client, AllocationEngine engine, Clock clock) {
+    return parent(client, engine, clock, WatchFilter.NONE);
+  }
+
+  /** The same, with Cluster API's {@code --watch-filter} for the dialects that honour it. */
+  public static Injector parent(
+      KubernetesClient client, AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
     return Guice.createInjector(
         new AbstractModule() {
           @Override
@@ -44,6 +50,7 @@ public final class OperatorStartup {
             bind(KubernetesClient.class).toInstance(client);
             bind(AllocationEngine.class).toInstance(engine);
             bind(Clock.class).toInstance(clock);
+            bind(WatchFilter.class).toInstance(watchFilter);
           }
         });
   }
