@@ -31,12 +31,19 @@ class InClusterRecordsTest {
   @Test
   void claimsNamingAnIpPoolOfThisGroupOrNoGroupAreRoutedToIt() {
     assertThat(InClusterRecords.poolOf(claim(InClusterApi.GROUP, IP_POOL, "p"), IP_POOL))
-        .contains(new PoolKey("incluster", "ns", "p"));
+        .contains(new PoolKey("incluster", IP_POOL, "ns", "p"));
     assertThat(InClusterRecords.poolOf(claim("", IP_POOL, "p"), IP_POOL))
-        .contains(new PoolKey("incluster", "ns", "p"));
+        .contains(new PoolKey("incluster", IP_POOL, "ns", "p"));
     assertThat(InClusterRecords.poolOf(claim(InClusterApi.GROUP, GLOBAL, "p"), GLOBAL))
         .as("a Global pool is keyed without namespace")
-        .contains(new PoolKey("incluster", null, "p"));
+        .contains(new PoolKey("incluster", GLOBAL, null, "p"));
+    assertThat(
+            InClusterRecords.poolOf(
+                claim(InClusterApi.GROUP, InClusterApi.IN_CLUSTER_PREFIX_POOL, "p"),
+                InClusterApi.IN_CLUSTER_PREFIX_POOL))
+        .as("a prefix pool of the same name is another pool")
+        .contains(new PoolKey("incluster", InClusterApi.IN_CLUSTER_PREFIX_POOL, "ns", "p"))
+        .isNotEqualTo(InClusterRecords.poolOf(claim(InClusterApi.GROUP, IP_POOL, "p"), IP_POOL));
   }
 
   @Test
@@ -80,7 +87,7 @@ class InClusterRecordsTest {
     assertThat(holding.claimUid()).isEqualTo("uid-1");
     assertThat(holding.claimName()).isEqualTo("c");
     assertThat(InClusterRecords.poolOf(address("10.0.0.10", "uid-1"), IP_POOL))
-        .contains(new PoolKey("incluster", "ns", "p"));
+        .contains(new PoolKey("incluster", IP_POOL, "ns", "p"));
   }
 
   @Test
