@@ -2,13 +2,10 @@ package org.ipam.incluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.ipam.core.engine.AllocationEngine;
-import org.ipam.core.engine.Crds;
-import org.ipam.core.engine.EngineListener;
-import org.ipam.core.engine.OperatorStartup;
+import org.ipam.core.engine.EmbeddedDialect;
 import org.ipam.incluster.adapter.InClusterDialectModule;
 
 /**
@@ -25,14 +22,9 @@ import org.ipam.incluster.adapter.InClusterDialectModule;
  * // on shutdown: operator.stop(); inCluster.close();
  * }</pre>
  */
-public final class InClusterDialect implements AutoCloseable {
-  /** The controller binary's default: enough writes in flight for a burst of claims. */
-  private static final int WRITE_THREADS = 8;
-
-  private final AllocationEngine engine;
-
+public final class InClusterDialect extends EmbeddedDialect {
   private InClusterDialect(AllocationEngine engine) {
-    this.engine = engine;
+    super(engine);
   }
 
   /** Registers the dialect on the operator, watching every namespace. Before operator.start(). */
@@ -47,19 +39,8 @@ public final class InClusterDialect implements AutoCloseable {
    */
   public static InClusterDialect register(
       Operator operator, KubernetesClient client, Set<String> namespaces) {
-    AllocationEngine engine = new AllocationEngine(WRITE_THREADS, EngineListener.NONE);
-    new InClusterDialectModule()
-        .register(operator, OperatorStartup.parent(client, engine, Clock.systemUTC()), namespaces);
-    return new InClusterDialect(engine);
-  }
-
-  /**
-   * The engine that serialises the dialect's pools. An operator that runs more than one replica
-   * with leader election calls {@code engine().fence()} when it loses the Lease, so that nothing
-   * more is written (the controller binary does the same).
-   */
-  public AllocationEngine engine() {
-    return engine;
+    return new InClusterDialect(
+        registerModule(new InClusterDialectModule(), operator, client, namespaces));
   }
 
   /**
@@ -77,12 +58,6 @@ public final class InClusterDialect implements AutoCloseable {
    * and clusterctl's move-hierarchy label; a production cluster applies {@code config/crd}.
    */
   public static void installCrds(KubernetesClient client) {
-    Crds.install(client, InClusterDialect.class.getClassLoader(), crdResources());
-  }
-
-  /** Stops the engine's writer threads; call after {@code operator.stop()}. */
-  @Override
-  public void close() {
-    engine.close();
+    installModuleCrds(client, new InClusterDialectModule(), InClusterDialect.class);
   }
 }

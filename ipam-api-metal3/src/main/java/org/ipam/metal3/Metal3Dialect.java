@@ -2,13 +2,10 @@ package org.ipam.metal3;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.ipam.core.engine.AllocationEngine;
-import org.ipam.core.engine.Crds;
-import org.ipam.core.engine.EngineListener;
-import org.ipam.core.engine.OperatorStartup;
+import org.ipam.core.engine.EmbeddedDialect;
 import org.ipam.metal3.adapter.Metal3DialectModule;
 
 /**
@@ -24,14 +21,9 @@ import org.ipam.metal3.adapter.Metal3DialectModule;
  * // on shutdown: operator.stop(); metal3.close();
  * }</pre>
  */
-public final class Metal3Dialect implements AutoCloseable {
-  /** The controller binary's default: enough writes in flight for a burst of claims. */
-  private static final int WRITE_THREADS = 8;
-
-  private final AllocationEngine engine;
-
+public final class Metal3Dialect extends EmbeddedDialect {
   private Metal3Dialect(AllocationEngine engine) {
-    this.engine = engine;
+    super(engine);
   }
 
   /** Registers the dialect on the operator, watching every namespace. Before operator.start(). */
@@ -45,19 +37,8 @@ public final class Metal3Dialect implements AutoCloseable {
    */
   public static Metal3Dialect register(
       Operator operator, KubernetesClient client, Set<String> namespaces) {
-    AllocationEngine engine = new AllocationEngine(WRITE_THREADS, EngineListener.NONE);
-    new Metal3DialectModule()
-        .register(operator, OperatorStartup.parent(client, engine, Clock.systemUTC()), namespaces);
-    return new Metal3Dialect(engine);
-  }
-
-  /**
-   * The engine that serialises the dialect's pools. An operator that runs more than one replica
-   * with leader election calls {@code engine().fence()} when it loses the Lease, so that nothing
-   * more is written (the controller binary does the same).
-   */
-  public AllocationEngine engine() {
-    return engine;
+    return new Metal3Dialect(
+        registerModule(new Metal3DialectModule(), operator, client, namespaces));
   }
 
   /**
@@ -73,12 +54,6 @@ public final class Metal3Dialect implements AutoCloseable {
    * and development clusters; a production cluster usually applies {@code config/crd}.
    */
   public static void installCrds(KubernetesClient client) {
-    Crds.install(client, Metal3Dialect.class.getClassLoader(), crdResources());
-  }
-
-  /** Stops the engine's writer threads; call after {@code operator.stop()}. */
-  @Override
-  public void close() {
-    engine.close();
+    installModuleCrds(client, new Metal3DialectModule(), Metal3Dialect.class);
   }
 }
