@@ -27,10 +27,13 @@ public final class LedgerFeed {
 
   /**
    * The pool's ledger at {@code resourceVersion} (the version of the object that carries it), seen
-   * {@code at}. Calls for one pool must not overlap (a dialect calls it from the pool's reconcile,
-   * which its framework serialises per pool).
+   * {@code at}. Synchronized: a pass's ledger reads (commit, adoption, release, strays) run on the
+   * engine's writer threads and each delivers what it read; two overlapping deliveries could both
+   * diff against one earlier ledger and leave an entry the newer one removed in the engine's view
+   * for good. The engine's calls take the pool's lock, which no thread holds while it delivers.
    */
-  public void deliver(PoolKey pool, String resourceVersion, List<LedgerEntry> entries, Instant at) {
+  public synchronized void deliver(
+      PoolKey pool, String resourceVersion, List<LedgerEntry> entries, Instant at) {
     Delivered last = delivered.get(pool);
     if (last != null
         && (last.resourceVersion().equals(resourceVersion)

@@ -796,7 +796,33 @@ final class PoolState<C> {
     if (slot != null && slot.pendingSince != null) {
       slot.pendingSince = null;
       dropIfUnused(name, slot);
+      reclaimOwnSlot(name);
     }
+  }
+
+  /**
+   * A claim whose own slot just went (a decision rolled back) while objects of its own sit in other
+   * slots gets them back as its allocation: they went there because the decision held the claim's
+   * slot when they arrived (another writer's commit for it, seen through a live ledger read or an
+   * event). Without this, the claim would decide again, lose to its own entry, and loop.
+   */
+  private void reclaimOwnSlot(String uid) {
+    if (slots.containsKey(uid) || !claims.containsKey(uid) || allocator == null) {
+      return;
+    }
+    List<Holding> own = new ArrayList<>();
+    for (ObjectKey object : objectsOfClaim.getOrDefault(uid, Set.of())) {
+      Holding holding = holdings.get(object);
+      if (holding != null && !holding.deleting()) {
+        own.add(holding);
+      }
+    }
+    if (own.isEmpty()) {
+      return;
+    }
+    own.sort(PRIMARY_FIRST);
+    replace(uid, own);
+    touchClaim(uid);
   }
 
   /** A competing writer holds these addresses; keep them occupied until the cache says who. */
