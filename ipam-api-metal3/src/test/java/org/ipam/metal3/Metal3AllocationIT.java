@@ -59,7 +59,9 @@ class Metal3AllocationIT {
   /**
    * Cluster API pause, read from an informer: a pool whose Cluster has {@code spec.paused: true}
    * serves nothing (it still takes the Cluster's labels and owner reference, as upstream does), and
-   * unpausing the Cluster serves the waiting claim.
+   * unpausing the Cluster serves the waiting claim at once: within a few seconds of the change,
+   * where the paused pool's periodic recheck comes 30 s after it was last looked at (moments before
+   * the change), so only the Cluster's event can pass.
    */
   @Test
   void aPausedClusterHoldsItsPoolAndUnpausingItServesTheWaitingClaim(KubernetesClient client) {
@@ -107,7 +109,10 @@ class Metal3AllocationIT {
               clusterSpec.put("paused", false);
               return c;
             });
-    eventually()
+    org.awaitility.Awaitility.await()
+        .atMost(Metal3Harness.AT_ONCE)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(claimNamed(client, ns, "waits").getStatus().getAddress().getName())

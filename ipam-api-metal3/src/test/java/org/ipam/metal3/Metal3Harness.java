@@ -132,6 +132,12 @@ final class Metal3Harness implements AutoCloseable {
     org.ipam.core.testing.ClusterApiCrd.install(client);
   }
 
+  /**
+   * What "at once" allows a change to take effect in: far below the 30 s periodic recheck of a
+   * paused pool, so that only the change's own event can meet it.
+   */
+  static final java.time.Duration AT_ONCE = java.time.Duration.ofSeconds(5);
+
   /** Polls until the assertion holds; a status not written yet is just not there yet. */
   static org.awaitility.core.ConditionFactory eventually() {
     return org.awaitility.Awaitility.await()

@@ -1,6 +1,10 @@
 package org.ipam.metal3.adapter;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.ipam.core.net.Ip;
+import org.ipam.core.net.IpParser;
+import org.ipam.core.net.Parsed;
 
 /**
  * IPAddress object names as upstream forms them: {@code namePrefix-} plus the canonical address
@@ -18,5 +22,43 @@ public final class AddressNames {
       end--;
     }
     return name.substring(0, end);
+  }
+
+  /**
+   * Whether {@link #of} gives this name for some address with this prefix. The address is read back
+   * from the name and the name formed again, because trimming makes a plain prefix test wrong: the
+   * address {@code ::} gives {@code pool} itself, without {@code pool-}.
+   */
+  public static boolean follows(String namePrefix, String name) {
+    for (Ip candidate : candidates(namePrefix, name)) {
+      if (of(namePrefix, candidate).equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The addresses the name could have been formed from (trimmed colons put back). */
+  private static List<Ip> candidates(String namePrefix, String name) {
+    List<String> texts = new ArrayList<>();
+    texts.add("::");
+    String start = namePrefix + "-";
+    if (name.startsWith(start)) {
+      String rest = name.substring(start.length());
+      texts.add(rest.replace('-', '.'));
+      String v6 = rest.replace('-', ':');
+      // An IPv6 address ending in "::" loses its colons (and the dash before them) to the trim.
+      texts.add(v6);
+      texts.add(v6 + ":");
+      texts.add(v6 + "::");
+    }
+    List<Ip> addresses = new ArrayList<>();
+    for (String text : texts) {
+      Parsed<Ip> parsed = IpParser.parseAddress(text);
+      if (parsed.isValid()) {
+        addresses.add(parsed.orElseThrow());
+      }
+    }
+    return addresses;
   }
 }

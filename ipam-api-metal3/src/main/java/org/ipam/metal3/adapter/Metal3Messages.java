@@ -6,9 +6,12 @@ import org.ipam.core.alloc.AllocationFailure;
  * The texts upstream writes to {@code IPClaim.status.errorMessage} and the Cluster API Ready
  * condition (reference/metal3.md, section 2.4), so that tooling matching on them keeps working.
  * Where upstream has no case (a pre-allocated address someone else holds: upstream loops), the text
- * says what happened.
+ * says what happened. Upstream's text comes first, so that a match on its start keeps working, and
+ * the address, and who holds it or why it cannot be had, follow it.
  */
 final class Metal3Messages {
+  private static final String NOT_AVAILABLE = "Requested IP not available";
+
   private Metal3Messages() {}
 
   /**
@@ -21,7 +24,7 @@ final class Metal3Messages {
     if (failure instanceof AllocationFailure.AddressTaken taken) {
       return preAllocated
           ? "Pre-allocated IP " + taken.address() + " is held by " + taken.holder()
-          : "Requested IP not available";
+          : NOT_AVAILABLE + ": " + taken.address() + " is held by " + taken.holder();
     }
     if (failure instanceof AllocationFailure.OutsideSegments outside) {
       // Upstream says "Exhausted IP Pools" for a requested address outside every entry, even with
@@ -33,12 +36,26 @@ final class Metal3Messages {
               + pool
           : "Requested IP " + outside.address() + " is outside every entry of " + pool;
     }
-    if (failure instanceof AllocationFailure.Reserved
-        || failure instanceof AllocationFailure.PreAllocatedToOther) {
-      return "Requested IP not available";
+    if (failure instanceof AllocationFailure.PreAllocatedToOther other) {
+      return NOT_AVAILABLE
+          + ": "
+          + other.address()
+          + " is pre-allocated to claim \""
+          + other.reservedFor()
+          + "\" by "
+          + pool;
     }
-    if (failure instanceof AllocationFailure.DiffersFromPreAllocation) {
-      return "PreAllocation and requested ip address are conflicting";
+    if (failure instanceof AllocationFailure.Reserved reserved) {
+      return NOT_AVAILABLE + ": " + reserved.address() + " is reserved in " + pool;
+    }
+    if (failure instanceof AllocationFailure.DiffersFromPreAllocation differs) {
+      return "PreAllocation and requested ip address are conflicting: the ipAddress annotation"
+          + " asks for "
+          + differs.requested()
+          + ", "
+          + pool
+          + " pre-allocates "
+          + differs.preAllocated();
     }
     if (failure instanceof AllocationFailure.InvalidRequest invalid) {
       return invalid.reason();

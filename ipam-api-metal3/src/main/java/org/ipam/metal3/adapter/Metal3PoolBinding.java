@@ -737,11 +737,14 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
     }
   }
 
-  /** Addresses held outside every entry (the entries shrank or changed family): kept, said. */
-  private List<String> outOfRange(PoolView view) {
+  /**
+   * Addresses held outside every entry (the entries shrank or changed family): kept, said.
+   * Package-private for tests.
+   */
+  List<String> outOfRange(PoolView view) {
     List<String> outside = new ArrayList<>();
     for (PoolView.NamedAllocation named : view.allocations()) {
-      if (named.allocation().segment() == null) {
+      if (!inRange(named)) {
         outside.add(named.allocation().address() + " (claim " + named.claimName() + ")");
       }
     }
@@ -754,14 +757,28 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
   }
 
   /**
-   * Address objects not named after the current namePrefix (it was changed with webhooks off, or
-   * the object was made by hand and adopted).
+   * Whether an address is inside the range of an entry, as upstream's bounds read it: one left
+   * beside start..end by a shrink counts as outside even within the entry's subnet. Only the
+   * claim's own pre-allocation may lie anywhere in the subnet (docs/compat/metal3.md row 8).
    */
-  private List<String> renamed(PoolView view) {
-    String prefix = namePrefix() + "-";
+  private boolean inRange(PoolView.NamedAllocation named) {
+    Ip address = named.allocation().address();
+    if (spec.segments().stream().anyMatch(segment -> segment.range().contains(address))) {
+      return true;
+    }
+    return named.allocation().segment() != null
+        && named.claimName() != null
+        && address.equals(spec.preAllocations().get(named.claimName()));
+  }
+
+  /**
+   * Address objects not named after the current namePrefix (it was changed with webhooks off, or
+   * the object was made by hand and adopted). Package-private for tests.
+   */
+  List<String> renamed(PoolView view) {
     List<String> names = new ArrayList<>();
     for (ObjectKey object : view.objects()) {
-      if (!object.name().startsWith(prefix)) {
+      if (!AddressNames.follows(namePrefix(), object.name())) {
         names.add(object.kind() + " " + object.name());
       }
     }

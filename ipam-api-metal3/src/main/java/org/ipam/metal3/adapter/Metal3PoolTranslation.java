@@ -20,6 +20,7 @@ import org.ipam.core.net.Parsed;
 import org.ipam.core.webhook.FieldProblems;
 import org.ipam.metal3.model.IPPool;
 import org.ipam.metal3.model.IPPoolSpec;
+import org.ipam.metal3.model.Metal3Patterns;
 import org.ipam.metal3.model.PoolEntry;
 
 /**
@@ -31,11 +32,12 @@ import org.ipam.metal3.model.PoolEntry;
  * allocations outside every range).
  *
  * <p>Errors are what upstream refuses too, plus the differences listed in docs/compat/metal3.md
- * (prefixes that do not fit the family, a negative prefix, entries of two families, a namePrefix
- * that cannot form object names). Warnings are what upstream admits although it serves nothing or
- * something surprising: no entry, an end-only entry, a start outside its subnet, a start-only entry
- * (it runs to the family's last address), an end beyond its subnet, a gateway of the other family,
- * a pre-allocation that can never be served.
+ * (prefixes that do not fit the family, a negative prefix, an end of the other family than its
+ * entry, entries of two families, a namePrefix that cannot form object names). Warnings are what
+ * upstream admits although it serves nothing or something surprising: no entry, an end-only entry,
+ * a start outside its subnet (or of the other family), a start-only entry (it runs to the family's
+ * last address), an end beyond its subnet, a gateway of the other family, a pre-allocation that can
+ * never be served (of the other family, a subnet's network address).
  *
  * @param spec the usable entries (possibly none)
  * @param errors one line per problem the webhook refuses
@@ -65,15 +67,9 @@ public record Metal3PoolTranslation(
       java.util.regex.Pattern.compile(
           "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-  /**
-   * The start of an object name: as {@link #OBJECT_NAME}, but the last label may end in '-', since
-   * the address follows it ({@code abc-} gives {@code abc--10-0-0-1}, upstream's own example).
-   */
-  public static final String NAME_PREFIX_PATTERN =
-      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9][-a-z0-9]*$";
-
+  /** The CRD schema's namePrefix pattern, applied by the controller when the schema was not. */
   private static final java.util.regex.Pattern NAME_PREFIX =
-      java.util.regex.Pattern.compile(NAME_PREFIX_PATTERN);
+      java.util.regex.Pattern.compile(Metal3Patterns.NAME_PREFIX);
 
   static final int MAX_OBJECT_NAME = 253;
 
@@ -81,23 +77,33 @@ public record Metal3PoolTranslation(
     return !spec.segments().isEmpty();
   }
 
-  /** Whether upstream's webhook counts the address inside some entry (3.2 isAddressInBounds). */
-  public boolean withinSomeEntry(Ip ip) {
-    return bounds.stream().anyMatch(b -> b.admits(ip));
+  /**
+   * Whether an address in use by a claim stays inside this spec, as upstream's update check reads
+   * it (3.2 isAddressInBounds): inside every present bound of some entry. The claim's own
+   * pre-allocation may also lie anywhere inside an entry's subnet, as it may on create
+   * (docs/compat/metal3.md row 8); any other address beside start..end is refused, as upstream.
+   */
+  public boolean keepsInUse(String claim, Ip ip) {
+    boolean preAllocated = ip.equals(spec.preAllocations().get(claim));
+    return bounds.stream()
+        .anyMatch(b -> preAllocated ? b.admitsPreAllocation(ip) : b.admitsAsUpstream(ip));
   }
 
-  /**
-   * One entry's bounds. Upstream: every present bound holds (start and end compared with IPv4
-   * before IPv6); here also anywhere inside the subnet (docs/compat/metal3.md row 8).
-   */
+  /** One entry's bounds as upstream's webhook reads them (start, end, subnet; each optional). */
   public record EntryBounds(Ip start, Ip end, Cidr subnet) {
-    boolean admits(Ip ip) {
-      if (subnet != null && subnet.contains(ip)) {
-        return true;
-      }
+    /** Every present bound holds, start and end compared with IPv4 before IPv6 (as upstream). */
+    boolean admitsAsUpstream(Ip ip) {
       return (start == null || compareAcrossFamilies(start, ip) <= 0)
           && (end == null || compareAcrossFamilies(ip, end) <= 0)
           && (subnet == null || subnet.contains(ip));
+    }
+
+    /**
+     * A pre-allocation: as upstream, or anywhere inside the subnet (docs/compat/metal3.md row 8:
+     * the documentation's example pre-allocates addresses beside start..end).
+     */
+    boolean admitsPreAllocation(Ip ip) {
+      return admitsAsUpstream(ip) || (subnet != null && subnet.contains(ip));
     }
 
     private static int compareAcrossFamilies(Ip a, Ip b) {
@@ -106,9 +112,11 @@ public record Metal3PoolTranslation(
   }
 
   /**
-   * The translation with a fresh random seed for a random pool (its addresses are not predictable),
-   * and seed 0 for a sequential one, so that a spec change that is not one of the entries (the
-   * cluster name, a gateway) does not look like a new order to the allocator.
+   * The translation with a fresh seed for a random pool (so the sequence differs from one process
+   * and one pool generation to the next; the generator spreads addresses, it is no secret: a {@code
+   * java.util.Random}, not a source of unguessable numbers), and seed 0 for a sequential one, so
+   * that a spec change that is not one of the entries (the cluster name, a gateway) does not look
+   * like a new order to the allocator.
    */
   public static Metal3PoolTranslation of(IPPool pool) {
     boolean random =
@@ -219,7 +227,7 @@ public record Metal3PoolTranslation(
                 + prefixProblem
                 + "; no IPAddress can be created until it is fixed";
       }
-      Map<String, Ip> preAllocations = preAllocations();
+      Map<String, Ip> preAllocations = preAllocations(segments);
       return result(segments, preAllocations, blocking);
     }
 
@@ -265,6 +273,21 @@ public record Metal3PoolTranslation(
         return null;
       }
       bounds.add(new EntryBounds(start, end, subnet));
+      if (start != null && subnet != null && start.family() != subnet.family()) {
+        // A start outside its own subnet, as upstream reads it: admitted, and the entry yields
+        // nothing (docs/compat/metal3.md row 29).
+        warnings.add(
+            field + ".start",
+            entry.getStart(),
+            "is "
+                + start.family()
+                + ", outside "
+                + subnet.family()
+                + " subnet "
+                + entry.getSubnet()
+                + ": the entry yields no address");
+        return null;
+      }
       if (!sameFamily(field, start, end, subnet)) {
         return null;
       }
@@ -380,6 +403,11 @@ public record Metal3PoolTranslation(
       return true;
     }
 
+    /**
+     * An entry of one family (an end of the other family is refused: what upstream makes of it
+     * depends on how it compares the two, docs/compat/metal3.md row 43), the same as the entries
+     * before it.
+     */
     private boolean sameFamily(String field, Ip start, Ip end, Cidr subnet) {
       IpFamily entryFamily =
           start != null ? start.family() : subnet != null ? subnet.family() : end.family();
@@ -446,7 +474,7 @@ public record Metal3PoolTranslation(
       }
     }
 
-    private Map<String, Ip> preAllocations() {
+    private Map<String, Ip> preAllocations(List<Segment> segments) {
       Map<String, Ip> result = new LinkedHashMap<>();
       if (spec.getPreAllocations() == null) {
         return result;
@@ -489,7 +517,7 @@ public record Metal3PoolTranslation(
                   + "\"");
           continue;
         }
-        boolean inBounds = bounds.stream().anyMatch(b -> b.admits(ip));
+        boolean inBounds = bounds.stream().anyMatch(b -> b.admitsPreAllocation(ip));
         if (!inBounds) {
           errors.add(field, entry.getValue(), "is out of bounds of the pools given");
         }
@@ -512,11 +540,45 @@ public record Metal3PoolTranslation(
                   + family);
           continue;
         }
+        Cidr networkOf = subnetWhoseNetworkIs(segments, ip);
+        if (networkOf != null) {
+          // Upstream's bounds check admits it, but no entry ever produces it (derived-024).
+          warnings.add(
+              field,
+              entry.getValue(),
+              "is the network address of subnet " + networkOf + ": it is never handed out");
+          claimProblems.put(
+              claim,
+              "Pre-allocated IP out of bounds: "
+                  + ip
+                  + " is the network address of subnet "
+                  + networkOf
+                  + " of "
+                  + poolName()
+                  + ", which no entry hands out");
+          continue;
+        }
         // Kept even out of bounds: the claim waits for it and is told "Pre-allocated IP out of
         // bounds" with the address, as upstream (without the address).
         result.put(claim, ip);
       }
       return result;
+    }
+
+    /**
+     * The subnet whose network address this is, when no entry's range holds it: row 8 admits a
+     * pre-allocation anywhere in a subnet, but not its network address, which upstream never hands
+     * out. Null otherwise.
+     */
+    private static Cidr subnetWhoseNetworkIs(List<Segment> segments, Ip ip) {
+      if (segments.stream().anyMatch(s -> s.range().contains(ip))) {
+        return null;
+      }
+      return segments.stream()
+          .map(Segment::subnet)
+          .filter(subnet -> subnet != null && subnet.network().equals(ip))
+          .findFirst()
+          .orElse(null);
     }
 
     private List<Ip> addresses(String field, List<String> texts) {

@@ -3,6 +3,9 @@ package org.ipam.metal3.adapter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,9 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.Events;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPPool;
 import org.slf4j.Logger;
@@ -32,10 +37,14 @@ import org.slf4j.LoggerFactory;
  * informer of the same kind would deserialize every claim event twice, the controller's largest
  * cost. The checks run on a thread of their own, never on the informer's.
  *
- * <p>A claim holds an address only through an address object that names its pool, and a pool is
- * deleted only once no address object names it: so a deleting claim whose pool is gone (read live)
- * and of which the engine knows no address holds nothing, and its finalizer can go without any
- * write elsewhere.
+ * <p>A deleting claim whose pool is gone (read live) is released here, since no pass of that pool
+ * will ever run: its own address objects (those that carry its uid, read live) are deleted, then
+ * its finalizer. Usually there are none (a pool goes only once no address object names it), but a
+ * pool whose finalizer was removed by hand leaves them behind.
+ *
+ * <p>A notice never overwrites a newer status: its patch carries the resourceVersion of the claim
+ * it was judged from, so a pool that appeared meanwhile and answered the claim wins (409), and the
+ * notice is dropped.
  */
 final class MissingPoolNotices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MissingPoolNotices.class);
@@ -109,34 +118,84 @@ final class MissingPoolNotices implements AutoCloseable {
     return !served(claim) && !shows(claim, message(claim, pool));
   }
 
-  private void check(HasMetadata claim, Optional<PoolKey> pool) {
-    if (engine.isFenced() || poolLives(pool)) {
+  /** Runs on the worker thread (package-private for tests, which run it in their own). */
+  void check(HasMetadata claim, Optional<PoolKey> pool) {
+    if (engine.isFenced()) {
+      return;
+    }
+    // Only the pool's existence counts, not what the engine still knows of it: objects left by a
+    // pool that is gone are exactly what the release deletes, and what a new claim cannot use.
+    if (poolExists(pool)) {
       return;
     }
     if (claim.getMetadata().getDeletionTimestamp() != null) {
-      ObjectWrites.removeFinalizer(client, claim, Metal3Claim.of(claim).finalizer());
+      release(claim);
       return;
     }
     String reason = pool.isEmpty() ? "PoolNotSet" : "PoolNotFound";
     String message = message(claim, pool);
-    tell(claim, reason, message);
-    Events.warning(client, clock, claim, reason, message);
+    if (tell(claim, reason, message)) {
+      Events.warning(client, clock, claim, reason, message);
+    }
   }
 
   /**
-   * Whether the pool exists (read live: the cache may lag a pool just created) or the engine still
-   * knows an address of it: then the pool's own reconciler answers and releases the claim.
+   * Whether the pool exists: then its own reconciler answers and releases the claim. Read live: the
+   * cache may lag a pool just created.
    */
-  private boolean poolLives(Optional<PoolKey> pool) {
+  private boolean poolExists(Optional<PoolKey> pool) {
     if (pool.isEmpty()) {
       return false;
     }
     PoolKey key = pool.get();
     // Asked again first: at start the claims' informer may sync before the pools' one.
     return poolCached.test(key)
-        || engine.holdsAnything(key)
         || client.resources(IPPool.class).inNamespace(key.namespace()).withName(key.name()).get()
             != null;
+  }
+
+  /**
+   * Deletes the claim's own address objects (by uid, read live), the Cluster API answer before the
+   * Metal3 lock as a pass does, then removes the claim's finalizer. As in a pass, not while another
+   * controller's finalizer (CAPM3's) still holds the claim: it may still use the address, and its
+   * removal is an event that brings the claim back.
+   */
+  private void release(HasMetadata claim) {
+    String finalizer = Metal3Claim.of(claim).finalizer();
+    if (!claim.getMetadata().getFinalizers().stream().allMatch(finalizer::equals)) {
+      return;
+    }
+    String namespace = claim.getMetadata().getNamespace();
+    String uid = claim.getMetadata().getUid();
+    if (claim instanceof IPAddressClaim) {
+      for (HasMetadata answer :
+          client
+              .resources(org.ipam.core.capi.IPAddress.class)
+              .inNamespace(namespace)
+              .list()
+              .getItems()) {
+        releaseIfOwnedBy(answer, uid, Metal3Claim.Capi.ADDRESS_FINALIZER);
+      }
+    }
+    for (HasMetadata lock :
+        client.resources(IPAddress.class).inNamespace(namespace).list().getItems()) {
+      releaseIfOwnedBy(lock, uid, IPAddress.FINALIZER);
+    }
+    ObjectWrites.removeFinalizer(client, claim, finalizer);
+  }
+
+  private void releaseIfOwnedBy(HasMetadata address, String claimUid, String finalizer) {
+    boolean owned =
+        address.getMetadata().getOwnerReferences().stream()
+            .anyMatch(owner -> claimUid.equals(owner.getUid()));
+    if (owned) {
+      ObjectWrites.releaseIfOurs(client, address, true, finalizer);
+      LOG.info(
+          "{} {}/{}: released with its claim, whose pool is gone",
+          address.getKind(),
+          address.getMetadata().getNamespace(),
+          address.getMetadata().getName());
+    }
   }
 
   private static String message(HasMetadata claim, Optional<PoolKey> pool) {
@@ -170,7 +229,13 @@ final class MissingPoolNotices implements AutoCloseable {
         .orElse(false);
   }
 
-  private void tell(HasMetadata claim, String reason, String message) {
+  /**
+   * Writes the notice into the claim's status, guarded by the resourceVersion it was judged from.
+   * Returns false, having written nothing, when the claim changed since (a pool that appeared may
+   * have answered it: its answer stays) or is gone; the claim's next event brings it back if the
+   * notice still applies.
+   */
+  private boolean tell(HasMetadata claim, String reason, String message) {
     Map<String, Object> status = new LinkedHashMap<>();
     if (claim instanceof IPClaim) {
       status.put("errorMessage", message);
@@ -180,7 +245,27 @@ final class MissingPoolNotices implements AutoCloseable {
           new Metal3Claim.Capi((IPAddressClaim) claim)
               .conditionsWithReady(false, reason, message, clock.instant()));
     }
-    ObjectWrites.patchStatus(client, claim, status);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("metadata", Map.of("resourceVersion", claim.getMetadata().getResourceVersion()));
+    body.put("status", status);
+    try {
+      client
+          .resource(claim)
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+      return true;
+    } catch (KubernetesClientException e) {
+      if (Conflicts.isConflict(e) || e.getCode() == 404) {
+        LOG.debug(
+            "{} {}/{}: missing-pool notice dropped, the claim changed: {}",
+            claim.getKind(),
+            claim.getMetadata().getNamespace(),
+            claim.getMetadata().getName(),
+            e.getCode());
+        return false;
+      }
+      throw e;
+    }
   }
 
   @Override

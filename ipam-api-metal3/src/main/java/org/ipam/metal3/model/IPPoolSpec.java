@@ -20,13 +20,12 @@ public class IPPoolSpec extends NetworkSettings {
   // The names are <namePrefix>-<address with dashes>: the prefix must begin an object name (a
   // DNS-1123 subdomain, whose last label may end in '-' since the address follows) and leave room
   // for the longest IPv4 address (the webhook and the controller check an IPv6 pool's room).
-  // Metal3PoolTranslation.NAME_PREFIX_PATTERN is the same pattern.
   @JsonPropertyDescription(
       "Prefix of the names of the IPAddress objects (<namePrefix>-<address>); lower-case letters,"
           + " digits, '-' and '.'; immutable.")
   @Required
   @Size(min = 1, max = 237)
-  @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9][-a-z0-9]*$")
+  @Pattern(Metal3Patterns.NAME_PREFIX)
   private String namePrefix;
 
   @JsonPropertyDescription("Address ranges, consumed in declaration order.")

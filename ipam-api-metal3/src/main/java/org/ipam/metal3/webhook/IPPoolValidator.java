@@ -51,7 +51,9 @@ public final class IPPoolValidator implements AdmissionValidator<IPPool> {
 
   /**
    * Immutable namePrefix and allocationStrategy, and no address in use (the old status's indexes)
-   * left outside the new entries, as upstream's update check.
+   * left outside the new entries' bounds, as upstream's update check (a claim's own pre-allocation
+   * may also lie anywhere in a subnet, as on create). Above 10,000 allocations the status carries
+   * no indexes, and the check has nothing to go on (docs/compat/metal3.md).
    */
   private static void checkUpdate(
       FieldProblems problems, IPPoolSpec spec, IPPool old, Metal3PoolTranslation translation) {
@@ -69,7 +71,7 @@ public final class IPPoolValidator implements AdmissionValidator<IPPool> {
     // Compared by value: "2001:DB8::1" is the same address as "2001:db8::1".
     for (Map.Entry<String, String> entry : new TreeMap<>(inUse).entrySet()) {
       Ip ip = FieldProblems.addressOrNull(entry.getValue());
-      if (ip != null && !translation.withinSomeEntry(ip)) {
+      if (ip != null && !translation.keepsInUse(entry.getKey(), ip)) {
         problems.add(
             "spec.pools",
             entry.getValue(),

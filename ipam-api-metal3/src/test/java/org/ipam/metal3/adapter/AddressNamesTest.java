@@ -22,4 +22,35 @@ class AddressNamesTest {
     assertThat(AddressNames.of(prefix, IpParser.parseAddress(address).orElseThrow()))
         .isEqualTo(name);
   }
+
+  @ParameterizedTest(name = "{0} + {1}")
+  @CsvSource({
+    "abcpref, 192.168.0.15",
+    "pool, 2001:db8::1",
+    "pool, ::1",
+    "pool, 2001:db8::",
+    "abc-, 10.0.0.1",
+    "abc-, 2001:db8::",
+    // The trim takes the dash after the prefix too: the name is the prefix alone.
+    "pool, ::",
+    "abc-, ::",
+  })
+  void everyNameFormedFromThePrefixFollowsIt(String prefix, String address) {
+    String name = AddressNames.of(prefix, IpParser.parseAddress(address).orElseThrow());
+    assertThat(AddressNames.follows(prefix, name)).as(name).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0} + {1}")
+  @CsvSource({
+    "new, old-10-79-0-1",
+    "rel, handmade-1",
+    "pool, pool-1-2-3-4-5-6-7-8-9",
+    "pool, pool-",
+    "pool, poo",
+    "pool, pool-x",
+    "pool, pool2-10-0-0-1",
+  })
+  void namesNotFormedFromThePrefixDoNotFollowIt(String prefix, String name) {
+    assertThat(AddressNames.follows(prefix, name)).isFalse();
+  }
 }

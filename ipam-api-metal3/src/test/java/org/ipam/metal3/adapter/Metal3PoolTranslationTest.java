@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * characters, an underscore); and, admitted with a warning as upstream admits them: no entry, an
  * end-only entry, a start outside its subnet, a start-only entry, an end beyond its subnet, a
  * gateway of the other family, an IPv6 pre-allocation that upstream counts in bounds of an IPv4
- * start-only entry, a pre-allocation key that is no claim name.
+ * start-only entry, a pre-allocation key that is no claim name, a start of the other family than
+ * its subnet, a subnet's network address pre-allocated. Also refused: an IPv6 end beside an IPv4
+ * subnet.
  */
 class Metal3PoolTranslationTest {
 
@@ -60,6 +62,7 @@ class Metal3PoolTranslationTest {
         "end before start | pools: [{start: 10.0.0.9, end: 10.0.0.1}] | spec.pools[0].end \"10.0.0.1\" is before start",
         "empty entry | 'pools: [{prefix: 24}]' | spec.pools[0] must specify at least one of start, end, or subnet",
         "mixed in entry | pools: [{start: 10.0.0.1, end: '2001:db8::9'}] | spec.pools[0] mixes IPv4 and IPv6",
+        "an IPv6 end beside an IPv4 subnet | pools: [{subnet: 10.0.0.0/24, end: '2001:db8::9'}] | spec.pools[0] mixes IPv4 and IPv6",
         "leading zeros | pools: [{start: 010.0.0.1}] | spec.pools[0].start \"010.0.0.1\"",
       })
   void unusableEntriesAreNamedWithFieldAndValue(String name, String pools, String error) {
@@ -106,6 +109,8 @@ class Metal3PoolTranslationTest {
         "IPv6 pre-allocation beside a start-only entry | 'pools: [{start: 10.0.0.5}]\npreAllocations: {a: \"2001:db8::1\"}' | spec.preAllocations.a \"2001:db8::1\" is IPv6 in an IPv4 pool: it can never be allocated",
         "key that is no claim name | 'pools: [{start: 10.0.0.5, end: 10.0.0.9}]\npreAllocations: {Bad_Name: 10.0.0.6}' | spec.preAllocations.Bad_Name names no possible claim",
         "subnet leaving no address | 'pools: [{subnet: 10.0.0.9/32}]' | spec.pools[0].subnet \"10.0.0.9/32\" yields no address",
+        "start and subnet of two families | 'pools: [{start: 10.0.0.1, subnet: \"2001:db8::/64\"}]' | spec.pools[0].start \"10.0.0.1\" is IPv4, outside IPv6 subnet 2001:db8::/64: the entry yields no address",
+        "network address pre-allocated | 'pools: [{subnet: 10.0.0.0/24}]\npreAllocations: {a: 10.0.0.0}' | spec.preAllocations.a \"10.0.0.0\" is the network address of subnet 10.0.0.0/24: it is never handed out",
       })
   void upstreamAdmitsTheseSoTheyAreWarningsNotErrors(String name, String pools, String warning) {
     var t = Metal3PoolTranslation.of(pool("namePrefix: p\n" + pools.replace("\\n", "\n")));
@@ -127,6 +132,9 @@ class Metal3PoolTranslationTest {
       String name, String pools, String error) {
     var t = Metal3PoolTranslation.of(pool("namePrefix: p\nallocationStrategy: random\n" + pools));
     assertThat(t.errors()).anySatisfy(e -> assertThat(e).contains(error));
+    // The refused entry hands out nothing: no address far outside what the user wrote.
+    assertThat(t.spec().segments()).isEmpty();
+    assertThat(t.usable()).isFalse();
   }
 
   @Test
@@ -198,6 +206,41 @@ class Metal3PoolTranslationTest {
             "Pre-allocated IP 10.0.0.7 (spec.preAllocations.b of IPPool ns/p) is also"
                 + " pre-allocated to claim \"a\"");
     assertThat(t.claimProblems()).doesNotContainKey("a");
+  }
+
+  @Test
+  void aStartOfTheOtherFamilyThanItsSubnetYieldsNothingAndTheOtherEntriesServe() {
+    var t =
+        Metal3PoolTranslation.of(
+            pool(
+                "namePrefix: p\npools:\n"
+                    + "  - {start: 10.0.0.1, subnet: \"2001:db8::/64\"}\n"
+                    + "  - {start: 10.0.1.1, end: 10.0.1.9}\n"));
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.spec().segments())
+        .extracting(s -> s.range().toString())
+        .containsExactly("10.0.1.1-10.0.1.9");
+  }
+
+  @Test
+  void theNetworkAddressOfASubnetIsNoPreAllocationAsUpstreamSaysUnlessARangeHoldsIt() {
+    var t =
+        Metal3PoolTranslation.of(
+            pool(
+                "namePrefix: p\npools:\n"
+                    + "  - {subnet: 10.0.0.0/24}\n"
+                    + "  - {start: 10.0.1.0, end: 10.0.1.9, subnet: 10.0.1.0/24}\n"
+                    + "preAllocations: {net: 10.0.0.0, first: 10.0.1.0, beside: 10.0.1.200}"));
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.claimProblems())
+        .containsOnlyKeys("net")
+        .containsEntry(
+            "net",
+            "Pre-allocated IP out of bounds: 10.0.0.0 is the network address of subnet"
+                + " 10.0.0.0/24 of IPPool ns/p, which no entry hands out");
+    // A range that starts at the network address hands it out (upstream: start + 0); any other
+    // address of the subnet is served beside the range (docs/compat/metal3.md row 8).
+    assertThat(t.spec().preAllocations()).containsOnlyKeys("first", "beside");
   }
 
   @Test

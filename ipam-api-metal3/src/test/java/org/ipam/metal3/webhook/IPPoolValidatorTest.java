@@ -38,6 +38,8 @@ class IPPoolValidatorTest {
         "an end beyond its subnet | 'namePrefix: a\\npools: [{start: 10.0.0.5, end: 10.0.1.9, subnet: 10.0.0.0/24}]' | is beyond subnet",
         "a gateway of the other family | 'namePrefix: a\\npools: [{subnet: 10.0.0.0/24}]\\ngateway: \"2001:db8::1\"' | is IPv6 in an IPv4 pool",
         "a pre-allocation key that is no claim name | 'namePrefix: a\\npools: [{subnet: 10.0.0.0/24}]\\npreAllocations: {A_B: 10.0.0.7}' | names no possible claim",
+        "a start of the other family than its subnet | 'namePrefix: a\\npools: [{start: 10.0.0.1, subnet: \"2001:db8::/64\"}]' | is IPv4, outside IPv6 subnet 2001:db8::/64",
+        "the subnet's network address pre-allocated | 'namePrefix: a\\npools: [{subnet: 10.0.0.0/24}]\\npreAllocations: {c: 10.0.0.0}' | is the network address of subnet 10.0.0.0/24",
       })
   void upstreamAdmitsTheseAndSoDoWeWithAWarning(String name, String spec, String warning) {
     Verdict verdict = validator.review(pool(spec), null);
@@ -68,7 +70,7 @@ class IPPoolValidatorTest {
   }
 
   @Test
-  void theSeedsRandomPoolAndAPlainOneAreAdmittedWithoutWarnings() {
+  void theSeedsRandomPoolIsRefusedForItsIpv6EntryAndAPlainOneAdmittedWithoutWarnings() {
     Verdict verdict =
         validator.review(
             pool(
@@ -76,7 +78,10 @@ class IPPoolValidatorTest {
                     + " 10.0.0.250}, {subnet: \"2001:db8::/65\"}]"),
             null);
     // The second entry is IPv6 in an IPv4 pool: refused (one family per pool).
-    assertThat(verdict.refusals()).hasSize(1);
+    assertThat(verdict.refusals())
+        .singleElement()
+        .asString()
+        .contains("spec.pools[1] is IPv6 but the pool's first entry is IPv4");
     Verdict plain =
         validator.review(
             pool(
@@ -125,6 +130,55 @@ class IPPoolValidatorTest {
     assertThat(validator.validate(pool("namePrefix: a"), old))
         .as("removing every entry while addresses are in use")
         .isNotEmpty();
+  }
+
+  /**
+   * Upstream's update check: an address in use must satisfy every bound of some new entry, start
+   * and end included, even inside the entry's subnet. Only the claim's own pre-allocation may lie
+   * anywhere in the subnet (docs/compat/metal3.md row 8), as on create.
+   */
+  @Test
+  void anUpdateMayNotLeaveAnAddressInUseBesideStartAndEndEvenInsideTheSubnet() {
+    IPPool old =
+        pool(
+            "namePrefix: a\\npools: [{start: 10.0.0.1, end: 10.0.0.9, subnet: 10.0.0.0/24}]"
+                + "\\npreAllocations: {pre: 10.0.0.2}");
+    IPPoolStatus status = new IPPoolStatus();
+    status.setIndexes(Map.of("c1", "10.0.0.1", "pre", "10.0.0.2"));
+    old.setStatus(status);
+    assertThat(
+            validator.validate(
+                pool(
+                    "namePrefix: a\\npools: [{start: 10.0.0.5, end: 10.0.0.9, subnet: 10.0.0.0/24}]"
+                        + "\\npreAllocations: {pre: 10.0.0.2}"),
+                old))
+        .singleElement()
+        .asString()
+        .contains("spec.pools \"10.0.0.1\" leaves out an address in use by claim \"c1\"");
+    assertThat(
+            validator.validate(
+                pool(
+                    "namePrefix: a\\npools: [{start: 10.0.0.5, end: 10.0.0.9, subnet: 10.0.0.0/24}]"
+                        + "\\npreAllocations: {pre: 10.0.0.2}"),
+                withIndexes(old, Map.of("pre", "10.0.0.2"))))
+        .as("the claim's own pre-allocation beside start..end, inside the subnet")
+        .isEmpty();
+    assertThat(
+            validator.validate(
+                pool(
+                    "namePrefix: a\\npools: [{start: 10.0.0.5, end: 10.0.0.9, subnet: 10.0.0.0/24}]"),
+                withIndexes(old, Map.of("pre", "10.0.0.2"))))
+        .as("the pre-allocation removed: the address in use is judged as upstream")
+        .singleElement()
+        .asString()
+        .contains("spec.pools \"10.0.0.2\" leaves out an address in use by claim \"pre\"");
+  }
+
+  private static IPPool withIndexes(IPPool pool, Map<String, String> indexes) {
+    IPPoolStatus status = new IPPoolStatus();
+    status.setIndexes(indexes);
+    pool.setStatus(status);
+    return pool;
   }
 
   @Test

@@ -163,9 +163,6 @@ public final class PoolAllocator {
 
   /** As {@link #allocateSpecific(String, Ip)}, with the pre-allocation looked up by reservedFor. */
   public AllocationResult allocateSpecific(String owner, String reservedFor, Ip address) {
-    if (address.family() != family) {
-      return new InvalidRequest(address + " is " + address.family() + " but the pool is " + family);
-    }
     Optional<Allocation> held = lookup(owner);
     if (held.isPresent()) {
       Allocation allocation = held.get();
@@ -179,7 +176,9 @@ public final class PoolAllocator {
           ? allocatePreAllocated(owner, pre)
           : new DiffersFromPreAllocation(address, pre);
     }
-    if (segmentIndexOf(hi(address), lo(address)) < 0) {
+    // An address of the other family is outside every segment, as an address of this family
+    // beyond them is: its bits must never be compared with this family's.
+    if (address.family() != family || segmentIndexOf(hi(address), lo(address)) < 0) {
       return new OutsideSegments(address);
     }
     String holder = holderOf(hi(address), lo(address));

@@ -132,7 +132,28 @@ class PoolAllocatorTest {
     assertThat(pool.allocateSpecific("second", Ip.parse("2001:db8::1:0")))
         .isInstanceOf(AllocationFailure.OutsideSegments.class);
     assertThat(pool.allocateSpecific("second", Ip.parse("10.0.0.1")))
-        .isInstanceOf(AllocationFailure.InvalidRequest.class);
+        .isEqualTo(new AllocationFailure.OutsideSegments(Ip.parse("10.0.0.1")));
+  }
+
+  @Test
+  void anAddressOfTheOtherFamilyIsOutsideEverySegmentOrDiffersFromThePreAllocation() {
+    Segment segment = Segment.of(range("2001:db8::1-2001:db8::ff"));
+    PoolAllocator pool =
+        new PoolAllocator(
+            PoolSpec.of(IpFamily.IPV6, List.of(segment))
+                .withPreAllocations(Map.of("pre", Ip.parse("2001:db8::7"))));
+    assertThat(pool.allocateSpecific("plain", Ip.parse("10.0.0.5")))
+        .isEqualTo(new AllocationFailure.OutsideSegments(Ip.parse("10.0.0.5")));
+    // The pre-allocation is judged first, as upstream does: a conflict, not a family problem.
+    assertThat(pool.allocateSpecific("pre", Ip.parse("10.0.0.5")))
+        .isEqualTo(
+            new AllocationFailure.DiffersFromPreAllocation(
+                Ip.parse("10.0.0.5"), Ip.parse("2001:db8::7")));
+    // ::a00:5 has the bits of 10.0.0.5: an IPv6 pool around them still refuses the IPv4 address.
+    PoolAllocator low = pool("::a00:1-::a00:ff");
+    assertThat(low.allocateSpecific("plain", Ip.parse("10.0.0.5")))
+        .isEqualTo(new AllocationFailure.OutsideSegments(Ip.parse("10.0.0.5")));
+    assertThat(low.allocationCount()).isZero();
   }
 
   @Test
