@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class PoolMetricsTest {
   private static final Instant NOW = Instant.parse("2025-01-01T12:00:00Z");
   private static final PoolKey POOL = new PoolKey("metal3", "ns", "pool1");
-  private static final String LABELS = "dialect=\"metal3\",kind=\"\",namespace=\"ns\",pool=\"pool1\"";
+  private static final String LABELS =
+      "dialect=\"metal3\",kind=\"\",namespace=\"ns\",pool=\"pool1\"";
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,6 +12,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
@@ -32,13 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ClusterPause;
-import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.EngineFeed;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
 import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.PoolPasses;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPPool;
@@ -57,13 +57,15 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(
     name = "metal3-ippool",
     triggerReconcilerOnAllEvents = true,
-    generationAwareEventProcessing = false)
+    generationAwareEventProcessing = false,
+    // A pass at least every 30 s, whatever events came: claims waiting for room are looked at again
+    // (AllocationEngine.WAITING_RECHECK) even if a freed address was never seen as an event.
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 30))
 public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private static final Logger LOG = LoggerFactory.getLogger(Metal3PoolReconciler.class);
   static final String PROVIDER_LABEL = "cluster.x-k8s.io/provider";
   static final String PROVIDER = "ipam-metal3";
   private static final Duration PAUSED_RECHECK = Duration.ofSeconds(30);
-  private static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
   private final AllocationEngine engine;
@@ -196,20 +198,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
 
   @Override
   public UpdateControl<IPPool> reconcile(IPPool pool, Context<IPPool> context) {
-    try {
-      return reconcilePool(pool, context);
-    } catch (KubernetesClientException e) {
-      if (!Conflicts.isConflict(e)) {
-        throw e;
-      }
-      // Routine: the pool changed between our read and our write (its finalizer, its labels).
-      LOG.debug(
-          "IPPool {}/{}: conflict, tried again: {}",
-          pool.getMetadata().getNamespace(),
-          pool.getMetadata().getName(),
-          e.getMessage());
-      return UpdateControl.<IPPool>noUpdate().rescheduleAfter(CONFLICT_RETRY);
-    }
+    return PoolPasses.guarded(pool, () -> reconcilePool(pool, context));
   }
 
   private UpdateControl<IPPool> reconcilePool(IPPool pool, Context<IPPool> context) {
