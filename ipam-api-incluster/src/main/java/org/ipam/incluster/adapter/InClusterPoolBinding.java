@@ -208,7 +208,7 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
                 .map(
                     holder ->
                         claim.getMetadata().getUid().equals(holder.claimUid())
-                            && holder.addresses().first().equals(allocation.address())
+                            && holder.addresses().equals(allocation.addresses())
                             && !holder.deleting())
                 .orElse(false),
         "IPAddress "

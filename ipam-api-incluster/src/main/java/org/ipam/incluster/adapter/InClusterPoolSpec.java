@@ -83,6 +83,22 @@ record InClusterPoolSpec(
           grace,
           "spec.addresses " + spec.getAddresses() + " mixes IPv4 and IPv6");
     }
+    if (prefix == null || prefix < 0 || prefix > family.bits()) {
+      // Written into every IPAddress, whose own webhook (and Cluster API's) would refuse it: each
+      // claim would hold a ledger entry and never get its IPAddress.
+      return unusable(
+          family,
+          prefix,
+          gateway,
+          grace,
+          "spec.prefix "
+              + prefix
+              + " is not a prefix length of an "
+              + family
+              + " address (0 to "
+              + family.bits()
+              + ")");
+    }
     List<Segment> segments = new ArrayList<>();
     for (IpRange range : allocatable.ranges()) {
       segments.add(new Segment(range, null, prefix, gateway, List.of()));

@@ -212,8 +212,13 @@ public final class IPPoolConversion {
     object.put("apiVersion", InClusterApi.apiVersion(InClusterApi.V1ALPHA1));
     object.put("kind", kind);
     object.put("spec", spec);
-    if (status != null) {
-      object.put("status", status);
+    if (status != null && status.getIpAddresses() != null) {
+      // v1alpha1's status is the counts only. The controller's ledger (status.allocations, up to
+      // ~1.3 MB) and conditions stay out: an annotation holds at most 256 KiB, and the copy would
+      // eat into the pool object's room under etcd's limit.
+      PoolStatus counts = new PoolStatus();
+      counts.setIpAddresses(status.getIpAddresses());
+      object.put("status", counts);
     }
     try {
       return JSON.writeValueAsString(object);

@@ -99,6 +99,26 @@ class IPPoolConversionTest {
   }
 
   @Test
+  void theConversionDataKeepsTheCountsButNeverTheLedger() {
+    var pool = new org.ipam.incluster.model.v1alpha1.InClusterIPPoolV1alpha1();
+    pool.setMetadata(new ObjectMetaBuilder().withName("p").withNamespace("ns").build());
+    pool.setSpec(v1("1.1.1.1", null, null, null, 28, "1.1.1.1-1.1.1.10"));
+    PoolStatus status = new PoolStatus();
+    status.setAllocations(
+        List.of(new org.ipam.incluster.model.AllocationRecord("1.1.1.1", null, "c", "uid-c")));
+    IPAddressCounts counts = new IPAddressCounts();
+    counts.setTotal(10L);
+    status.setIpAddresses(counts);
+    pool.setStatus(status);
+
+    var hub = IPPoolConversion.toV1alpha2(pool);
+
+    String data = hub.getMetadata().getAnnotations().get(InClusterApi.CONVERSION_DATA_ANNOTATION);
+    assertThat(data).contains("\"total\":10").doesNotContain("allocations").doesNotContain("uid-c");
+    assertThat(hub.getStatus().getAllocations()).as("the object keeps its ledger").hasSize(1);
+  }
+
+  @Test
   void conv001ConvertsStartEndSubnetPrefix() {
     assertUp(
         v1("1.1.1.1", "1.1.1.1/28", "1.1.1.1", "1.1.1.10", 28),
