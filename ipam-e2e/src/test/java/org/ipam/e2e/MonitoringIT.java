@@ -70,7 +70,8 @@ class MonitoringIT {
           .untilAsserted(
               () ->
                   assertThat(controller.metrics().body())
-                      .contains("ipam_pool_used_addresses{dialect=\"metal3\"," + pool + "} 1.0")
+                      .contains(
+                          "ipam_pool_used_addresses{dialect=\"metal3\",kind=\"\"," + pool + "} 1.0")
                       .contains("ipam_allocations_total{dialect=\"metal3\"} 1.0"));
       Set<String> served = metricNames(controller.metrics().body());
       assertThat(served).as("metrics on /metrics").containsAll(used);
