@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.BlockPlacement;
+import org.ipam.core.alloc.PoolCounts;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
@@ -483,21 +484,11 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
         view.counts().outOfRange());
   }
 
-  /**
-   * A prefix pool counts child prefixes, as upstream: used is every IPAddress (allocation) held,
-   * out of range those that are not a child prefix of the spec (wrong length, outside the prefixes,
-   * overlapping an exclusion), free is total - used + outOfRange.
-   */
+  /** A prefix pool counts child prefixes ({@link InClusterPoolSpec#childCounts}). */
   private Map<String, Object> prefixCounts(PoolView view) {
-    BigInteger total = spec.childPrefixes() == null ? BigInteger.ZERO : spec.childPrefixes();
-    long used = view.allocations().size();
-    long outOfRange =
-        view.allocations().stream()
-            .filter(a -> !spec.holdsChild(a.allocation().addresses()))
-            .count();
-    BigInteger usedCount = BigInteger.valueOf(used);
-    BigInteger outside = BigInteger.valueOf(outOfRange);
-    return counts(total, usedCount, total.subtract(usedCount).add(outside), outside);
+    PoolCounts children =
+        spec.childCounts(view.allocations().stream().map(a -> a.allocation().addresses()).toList());
+    return counts(children.total(), children.used(), children.free(), children.outOfRange());
   }
 
   private static Map<String, Object> counts(

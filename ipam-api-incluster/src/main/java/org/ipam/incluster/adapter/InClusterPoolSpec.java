@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.ipam.core.alloc.PoolCounts;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.alloc.Segment;
 import org.ipam.core.net.Ip;
@@ -185,6 +186,20 @@ record InClusterPoolSpec(
             .shiftRight(hostBits);
     BigInteger endAligned = range.last().toBigInteger().add(BigInteger.ONE).shiftRight(hostBits);
     return endAligned.subtract(firstAligned).max(BigInteger.ZERO);
+  }
+
+  /**
+   * A prefix pool's counts, in child prefixes as upstream (reference/incluster.md 2.13): total the
+   * children the spec can hand out, used everything held, out of range what held is no child of the
+   * spec, free total - used + outOfRange (never below 0). The status and {@code plan} both use it.
+   */
+  PoolCounts childCounts(List<IpRange> held) {
+    BigInteger total = childPrefixes == null ? BigInteger.ZERO : childPrefixes;
+    long outside = held.stream().filter(range -> !holdsChild(range)).count();
+    BigInteger used = BigInteger.valueOf(held.size());
+    BigInteger outOfRange = BigInteger.valueOf(outside);
+    return new PoolCounts(
+        total, used, total.subtract(used).add(outOfRange).max(BigInteger.ZERO), outOfRange);
   }
 
   /**

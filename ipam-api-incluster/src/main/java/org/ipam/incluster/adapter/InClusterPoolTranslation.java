@@ -1,7 +1,6 @@
 package org.ipam.incluster.adapter;
 
 import io.fabric8.kubernetes.client.CustomResource;
-import java.math.BigInteger;
 import java.util.List;
 import org.ipam.core.alloc.PoolCounts;
 import org.ipam.core.alloc.PoolSpec;
@@ -80,23 +79,12 @@ public final class InClusterPoolTranslation {
 
   /**
    * The pool's counts as its status gives them: an IP pool's are the allocator's; a prefix pool
-   * counts child prefixes (reference/incluster.md 2.13): total those the spec can hand out, used
-   * those held that are child prefixes of the spec, out of range the others held.
+   * counts child prefixes ({@code InClusterPoolSpec.childCounts}, the one the status uses).
    *
    * @param addresses the allocator's counts
    * @param held what the pool holds
    */
   public PoolCounts counts(PoolCounts addresses, List<IpRange> held) {
-    if (!spec.handsOutPrefixes()) {
-      return addresses;
-    }
-    BigInteger total = spec.childPrefixes() == null ? BigInteger.ZERO : spec.childPrefixes();
-    long children = held.stream().filter(spec::holdsChild).count();
-    BigInteger used = BigInteger.valueOf(children);
-    return new PoolCounts(
-        total,
-        used,
-        total.subtract(used).max(BigInteger.ZERO),
-        BigInteger.valueOf(held.size() - children));
+    return spec.handsOutPrefixes() ? spec.childCounts(held) : addresses;
   }
 }
