@@ -328,11 +328,23 @@ public final class IpamController implements Callable<Integer> {
         log().error("adapter {} is not served: its CRDs are missing: {}", dialect.name(), missing);
         continue;
       }
+      List<String> defects = dialect.crdDefects(client);
+      if (!defects.isEmpty()) {
+        // Installed, so meant to be served whether named or not: say so loudly, serve nothing.
+        readiness.notServed(dialect.name(), String.join("; ", defects));
+        log().error("adapter {} is not served: {}", dialect.name(), String.join("; ", defects));
+        continue;
+      }
       dialect.register(operator, parent, namespaces == null ? Set.of() : new HashSet<>(namespaces));
       served.add(dialect.name());
       log().info("adapter {} enabled", dialect.name());
       validators.addAll(dialect.validators(client));
       conversions.addAll(dialect.conversions());
+    }
+    if (served.isEmpty()) {
+      // JOSDK would refuse to start with a bare "No Controller exists": say why instead.
+      log().error("no adapter is served, stopping: {}", readiness.notServedReasons());
+      return 1;
     }
     resources.add(engine);
     resources.add(operator::stop);

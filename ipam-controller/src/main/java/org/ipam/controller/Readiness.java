@@ -28,6 +28,11 @@ final class Readiness {
     notServed.put(dialect, reason);
   }
 
+  /** Each dialect not reconciled, and why; empty when all are. */
+  synchronized Map<String, String> notServedReasons() {
+    return Map.copyOf(notServed);
+  }
+
   /** The webhooks (if any) are served: {@code /readyz} turns 200. */
   void serving(Set<String> dialects) {
     this.dialects = Set.copyOf(dialects);

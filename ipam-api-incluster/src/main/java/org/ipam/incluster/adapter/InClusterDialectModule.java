@@ -5,10 +5,12 @@ import com.google.inject.multibindings.Multibinder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
+import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
 import org.ipam.core.webhook.AdmissionValidator;
 import org.ipam.core.webhook.ConversionHandler;
 import org.ipam.incluster.conversion.IPPoolConversionHandler;
+import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.webhook.InClusterValidators;
 import org.ipam.incluster.webhook.LiveLookups;
 
@@ -33,6 +35,30 @@ public final class InClusterDialectModule extends DialectModule {
         "globalinclusterprefixpools.ipam.cluster.x-k8s.io",
         "ipaddressclaims.ipam.cluster.x-k8s.io",
         "ipaddresses.ipam.cluster.x-k8s.io");
+  }
+
+  /**
+   * The pools' ledger ({@code status.allocations}) is where allocations are committed; upstream's
+   * CRDs do not declare it, so the API server would prune every entry written and two controllers
+   * could both hand out one address. Such a pool CRD keeps the dialect from being served until this
+   * project's CRDs are applied.
+   */
+  @Override
+  public List<String> crdDefects(KubernetesClient client) {
+    List<String> defects = new java.util.ArrayList<>();
+    for (String pools : requiredCrds().subList(0, 4)) {
+      if (!Crds.declares(client, pools, InClusterApi.V1ALPHA2, "status", "allocations")) {
+        defects.add(
+            "CRD "
+                + pools
+                + " does not declare status.allocations in "
+                + InClusterApi.V1ALPHA2
+                + " (upstream's CRD, or an older one of this project): the API server would prune"
+                + " the ledger allocations are committed to; apply this project's CRDs"
+                + " (config/crd)");
+      }
+    }
+    return defects;
   }
 
   @Override

@@ -60,7 +60,7 @@ public final class IPPoolValidator<T extends CustomResource<InClusterIPPoolSpec,
     if (lost.isEmpty()) {
       return;
     }
-    Optional<List<InUseAddresses.AddressInUse>> addresses = inUse(pool);
+    Optional<List<InUseAddresses.AddressInUse>> addresses = inUse(old);
     if (addresses.isEmpty()) {
       problems.add(
           "spec",

@@ -28,13 +28,30 @@ public interface InUseAddresses {
   }
 
   /**
-   * One IPAddress of the pool: where it is, and its {@code spec.address} and {@code spec.prefix} as
-   * written (the address may not parse; the prefix may be null).
+   * One address in use: where it was seen ({@code source}), the object's namespace and name, and
+   * the address and prefix as written (the address may not parse; the prefix may be null).
+   *
+   * <p>Most are IPAddresses. The others are entries of the pool's ledger ({@code
+   * status.allocations}, named after the claim): an allocation is committed there before its
+   * IPAddress is created, so for a moment the ledger is the only trace of it, and a spec change
+   * that took the address away then would strand the claim.
    */
-  record AddressInUse(String namespace, String name, String address, Integer prefix) {
-    /** {@code <address> (IPAddress <ns>/<name>)}, for messages. */
+  record AddressInUse(
+      String namespace, String name, String address, Integer prefix, String source) {
+    /** What the controller records: an IPAddress. */
+    public static final String IP_ADDRESS = "IPAddress";
+
+    /** What the pool's ledger records for a claim whose IPAddress may not exist yet. */
+    public static final String LEDGER = "IPAddressClaim (in the pool's status.allocations)";
+
+    /** An IPAddress of the pool. */
+    public AddressInUse(String namespace, String name, String address, Integer prefix) {
+      this(namespace, name, address, prefix, IP_ADDRESS);
+    }
+
+    /** {@code <address> (<source> <ns>/<name>)}, for messages. */
     public String describe() {
-      return address + " (IPAddress " + namespace + "/" + name + ")";
+      return address + " (" + source + " " + namespace + "/" + name + ")";
     }
   }
 

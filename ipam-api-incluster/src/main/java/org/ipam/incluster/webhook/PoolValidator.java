@@ -5,11 +5,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ipam.core.webhook.AdmissionValidator;
 import org.ipam.core.webhook.FieldProblems;
+import org.ipam.incluster.model.AllocationRecord;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
 
@@ -110,9 +113,61 @@ abstract class PoolValidator<T extends CustomResource<S, PoolStatus>, S>
     return problems.lines();
   }
 
-  /** The pool's IPAddresses, or empty while they are not known. */
+  /**
+   * What the pool has handed out, or empty while it is not known: its IPAddresses, and the entries
+   * of its ledger as the stored object ({@code pool}: on UPDATE pass the old object) records them,
+   * since an allocation is committed to the ledger before its IPAddress is created.
+   */
   final Optional<List<InUseAddresses.AddressInUse>> inUse(T pool) {
-    return inUse.of(poolRef(pool));
+    Optional<List<InUseAddresses.AddressInUse>> addresses = inUse.of(poolRef(pool));
+    if (addresses.isEmpty()) {
+      return addresses;
+    }
+    List<InUseAddresses.AddressInUse> all = new ArrayList<>(addresses.get());
+    Set<String> seen = new HashSet<>();
+    for (InUseAddresses.AddressInUse address : addresses.get()) {
+      seen.add(address.namespace() + "/" + address.name() + "=" + address.address());
+    }
+    for (InUseAddresses.AddressInUse recorded : ledgerEntries(pool)) {
+      if (seen.add(recorded.namespace() + "/" + recorded.name() + "=" + recorded.address())) {
+        all.add(recorded);
+      }
+    }
+    return Optional.of(all);
+  }
+
+  /** The entries of {@code status.allocations}, an address and a prefix (prefix pools) each. */
+  private static List<InUseAddresses.AddressInUse> ledgerEntries(
+      CustomResource<?, PoolStatus> pool) {
+    PoolStatus status = pool.getStatus();
+    if (status == null || status.getAllocations() == null) {
+      return List.of();
+    }
+    List<InUseAddresses.AddressInUse> entries = new ArrayList<>();
+    for (AllocationRecord record : status.getAllocations()) {
+      if (record.getAddress() == null) {
+        continue;
+      }
+      String[] addressAndPrefix = record.getAddress().split("/", 2);
+      Integer prefix = null;
+      if (addressAndPrefix.length == 2) {
+        try {
+          prefix = Integer.valueOf(addressAndPrefix[1]);
+        } catch (NumberFormatException e) {
+          // Written by the controller, so never expected; judged as an address without a prefix.
+        }
+      }
+      String namespace =
+          record.getNamespace() != null ? record.getNamespace() : pool.getMetadata().getNamespace();
+      entries.add(
+          new InUseAddresses.AddressInUse(
+              namespace,
+              record.getName(),
+              addressAndPrefix[0],
+              prefix,
+              InUseAddresses.AddressInUse.LEDGER));
+    }
+    return entries;
   }
 
   final InUseAddresses.PoolRef poolRef(T pool) {

@@ -70,7 +70,7 @@ public final class PrefixPoolValidator<
     if (prefixes.containsAll(prefixesBefore) && excludedBefore.containsAll(excluded)) {
       return;
     }
-    Optional<List<InUseAddresses.AddressInUse>> addresses = inUse(pool);
+    Optional<List<InUseAddresses.AddressInUse>> addresses = inUse(old);
     if (addresses.isEmpty()) {
       problems.add(
           "spec",
@@ -89,7 +89,8 @@ public final class PrefixPoolValidator<
           || allocatable(prefixes, excluded, length, child)) {
         continue;
       }
-      String described = child + " (IPAddress " + address.namespace() + "/" + address.name() + ")";
+      String described =
+          child + " (" + address.source() + " " + address.namespace() + "/" + address.name() + ")";
       if (!prefixes.contains(child.range())) {
         outside.add(described);
         continue;

@@ -6,10 +6,15 @@ import static org.ipam.incluster.adapter.InClusterHarness.claim;
 import static org.ipam.incluster.adapter.InClusterHarness.eventually;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
@@ -283,44 +288,56 @@ class InClusterAllocationIT {
             });
   }
 
+  /** The burst: 1,000 claims created at once by 8 writers on one pool of 1,022. */
   @Test
-  void aBurstOfClaimsGetsDistinctAddressesAndTheCountsAddUp(KubernetesClient client) {
+  void aBurstOfAThousandClaimsGetsDistinctAddressesAndTheCountsAddUp(KubernetesClient client)
+      throws Exception {
+    int claims = 1_000;
     InClusterHarness.createNamespace(client, "burst");
-    client.resource(pool("burst", "burst", "  addresses: [10.6.0.0/23]\n  prefix: 23\n")).create();
-    List<IPAddressClaim> claims = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      claims.add(
-          client
-              .resource(
-                  claim(
-                      "burst",
-                      String.format("c-%03d", i),
-                      InClusterApi.IN_CLUSTER_IP_POOL,
-                      "burst"))
-              .create());
+    client.resource(pool("burst", "burst", "  addresses: [10.6.0.0/22]\n  prefix: 22\n")).create();
+    ExecutorService writers = Executors.newFixedThreadPool(8);
+    List<Future<IPAddressClaim>> created = new ArrayList<>();
+    try {
+      for (int i = 0; i < claims; i++) {
+        String name = String.format("c-%04d", i);
+        created.add(
+            writers.submit(
+                () ->
+                    client
+                        .resource(claim("burst", name, InClusterApi.IN_CLUSTER_IP_POOL, "burst"))
+                        .create()));
+      }
+      for (Future<IPAddressClaim> claim : created) {
+        claim.get();
+      }
+    } finally {
+      writers.shutdownNow();
     }
 
-    eventually()
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
               List<IPAddress> addresses =
                   client.resources(IPAddress.class).inNamespace("burst").list().getItems();
-              assertThat(addresses).hasSize(200);
+              assertThat(addresses).hasSize(claims);
               assertThat(addresses.stream().map(a -> a.getSpec().getAddress()).distinct())
-                  .hasSize(200);
+                  .hasSize(claims);
               InClusterIPPool pool =
                   client
                       .resources(InClusterIPPool.class)
                       .inNamespace("burst")
                       .withName("burst")
                       .get();
-              assertThat(pool.getStatus().getIpAddresses().getUsed()).isEqualTo(200);
-              assertThat(pool.getStatus().getIpAddresses().getTotal()).isEqualTo(510);
-              assertThat(pool.getStatus().getAllocations()).hasSize(200);
+              assertThat(pool.getStatus().getIpAddresses().getUsed()).isEqualTo(claims);
+              assertThat(pool.getStatus().getIpAddresses().getFree()).isEqualTo(1_022 - claims);
+              assertThat(pool.getStatus().getIpAddresses().getTotal()).isEqualTo(1_022);
+              assertThat(pool.getStatus().getAllocations()).hasSize(claims);
             });
-    for (IPAddressClaim created : claims) {
-      assertThat(ClaimReady.is(live(client, created), "True")).isTrue();
-    }
+    List<IPAddressClaim> served =
+        client.resources(IPAddressClaim.class).inNamespace("burst").list().getItems();
+    assertThat(served).hasSize(claims).allMatch(claim -> ClaimReady.is(claim, "True"));
   }
 
   @Test

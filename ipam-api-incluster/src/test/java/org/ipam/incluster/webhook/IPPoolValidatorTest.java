@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.ipam.core.webhook.AdmissionReviews;
 import org.ipam.core.webhook.AdmissionValidator.Verdict;
+import org.ipam.incluster.model.AllocationRecord;
 import org.ipam.incluster.model.InClusterApi;
+import org.ipam.incluster.model.PoolStatus;
 import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
 import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
 import org.junit.jupiter.api.Test;
@@ -179,6 +181,35 @@ class IPPoolValidatorTest {
                 + " (pool addresses do not contain allocated addresses)");
     assertThat(inUse.asked)
         .containsExactly(new InUseAddresses.PoolRef("InClusterIPPool", "ns", "p"));
+  }
+
+  /**
+   * An allocation is committed to the pool's ledger before its IPAddress exists: in that moment the
+   * ledger alone says the address is taken, and a shrink admitted then would strand the claim.
+   */
+  @Test
+  void anUpdateMayNotLeaveOutAnAddressOnlyTheLedgerRecordsYet() {
+    InClusterIPPool stored = ipPool(POOL);
+    stored.setStatus(new PoolStatus());
+    stored
+        .getStatus()
+        .setAllocations(
+            List.of(
+                new AllocationRecord("10.0.0.5", null, "c1", "u1"),
+                new AllocationRecord("10.0.0.19", null, "young", "u2")));
+    Verdict verdict =
+        IPPoolValidator.namespaced(Pools.FixedInUse.of("10.0.0.5"))
+            .review(
+                ipPool("addresses: [10.0.0.0-10.0.0.15]\\nprefix: 24\\ngateway: 10.0.0.1"), stored);
+    assertThat(verdict.refusals())
+        .containsExactly(
+            "InClusterIPPool ns/p: spec.addresses leave out addresses in use: 10.0.0.19"
+                + " (IPAddressClaim (in the pool's status.allocations) ns/young) (pool addresses do"
+                + " not contain allocated addresses)");
+    assertThat(IPPoolValidator.namespaced(InUseAddresses.none()).validateDelete(stored))
+        .singleElement()
+        .asString()
+        .contains("10.0.0.5 (IPAddressClaim (in the pool's status.allocations) ns/c1)");
   }
 
   @Test

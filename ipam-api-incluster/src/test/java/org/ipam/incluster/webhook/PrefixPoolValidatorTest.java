@@ -7,7 +7,9 @@ import static org.ipam.incluster.webhook.Pools.prefixPool;
 
 import java.util.List;
 import org.ipam.core.webhook.AdmissionValidator.Verdict;
+import org.ipam.incluster.model.AllocationRecord;
 import org.ipam.incluster.model.InClusterApi;
+import org.ipam.incluster.model.PoolStatus;
 import org.ipam.incluster.model.v1alpha2.GlobalInClusterPrefixPool;
 import org.ipam.incluster.model.v1alpha2.InClusterPrefixPool;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,23 @@ class PrefixPoolValidatorTest {
                 + " fd00::/64 (IPAddress ns/c2)");
     assertThat(inUse.asked)
         .allMatch(ref -> ref.equals(new InUseAddresses.PoolRef("InClusterPrefixPool", "ns", "p")));
+  }
+
+  @Test
+  void anUpdateMayNotLeaveOutAPrefixOnlyTheLedgerRecordsYet() {
+    InClusterPrefixPool stored = prefixPool(POOL);
+    stored.setStatus(new PoolStatus());
+    stored
+        .getStatus()
+        .setAllocations(List.of(new AllocationRecord("fd00:0:0:80::/64", null, "young", "u1")));
+    assertThat(
+            PrefixPoolValidator.namespaced(InUseAddresses.none())
+                .review(prefixPool("prefixes: [\"fd00::/57\"]"), stored)
+                .refusals())
+        .containsExactly(
+            "InClusterPrefixPool ns/p: spec.prefixes leave out prefixes in use: fd00:0:0:80::/64"
+                + " (IPAddressClaim (in the pool's status.allocations) ns/young) (existing"
+                + " allocations become non-allocatable)");
   }
 
   @Test

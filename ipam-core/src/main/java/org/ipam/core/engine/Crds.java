@@ -1,6 +1,7 @@
 package org.ipam.core.engine;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,40 @@ public final class Crds {
         .filter(
             name -> client.resources(CustomResourceDefinition.class).withName(name).get() == null)
         .toList();
+  }
+
+  /**
+   * Whether the installed CRD {@code name} (plural.group) declares, in the schema of {@code
+   * version}, the property at {@code path} (for example {@code status}, {@code allocations}). False
+   * when the CRD, the version or any step of the path is missing. An object along the path that
+   * keeps unknown fields ({@code x-kubernetes-preserve-unknown-fields}) declares whatever is below
+   * it: the API server does not prune there.
+   */
+  public static boolean declares(
+      KubernetesClient client, String name, String version, String... path) {
+    CustomResourceDefinition crd =
+        client.resources(CustomResourceDefinition.class).withName(name).get();
+    if (crd == null) {
+      return false;
+    }
+    JSONSchemaProps schema =
+        crd.getSpec().getVersions().stream()
+            .filter(served -> served.getName().equals(version))
+            .findFirst()
+            .map(
+                served ->
+                    served.getSchema() == null ? null : served.getSchema().getOpenAPIV3Schema())
+            .orElse(null);
+    for (String step : path) {
+      if (schema == null) {
+        return false;
+      }
+      if (Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
+        return true;
+      }
+      schema = schema.getProperties() == null ? null : schema.getProperties().get(step);
+    }
+    return schema != null;
   }
 
   private static boolean established(CustomResourceDefinition crd) {

@@ -28,6 +28,17 @@ public abstract class DialectModule extends AbstractModule {
   public abstract List<String> requiredCrds();
 
   /**
+   * What makes the installed CRDs unsafe for this dialect although they are there, one sentence per
+   * defect naming the CRD; empty when there is none. A dialect that commits to a field of its own
+   * says here when the installed schema would prune that field (another controller's CRDs, an old
+   * version of ours): serving then would let two writers both win. Asked after {@link
+   * #requiredCrds()} are found installed.
+   */
+  public List<String> crdDefects(KubernetesClient client) {
+    return List.of();
+  }
+
+  /**
    * Class-path resources of the CRD manifests to install in local mode, in order (the generated
    * {@code META-INF/fabric8/*-v1.yml} files).
    */
