@@ -40,6 +40,7 @@ import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.engine.PoolView;
+import org.ipam.core.engine.Timestamps;
 import org.ipam.core.net.Ip;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
@@ -130,7 +131,9 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
         || pool.getMetadata().getDeletionTimestamp() != null) {
       return Optional.empty();
     }
-    return Optional.of(Instant.parse(deleted).plus(spec.reuseGrace()));
+    // A deletion timestamp that does not parse (never from an API server) means no grace to wait.
+    return Optional.ofNullable(Timestamps.parseOr(deleted, null))
+        .map(at -> at.plus(spec.reuseGrace()));
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.ipam.core.engine.ClaimId;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.Timestamps;
 import org.ipam.core.net.Cidr;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpRange;
@@ -126,6 +127,6 @@ public final class InClusterRecords {
   }
 
   private static Instant created(String timestamp) {
-    return timestamp == null ? Instant.EPOCH : Instant.parse(timestamp);
+    return Timestamps.parseOr(timestamp, Instant.EPOCH);
   }
 }

@@ -8,12 +8,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
@@ -32,20 +35,47 @@ import org.slf4j.LoggerFactory;
  * name the pool, so memory stays small for large clusters. Each lookup has a deadline well inside
  * the API server's webhook timeout (10 s): past it, or on any error, the answer is unknown and the
  * webhook refuses with "try again" instead of timing out with no reason given.
+ *
+ * <p>The reads run on a few threads of their own ({@value #READERS}), with at most {@value
+ * #WAITING} more waiting for one: a burst of admission requests, or an API server that stops
+ * answering, costs no more threads than that. A lookup that finds them all taken is refused at once
+ * (the webhook says to try again); one that waits counts the wait against its deadline.
  */
 public final class LiveLookups implements InUseAddresses, ClaimLookup {
   private static final Logger LOG = LoggerFactory.getLogger(LiveLookups.class);
   static final int PAGE = 500;
   private static final Duration DEADLINE = Duration.ofSeconds(6);
 
-  /** Daemon threads: a read that outlives its deadline must not keep the JVM from stopping. */
-  private static final ExecutorService READS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "incluster-webhook-lookup");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** Reads at once: the webhook server handles a few requests at a time, each one read. */
+  static final int READERS = 4;
+
+  /** Reads waiting for a reader; more are refused. */
+  static final int WAITING = 32;
+
+  /**
+   * Daemon threads: a read that outlives its deadline must not keep the JVM from stopping. Idle
+   * ones end, so a controller whose webhooks are quiet keeps none.
+   */
+  private static final ThreadPoolExecutor READS = readers();
+
+  private static ThreadPoolExecutor readers() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor readers =
+        new ThreadPoolExecutor(
+            READERS,
+            READERS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(WAITING),
+            task -> {
+              Thread thread =
+                  new Thread(task, "incluster-webhook-lookup-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    readers.allowCoreThreadTimeOut(true);
+    return readers;
+  }
 
   private final KubernetesClient client;
 
@@ -107,11 +137,21 @@ public final class LiveLookups implements InUseAddresses, ClaimLookup {
   }
 
   private static <T> T withinDeadline(Supplier<T> read) {
-    CompletableFuture<T> future = CompletableFuture.supplyAsync(read, READS);
+    Future<T> future;
+    try {
+      Callable<T> call = read::get;
+      future = READS.submit(call);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException(
+          "the webhook's lookups are all busy (" + READERS + " reading, " + WAITING + " waiting)",
+          e);
+    }
     try {
       return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
+      // Interrupts the read, or takes it out of the queue, so that it holds no place any more.
       future.cancel(true);
+      READS.purge();
       throw new IllegalStateException(
           "no answer from the API server within " + DEADLINE.toSeconds() + " s", e);
     } catch (ExecutionException e) {

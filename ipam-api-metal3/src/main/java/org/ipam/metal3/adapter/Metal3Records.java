@@ -12,6 +12,7 @@ import org.ipam.core.engine.ClaimId;
 import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.Timestamps;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpParser;
 import org.ipam.core.net.IpRange;
@@ -167,6 +168,6 @@ public final class Metal3Records {
 
   static Instant created(HasMetadata object) {
     String timestamp = object.getMetadata().getCreationTimestamp();
-    return timestamp == null ? Instant.MAX : Instant.parse(timestamp);
+    return Timestamps.parseOr(timestamp, Instant.MAX);
   }
 }

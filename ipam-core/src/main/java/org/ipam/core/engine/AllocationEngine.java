@@ -205,22 +205,76 @@ public final class AllocationEngine implements AutoCloseable {
       implements Plan<C> {}
 
   /** A commit that succeeded, whose report to the claim did not: tried again after a backoff. */
-  private record CommittedNotShown() {}
+  private record CommittedNotShown(CommitOutcome.Committed committed) {}
 
   /** What one write came to, applied to the pool's state under its lock. */
   private record Result<C>(Plan<C> plan, Object outcome) {}
 
-  /** One pass over the pool: decide, write, roll back what failed, report the pool. */
-  @SuppressWarnings("unchecked")
+  /**
+   * What one pass has under way, so that a pass that throws part way (a binding, the listener, a
+   * write thread) leaves nothing behind: {@link #recover} settles each write that went out, gives
+   * up each plan that did not, and hands back what the pass took.
+   */
+  private static final class InFlight<C> {
+    PoolState<C> state;
+
+    /** The claims the pass took from the dirty set, and how many of them it has looked at. */
+    List<ClaimEntry<C>> taken = List.of();
+
+    int looked;
+    final List<Plan<C>> plans = new ArrayList<>();
+
+    /** Each completes normally with its plan's result ({@link #guarded}). */
+    final List<CompletableFuture<Result<C>>> writes = new ArrayList<>();
+
+    final java.util.Set<ClaimEntry<C>> settled =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** The plan being settled, while it is: one whose settling threw is given up. */
+    Plan<C> settling;
+
+    final List<Holding> orphans = new ArrayList<>();
+    final List<Holding> surplus = new ArrayList<>();
+
+    /** One per orphan, then one per surplus holding, as far as they were handed out. */
+    final List<CompletableFuture<Boolean>> strayWrites = new ArrayList<>();
+
+    LedgerStrays ledgerStrays;
+    boolean straysSettled;
+
+    List<Holding> strays() {
+      List<Holding> strays = new ArrayList<>(orphans);
+      strays.addAll(surplus);
+      return strays;
+    }
+  }
+
+  /**
+   * One pass over the pool: decide, write, roll back what failed, report the pool. A pass that
+   * throws leaves the pool's state as one that wrote nothing would (see {@link #recover}), so the
+   * reconciler's retry ({@link PoolPasses#guarded}) starts from the truth.
+   */
   public <C> PassReport run(PoolBinding<C> binding) {
-    PoolKey pool = binding.pool();
     if (fenced) {
       return PassReport.idle();
     }
+    InFlight<C> flight = new InFlight<>();
+    try {
+      return pass(binding, flight);
+    } catch (RuntimeException | Error e) {
+      try {
+        recover(binding.pool(), flight);
+      } catch (RuntimeException | Error again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <C> PassReport pass(PoolBinding<C> binding, InFlight<C> flight) {
+    PoolKey pool = binding.pool();
     ReentrantLock lock = lockOf(pool);
-    List<Plan<C>> plans = new ArrayList<>();
-    List<Holding> orphans;
-    List<Holding> surplus = new ArrayList<>();
     // Strays not released in this pass: ledger entries whose claim's objects are still there (an
     // entry goes only after its objects, so that every address object has its entry), and second
     // addresses of paused claims. Each is looked at again after another grace.
@@ -231,32 +285,31 @@ public final class AllocationEngine implements AutoCloseable {
     lock.lock();
     try {
       state = (PoolState<C>) states.computeIfAbsent(pool, PoolState::new);
+      flight.state = state;
       state.follow(binding.spec());
       wake = earliest(wake, state.expire(now, PATIENCE).orElse(null));
-      orphans = state.orphansDue(now, orphanGrace, binding::watchesClaimKind);
-      for (Holding orphan : orphans) {
+      java.util.function.Predicate<String> watched = kind -> watches(binding, kind);
+      flight.orphans.addAll(state.orphansDue(now, orphanGrace, watched));
+      for (Holding orphan : flight.orphans) {
         if (LedgerEntry.isEntry(orphan)
             && state.objectsOf(orphan.claimUid()).stream()
                 .anyMatch(held -> !LedgerEntry.isEntry(held))) {
           notNow.add(orphan.object());
         }
       }
-      wake =
-          earliest(wake, state.nextOrphanDue(orphanGrace, binding::watchesClaimKind).orElse(null));
+      wake = earliest(wake, state.nextOrphanDue(orphanGrace, watched).orElse(null));
       state.touchSurplusDue(now, surplusGrace);
       state.recheckWaitingIfDue(now, WAITING_RECHECK);
-      for (ClaimEntry<C> entry : state.takeDirty(now)) {
-        if (!entry.writing && !entry.facts.deleting() && !binding.paused(entry.claim)) {
-          state.resolveSurplus(entry.facts.uid(), now);
-        }
-        Instant due = plan(binding, state, entry, now, plans);
-        wake = earliest(wake, due);
+      flight.taken = state.takeDirty(now);
+      for (ClaimEntry<C> entry : flight.taken) {
+        wake = earliest(wake, planSafely(binding, state, entry, now, flight.plans));
+        flight.looked++;
       }
-      surplus.addAll(state.surplusDue(now, surplusGrace));
-      for (Holding extra : surplus) {
+      flight.surplus.addAll(state.surplusDue(now, surplusGrace));
+      for (Holding extra : flight.surplus) {
         // A paused claim's second address stays until it is unpaused (release included).
         ClaimEntry<C> holder = state.claims().get(extra.claimUid());
-        if (holder != null && binding.paused(holder.claim)) {
+        if (holder != null && pausedOrUnsure(binding, holder.claim)) {
           notNow.add(extra.object());
           continue;
         }
@@ -272,29 +325,26 @@ public final class AllocationEngine implements AutoCloseable {
       lock.unlock();
     }
 
-    List<CompletableFuture<Result<C>>> writes;
     if (binding instanceof LedgerBinding<C> ledgerBinding) {
-      writes = new LedgerWrites<>(ledgerBinding).send(plans);
+      new LedgerWrites<>(ledgerBinding).send(flight.plans, flight.writes);
+      flight.ledgerStrays = new LedgerStrays(ledgerBinding);
     } else {
-      writes = new ArrayList<>();
-      for (Plan<C> plan : plans) {
-        writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
+      for (Plan<C> plan : flight.plans) {
+        flight.writes.add(
+            guarded(plan, CompletableFuture.supplyAsync(() -> write(binding, plan), writers)));
       }
     }
-    List<CompletableFuture<Boolean>> orphanWrites = new ArrayList<>();
-    LedgerStrays ledgerStrays =
-        binding instanceof LedgerBinding<C> ledgerBinding ? new LedgerStrays(ledgerBinding) : null;
-    for (Holding orphan : orphans) {
-      orphanWrites.add(releaseLater(binding, ledgerStrays, orphan, false, notNow));
+    for (Holding orphan : flight.orphans) {
+      flight.strayWrites.add(releaseLater(binding, flight.ledgerStrays, orphan, false, notNow));
     }
-    for (Holding extra : surplus) {
-      orphanWrites.add(releaseLater(binding, ledgerStrays, extra, true, notNow));
+    for (Holding extra : flight.surplus) {
+      flight.strayWrites.add(releaseLater(binding, flight.ledgerStrays, extra, true, notNow));
     }
-    if (ledgerStrays != null) {
-      ledgerStrays.send();
+    if (flight.ledgerStrays != null) {
+      flight.ledgerStrays.send();
     }
-    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
-    CompletableFuture.allOf(orphanWrites.toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(flight.writes.toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(flight.strayWrites.toArray(CompletableFuture[]::new)).join();
 
     Tally tally = new Tally();
     PoolView view = null;
@@ -302,17 +352,21 @@ public final class AllocationEngine implements AutoCloseable {
     lock.lock();
     try {
       Instant settled = clock.instant();
-      for (CompletableFuture<Result<C>> write : writes) {
-        wake = earliest(wake, settle(state, write.join(), settled, tally));
+      for (CompletableFuture<Result<C>> write : flight.writes) {
+        Result<C> result = write.join();
+        flight.settling = result.plan();
+        wake = earliest(wake, settle(state, result, settled, tally));
+        flight.settled.add(result.plan().entry());
+        flight.settling = null;
       }
-      List<Holding> strays = new ArrayList<>(orphans);
-      strays.addAll(surplus);
+      List<Holding> strays = flight.strays();
       for (int i = 0; i < strays.size(); i++) {
-        state.orphanReleased(strays.get(i).object(), orphanWrites.get(i).join(), settled);
+        state.orphanReleased(strays.get(i).object(), flight.strayWrites.get(i).join(), settled);
       }
+      flight.straysSettled = true;
       if (!strays.isEmpty()) {
         // Each is looked at again after another grace unless the cache shows it gone.
-        wake = earliest(wake, settled.plus(surplus.isEmpty() ? orphanGrace : surplusGrace));
+        wake = earliest(wake, settled.plus(flight.surplus.isEmpty() ? orphanGrace : surplusGrace));
       }
       Reporting last = reporting.computeIfAbsent(pool, key -> new Reporting());
       if (state.changeCount() != last.changeCount) {
@@ -321,7 +375,7 @@ public final class AllocationEngine implements AutoCloseable {
           wake = earliest(wake, next);
         } else {
           view = state.view();
-          pending = state.pending(binding::paused);
+          pending = state.pending(claim -> pausedOrUnsure(binding, claim));
           last.changeCount = view.changeCount();
           last.at = settled;
         }
@@ -355,6 +409,176 @@ public final class AllocationEngine implements AutoCloseable {
                     ? Duration.ZERO
                     : Duration.between(clock.instant(), wake));
     return new PassReport(tally.allocated, tally.failed, tally.released, retryAfter);
+  }
+
+  /**
+   * After a pass threw part way: each write that went out is waited for and settled; a plan that
+   * did not go out, or whose settling threw, is given up ({@link #abandon}); claims the pass took
+   * but never looked at are dirty again; strays it took are handed back. Nothing stays "being
+   * written", and no decision stays held by nobody.
+   */
+  private <C> void recover(PoolKey pool, InFlight<C> flight) {
+    PoolState<C> state = flight.state;
+    if (state == null) {
+      return;
+    }
+    if (flight.ledgerStrays != null) {
+      flight.ledgerStrays.cancelUnsent();
+    }
+    // Outside the lock, as in a pass: the writes may still be on the wire.
+    Map<ClaimEntry<C>, Result<C>> results = new java.util.IdentityHashMap<>();
+    for (CompletableFuture<Result<C>> write : flight.writes) {
+      Result<C> result = write.join();
+      results.put(result.plan().entry(), result);
+    }
+    List<Boolean> released = flight.strayWrites.stream().map(CompletableFuture::join).toList();
+    ReentrantLock lock = lockOf(pool);
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      for (ClaimEntry<C> entry : flight.taken.subList(flight.looked, flight.taken.size())) {
+        state.markDirty(entry.facts.uid());
+      }
+      int givenUp = 0;
+      if (flight.settling != null) {
+        abandon(state, flight.settling, true);
+        flight.settled.add(flight.settling.entry());
+        givenUp++;
+      }
+      for (Plan<C> plan : flight.plans) {
+        if (flight.settled.contains(plan.entry())) {
+          continue;
+        }
+        Result<C> result = results.get(plan.entry());
+        try {
+          if (result != null) {
+            settle(state, result, now, new Tally());
+            continue;
+          }
+        } catch (RuntimeException e) {
+          LOG.debug("pool={} {}: not settled: {}", pool, plan.entry().facts.describe(), e);
+        }
+        abandon(state, plan, result != null);
+        givenUp++;
+      }
+      if (!flight.straysSettled) {
+        List<Holding> strays = flight.strays();
+        for (int i = 0; i < strays.size(); i++) {
+          if (i < released.size()) {
+            state.orphanReleased(strays.get(i).object(), released.get(i), now);
+          } else {
+            state.strayNotReleased(strays.get(i).object());
+          }
+        }
+      }
+      if (givenUp > 0) {
+        LOG.warn(
+            "pool={} pass failed part way: {} of its {} plans given up, looked at again",
+            pool,
+            givenUp,
+            flight.plans.size());
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A plan the pass made but did not settle: its claim is looked at again in the next pass. A
+   * commit that never went out gives its decision back; one that may have been written stays held
+   * as a commit in doubt, whose retry commits the same allocation and so finds what it wrote.
+   */
+  private <C> void abandon(PoolState<C> state, Plan<C> plan, boolean maybeWritten) {
+    ClaimEntry<C> entry = plan.entry();
+    entry.writing = false;
+    entry.touchedWhileWriting = false;
+    if (plan instanceof Commit<C> && maybeWritten) {
+      entry.commitInDoubt = true;
+    } else if (plan instanceof Commit<C> && !entry.commitInDoubt) {
+      state.rollBack(entry.facts.uid());
+    }
+    state.markDirty(entry.facts.uid());
+  }
+
+  /**
+   * Plans for one claim. A binding that throws for it (a cache not synced, a timestamp that does
+   * not parse) costs that claim alone: logged, nothing of it planned, looked at again after a
+   * backoff; the pass goes on with the others.
+   */
+  private <C> Instant planSafely(
+      PoolBinding<C> binding,
+      PoolState<C> state,
+      ClaimEntry<C> entry,
+      Instant now,
+      List<Plan<C>> plans) {
+    if (entry.planThrew && now.isBefore(entry.notBefore)) {
+      state.defer(entry.facts.uid());
+      return entry.notBefore;
+    }
+    boolean writing = entry.writing;
+    int planned = plans.size();
+    try {
+      if (!entry.writing && !entry.facts.deleting() && !binding.paused(entry.claim)) {
+        state.resolveSurplus(entry.facts.uid(), now);
+      }
+      Instant due = plan(binding, state, entry, now, plans);
+      entry.planThrew = false;
+      return due;
+    } catch (RuntimeException e) {
+      // plan() holds a decision and adds its plan only after the last call that may throw.
+      plans.subList(planned, plans.size()).clear();
+      entry.writing = writing;
+      entry.planThrew = true;
+      LOG.warn(
+          "pool={} {}: not decided, looked at again later: {}",
+          state.pool(),
+          entry.facts.describe(),
+          e.toString());
+      return retryLater(state, entry, now);
+    }
+  }
+
+  /**
+   * Whether a claim is paused, asked outside its own plan (its second address, the pending count):
+   * a binding that throws counts as paused, so nothing is released for the claim meanwhile; its own
+   * plan logs the failure.
+   */
+  private static <C> boolean pausedOrUnsure(PoolBinding<C> binding, C claim) {
+    try {
+      return binding.paused(claim);
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Whether the binding watches a claim kind; one that throws leaves the kind's orphans alone. */
+  private static boolean watches(PoolBinding<?> binding, String kind) {
+    try {
+      return binding.watchesClaimKind(kind);
+    } catch (RuntimeException e) {
+      LOG.debug("pool={}: kind {} taken as not watched: {}", binding.pool(), kind, e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * A write's result whatever happens on its thread: anything thrown there, an Error too (a class
+   * that failed to load), is settled as a write that failed, so that the pass goes on.
+   */
+  private static <C> CompletableFuture<Result<C>> guarded(
+      Plan<C> plan, CompletableFuture<Result<C>> write) {
+    return write.handle(
+        (result, thrown) -> thrown == null ? result : new Result<>(plan, asFailure(thrown)));
+  }
+
+  private static RuntimeException asFailure(Throwable thrown) {
+    Throwable cause =
+        thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null
+            ? thrown.getCause()
+            : thrown;
+    return cause instanceof RuntimeException e
+        ? e
+        : new IllegalStateException(cause.toString(), cause);
   }
 
   /** Decides what to do for one claim; returns when it should be looked at again, if it should. */
@@ -543,7 +767,7 @@ public final class AllocationEngine implements AutoCloseable {
       }
       return e;
     }
-    if (outcome instanceof CommitOutcome.Committed && !fenced) {
+    if (outcome instanceof CommitOutcome.Committed committed && !fenced) {
       try {
         binding.reportAllocated(claim, commit.allocation(), List.of());
       } catch (RuntimeException e) {
@@ -554,7 +778,7 @@ public final class AllocationEngine implements AutoCloseable {
             binding.pool(),
             commit.entry().facts.describe(),
             e.toString());
-        return new CommittedNotShown();
+        return new CommittedNotShown(committed);
       }
     } else if (outcome instanceof CommitOutcome.Failed failed && !fenced) {
       reportQuietly(
@@ -588,8 +812,8 @@ public final class AllocationEngine implements AutoCloseable {
       this.binding = binding;
     }
 
-    List<CompletableFuture<Result<C>>> send(List<Plan<C>> plans) {
-      List<CompletableFuture<Result<C>>> writes = new ArrayList<>();
+    /** Sends the plans' writes, each added to {@code writes} as soon as it is under way. */
+    void send(List<Plan<C>> plans, List<CompletableFuture<Result<C>>> writes) {
       List<Plan<C>> toRecord = new ArrayList<>();
       List<Release<C>> releases = new ArrayList<>();
       for (Plan<C> plan : plans) {
@@ -598,22 +822,24 @@ public final class AllocationEngine implements AutoCloseable {
         } else if (plan instanceof Release<C> release) {
           releases.add(release);
         } else if (plan instanceof Adopt<C> adopt) {
-          writes.add(CompletableFuture.supplyAsync(() -> adopt(adopt), writers));
+          writes.add(guarded(plan, CompletableFuture.supplyAsync(() -> adopt(adopt), writers)));
         } else {
-          writes.add(CompletableFuture.supplyAsync(() -> write(binding, plan), writers));
+          writes.add(
+              guarded(plan, CompletableFuture.supplyAsync(() -> write(binding, plan), writers)));
         }
       }
       if (!toRecord.isEmpty()) {
         CompletableFuture<Map<String, Object>> recorded =
             CompletableFuture.supplyAsync(() -> record(toRecord), writers);
         for (Plan<C> plan : toRecord) {
-          writes.add(recorded.thenApplyAsync(outcomes -> reported(plan, outcomes), writers));
+          writes.add(
+              guarded(
+                  plan, recorded.thenApplyAsync(outcomes -> reported(plan, outcomes), writers)));
         }
       }
       if (!releases.isEmpty()) {
         writes.addAll(release(releases));
       }
-      return writes;
     }
 
     /**
@@ -716,9 +942,11 @@ public final class AllocationEngine implements AutoCloseable {
         Release<C> release = releases.get(i);
         CompletableFuture<Object> objects = objectsGone.get(i);
         results.add(
-            entriesGone.thenApplyAsync(
-                entries -> new Result<>(release, letGo(release, objects.join(), entries)),
-                writers));
+            guarded(
+                release,
+                entriesGone.thenApplyAsync(
+                    entries -> new Result<>(release, letGo(release, objects.join(), entries)),
+                    writers)));
       }
       return results;
     }
@@ -772,7 +1000,13 @@ public final class AllocationEngine implements AutoCloseable {
     if (ledgerStrays != null && LedgerEntry.isEntry(stray)) {
       return ledgerStrays.add(stray, surplus);
     }
-    return CompletableFuture.supplyAsync(() -> releaseStray(binding, stray, surplus), writers);
+    return CompletableFuture.supplyAsync(() -> releaseStray(binding, stray, surplus), writers)
+        .exceptionally(
+            e -> {
+              // An Error on the writer thread: not released, looked at again after a grace.
+              LOG.warn("pool={} {} not released: {}", binding.pool(), stray.object(), e.toString());
+              return false;
+            });
   }
 
   private void strayReleased(PoolKey pool, Holding stray, boolean surplus) {
@@ -809,16 +1043,31 @@ public final class AllocationEngine implements AutoCloseable {
       return result;
     }
 
+    private boolean sent;
+
     void send() {
+      sent = true;
       if (strays.isEmpty()) {
         return;
       }
-      CompletableFuture.runAsync(this::removeAll, writers)
-          .exceptionally(
-              e -> {
-                results.forEach(r -> r.complete(false));
-                return null;
-              });
+      try {
+        CompletableFuture.runAsync(this::removeAll, writers)
+            .exceptionally(
+                e -> {
+                  results.forEach(r -> r.complete(false));
+                  return null;
+                });
+      } catch (RuntimeException e) {
+        results.forEach(r -> r.complete(false));
+        throw e;
+      }
+    }
+
+    /** A pass that threw before {@link #send}: none of them is released, none waits for it. */
+    void cancelUnsent() {
+      if (!sent) {
+        results.forEach(r -> r.complete(false));
+      }
     }
 
     private void removeAll() {
@@ -924,9 +1173,9 @@ public final class AllocationEngine implements AutoCloseable {
       quietOrWarn(state.pool(), entry.facts.describe() + " " + kindOf(plan), e);
       return retryLater(state, entry, now);
     }
-    if (plan instanceof Commit<C> commit && outcome instanceof CommittedNotShown) {
+    if (plan instanceof Commit<C> commit && outcome instanceof CommittedNotShown notShown) {
       int failures = entry.failures;
-      settleCommit(state, entry, commit, new CommitOutcome.Committed(), now, tally);
+      settleCommit(state, entry, commit, notShown.committed(), now, tally);
       entry.failures = failures;
       return retryLater(state, entry, now);
     } else if (plan instanceof Commit<C> commit) {
@@ -972,22 +1221,30 @@ public final class AllocationEngine implements AutoCloseable {
       Instant now,
       Tally tally) {
     String uid = entry.facts.uid();
+    boolean retryOfUnanswered = entry.commitInDoubt;
     entry.commitInDoubt = false;
     double seconds = (System.nanoTime() - commit.startNanos()) / 1e9;
     PoolKey pool = state.pool();
-    if (outcome instanceof CommitOutcome.Committed) {
+    if (outcome instanceof CommitOutcome.Committed committed) {
       state.committed(uid, now);
       entry.failures = 0;
       entry.lastFailure = null;
       entry.notBefore = Instant.MIN;
-      if (commit.fresh()) {
+      // An allocation is counted by the commit that made it: its write created it, or it is the
+      // retry of a try that got no answer (whose write most likely made it, and was not counted).
+      // Found otherwise, another writer made it, or an earlier decision of ours, counted then.
+      if (commit.fresh() && (committed.written() || retryOfUnanswered)) {
         tally.allocated++;
         listener.decided(pool, "allocated", seconds);
-      }
-      if (commit.fresh()) {
         // One line per allocation (claim, pool, address); a confirmed earlier commit is not one.
         LOG.info(
             "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
+      } else if (commit.fresh()) {
+        LOG.debug(
+            "pool={} {}: {} was committed for it already",
+            pool,
+            entry.facts.describe(),
+            commit.allocation().block());
       }
       return null;
     }

@@ -2,8 +2,24 @@ package org.ipam.core.engine;
 
 /** How the write that commits one allocation ended. */
 public sealed interface CommitOutcome {
-  /** The write succeeded (or an earlier write of ours for this very claim had): it exists. */
-  record Committed() implements CommitOutcome {}
+  /**
+   * The allocation exists for this very claim.
+   *
+   * @param written whether this commit's write created it; false when it was found already there
+   *     (an earlier write of ours whose answer was lost, or another writer's), so that an
+   *     allocation is counted once, by the commit that made it
+   */
+  record Committed(boolean written) implements CommitOutcome {
+    /** This commit's write created it. */
+    public Committed() {
+      this(true);
+    }
+
+    /** Found already there for this very claim: nothing was written now. */
+    public static Committed found() {
+      return new Committed(false);
+    }
+  }
 
   /**
    * A competing writer holds the address: our decision came from a stale view. The engine keeps the

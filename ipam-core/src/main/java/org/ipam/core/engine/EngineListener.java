@@ -16,6 +16,12 @@ public interface EngineListener {
    * One commit write: {@code result} is {@code allocated}, {@code lost} (a competing writer won) or
    * {@code error}; {@code seconds} from the decision to the end of its write. A claim that got
    * nothing is told through {@link #failed}, once per reason.
+   *
+   * <p>{@code allocated} is told once per allocation, by the commit that made it: its write created
+   * it, or it retried a commit that got no answer and found what that one wrote. A commit that
+   * finds the allocation already committed for its claim otherwise ({@link
+   * CommitOutcome.Committed#found()}: by another writer, or by an earlier decision of this one,
+   * told then) is not told at all.
    */
   void decided(PoolKey pool, String result, double seconds);
 

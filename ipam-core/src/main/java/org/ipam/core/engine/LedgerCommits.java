@@ -37,11 +37,12 @@ public final class LedgerCommits {
 
   /**
    * Records every pending allocation the ledger allows, in one write. The outcome per claim uid:
-   * {@code Committed} (recorded now, or already recorded for this very claim, as after a lost
-   * response), {@code Taken} (an entry of another claim overlaps it, or the claim already holds
-   * other addresses), {@code Failed} (the ledger is full), {@code Conflict} (the ledger kept
-   * changing under us; nothing was recorded). A failure other than a 409 is thrown: the write may
-   * or may not have happened, and the engine treats the batch as in doubt.
+   * {@code Committed} (recorded now, or {@link CommitOutcome.Committed#found found} already
+   * recorded for this very claim, as after a lost response or by another writer), {@code Taken} (an
+   * entry of another claim overlaps it, or the claim already holds other addresses), {@code Failed}
+   * (the ledger is full), {@code Conflict} (the ledger kept changing under us; nothing was
+   * recorded). A failure other than a 409 is thrown: the write may or may not have happened, and
+   * the engine treats the batch as in doubt.
    */
   public static Map<String, CommitOutcome> record(
       PoolKey pool, LedgerStore store, List<Pending> pending) {
@@ -141,7 +142,7 @@ public final class LedgerCommits {
       LedgerEntry own = byUid.get(uid);
       if (own != null) {
         return own.addresses().equals(next.addresses())
-            ? new CommitOutcome.Committed()
+            ? CommitOutcome.Committed.found()
             : taken(own, "the ledger already records " + own.addresses() + " for this claim");
       }
       LedgerEntry clash = overlapping(next.addresses());

@@ -74,9 +74,9 @@ public interface PoolBinding<C> {
 
   /**
    * The commit point. Writes the allocation so that a competing writer cannot write the same
-   * addresses; on a name clash, {@link CommitOutcome.Committed} only for an object of this very
-   * claim (same uid, not being deleted), {@link CommitOutcome.Taken} otherwise. Safe to call again
-   * for an allocation that exists.
+   * addresses; on a name clash, {@link CommitOutcome.Committed#found()} only for an object of this
+   * very claim (same uid, not being deleted: nothing written now, and no allocation counted),
+   * {@link CommitOutcome.Taken} otherwise. Safe to call again for an allocation that exists.
    */
   CommitOutcome commit(C claim, Allocation allocation);
 

@@ -58,6 +58,11 @@ final class PoolState<C> {
      */
     boolean commitInDoubt;
 
+    /**
+     * The binding threw while a pass planned for it: it waits out a backoff before the next try.
+     */
+    boolean planThrew;
+
     ClaimEntry(C claim, ClaimFacts facts) {
       this.claim = claim;
       this.facts = facts;
@@ -374,8 +379,10 @@ final class PoolState<C> {
       Slot slot = slots.remove(name);
       placeholderSlots.remove(name);
       pendingSlots.remove(name);
-      if (slot.inAllocator) {
+      if (slot.inAllocator && allocator != null) {
         allocator.release(name);
+        // The holding placed next may cover less than the placeholder did.
+        roomFreed(slot.range);
       }
     }
   }
@@ -390,12 +397,16 @@ final class PoolState<C> {
     otherFamilySlots.remove(name);
     if (slot.inAllocator && allocator != null) {
       allocator.release(name);
-      changeCount++;
-      readoptRefused(slot.range);
-      // Room freed: every claim that waited for room looks again.
-      dirty.addAll(waiting);
-      waiting.clear();
+      roomFreed(slot.range);
     }
+  }
+
+  /** A slot left the allocator: what it kept out may fit now, and waiting claims look again. */
+  private void roomFreed(IpRange range) {
+    changeCount++;
+    readoptRefused(range);
+    dirty.addAll(waiting);
+    waiting.clear();
   }
 
   private void readoptRefused(IpRange freed) {
@@ -932,6 +943,11 @@ final class PoolState<C> {
       next = next == null || due.isBefore(next) ? due : next;
     }
     return Optional.ofNullable(next);
+  }
+
+  /** A stray a pass took but never sent for release (the pass threw): due again at once. */
+  void strayNotReleased(ObjectKey object) {
+    releasingOrphans.remove(object);
   }
 
   void orphanReleased(ObjectKey object, boolean released, Instant now) {

@@ -170,7 +170,7 @@ final class InMemoryBinding implements PoolBinding<FakeClaim> {
       }
       AddressObject object = existing.get();
       if (claim.uid().equals(object.ownerUid()) && !object.deleting()) {
-        return new CommitOutcome.Committed();
+        return CommitOutcome.Committed.found();
       }
       return new CommitOutcome.Taken(
           name + " is held by " + object.claimKind() + " " + object.claimName(),

@@ -30,6 +30,12 @@ final class Writer implements AutoCloseable {
     return new Writer(api, clock, spec, 1, false, true, EngineListener.NONE);
   }
 
+  /** A ledger writer whose engine reports to {@code listener}. */
+  static Writer withLedger(
+      InMemoryApi api, FakeClock clock, PoolSpec spec, EngineListener listener) {
+    return new Writer(api, clock, spec, 1, false, true, listener);
+  }
+
   /** A writer whose engine reports to {@code listener}. */
   static Writer withListener(
       InMemoryApi api, FakeClock clock, PoolSpec spec, EngineListener listener) {
