@@ -1,0 +1,186 @@
+package org.ipam.harvester.adapter;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ipam.core.alloc.PoolSpec;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.Holding;
+import org.ipam.core.engine.LedgerEntry;
+import org.ipam.core.engine.LedgerFeed;
+import org.ipam.core.engine.ObjectKey;
+import org.ipam.core.engine.ObjectWrites;
+import org.ipam.core.engine.PassReport;
+import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.PoolPasses;
+import org.ipam.core.net.Ip;
+import org.ipam.core.net.IpParser;
+import org.ipam.core.net.Parsed;
+import org.ipam.harvester.model.HarvesterApi;
+import org.ipam.harvester.model.HarvesterIPPool;
+import org.ipam.harvester.model.LoadBalancer;
+import org.ipam.harvester.pool.PoolRanges;
+
+/**
+ * Reconciles the IPPools of one group: each pass serves the LoadBalancers {@link ClaimRoutes} and
+ * Services routed to the pool, through the engine, committed in the pool's ledger (docs/engine.md,
+ * "The versioned ledger"). The {@code loadbalancer.harvesterhci.io} reconciler also runs the one
+ * LoadBalancer informer and the one Service informer.
+ */
+abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Reconciler<P> {
+  /** Every pool is reconciled at least this often (seconds): waiting claims are looked at again. */
+  static final long RESYNC_SECONDS = 30;
+
+  private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
+
+  private final AllocationEngine engine;
+  private final Clock clock;
+  private final ClaimRoutes routes;
+  private final PoolWakeups wakeups;
+  private final ClaimWriters writers;
+  private final Class<P> poolType;
+  private final String group;
+  private final boolean feedsLoadBalancers;
+  private final LedgerFeed ledgers;
+  private final Map<PoolKey, Set<ObjectKey>> foreign = new ConcurrentHashMap<>();
+
+  HarvesterPoolReconciler(
+      HarvesterDialectParts parts, Class<P> poolType, String group, boolean feedsLoadBalancers) {
+    this.engine = parts.engine();
+    this.clock = parts.clock();
+    this.routes = parts.routes();
+    this.wakeups = parts.wakeups();
+    this.writers = parts.writers();
+    this.ledgers = parts.ledgers();
+    this.poolType = poolType;
+    this.group = group;
+    this.feedsLoadBalancers = feedsLoadBalancers;
+  }
+
+  @Override
+  public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
+    List<EventSource<?, P>> sources = new ArrayList<>();
+    SimpleInboundEventSource<P> wakeup =
+        new SimpleInboundEventSource<>("harvester-wakeup-" + group);
+    wakeups.register(group, wakeup);
+    sources.add(wakeup);
+    if (feedsLoadBalancers) {
+      sources.add(
+          new ClaimFeed<>(LoadBalancer.class, poolType, context, routes, LoadBalancerClaim::new));
+      sources.add(new ClaimFeed<>(Service.class, poolType, context, routes, ServiceClaim::new));
+    }
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<P> reconcile(P pool, Context<P> context) {
+    return PoolPasses.guarded(pool, () -> reconcilePool(pool, context));
+  }
+
+  private UpdateControl<P> reconcilePool(P pool, Context<P> context) {
+    if (engine.isFenced()) {
+      return UpdateControl.noUpdate();
+    }
+    KubernetesClient client = context.getClient();
+    PoolKey key = HarvesterRecords.poolKey(pool.getMetadata().getName());
+    routes.poolSeen(pool);
+    if (routes.shadowed(pool)) {
+      // Its name is served by the loadbalancer.harvesterhci.io pool: this one hands out nothing.
+      return UpdateControl.noUpdate();
+    }
+    boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
+    if (!deleting && !ObjectWrites.addFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER)) {
+      return UpdateControl.noUpdate();
+    }
+    List<LedgerEntry> entries = HarvesterRecords.entriesOf(pool);
+    ledgers.deliver(key, pool.getMetadata().getResourceVersion(), entries, clock.instant());
+    Set<String> holders = new HashSet<>();
+    entries.forEach(e -> holders.add(e.claimUid()));
+    routes.ledgerSeen(pool.getMetadata().getName(), holders);
+    deliverForeign(key, pool);
+    PoolRanges ranges = PoolRanges.of(pool);
+    PoolSpec spec = ranges.allocator().withPreferred(history(pool));
+    PassReport report =
+        engine.run(new HarvesterPoolBinding(client, pool, ranges, spec, ledgers, routes, writers));
+    if (deleting) {
+      return finishDeletion(client, pool, key);
+    }
+    return report.control();
+  }
+
+  /**
+   * Allocation history first (reference 3.2): a claim routed here that holds nothing yet, whose
+   * name ({@code namespace/name}, a Service's {@code Service/namespace/name}) the pool's {@code
+   * allocatedHistory} remembers, prefers that address (if several, the lowest). Advisory: an
+   * address someone holds is not taken from them.
+   */
+  private Map<String, Ip> history(HarvesterIPPool pool) {
+    Map<String, String> remembered =
+        pool.getStatus() == null || pool.getStatus().getAllocatedHistory() == null
+            ? Map.of()
+            : pool.getStatus().getAllocatedHistory();
+    if (remembered.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Ip> byId = new HashMap<>();
+    remembered.forEach(
+        (text, id) -> {
+          if (IpParser.parseAddress(text) instanceof Parsed.Valid<Ip> ip) {
+            byId.merge(id, ip.value(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+          }
+        });
+    Set<String> holding = new HashSet<>();
+    HarvesterRecords.entriesOf(pool).forEach(e -> holding.add(e.claimUid()));
+    Map<String, Ip> preferred = new HashMap<>();
+    routes
+        .claimsIn(pool.getMetadata().getName())
+        .forEach(
+            (uid, id) -> {
+              Ip ip = byId.get(id);
+              if (ip != null && !holding.contains(uid)) {
+                preferred.put(uid, ip);
+              }
+            });
+    return preferred;
+  }
+
+  /** Addresses upstream's controller left in {@code allocated}: occupied, by no claim. */
+  private void deliverForeign(PoolKey key, HarvesterIPPool pool) {
+    Set<ObjectKey> now = new HashSet<>();
+    for (Holding holding : HarvesterRecords.foreignOf(pool)) {
+      now.add(holding.object());
+      engine.holdingSeen(key, holding);
+    }
+    Set<ObjectKey> before = foreign.put(key, now);
+    if (before != null) {
+      before.stream().filter(k -> !now.contains(k)).forEach(k -> engine.holdingGone(key, k));
+    }
+  }
+
+  /** The pool's finalizer stays until nothing of it is held. */
+  private UpdateControl<P> finishDeletion(KubernetesClient client, P pool, PoolKey key) {
+    if (engine.holdsAnything(key)) {
+      return UpdateControl.<P>noUpdate().rescheduleAfter(DELETION_RECHECK);
+    }
+    routes.poolGone(pool);
+    ledgers.forget(key);
+    engine.forget(key);
+    foreign.remove(key);
+    ObjectWrites.removeFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER);
+    return UpdateControl.noUpdate();
+  }
+}

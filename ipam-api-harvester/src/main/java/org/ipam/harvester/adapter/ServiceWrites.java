@@ -1,0 +1,121 @@
+package org.ipam.harvester.adapter;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.ipam.core.engine.Conditions;
+import org.ipam.core.engine.ObjectWrites;
+import org.ipam.harvester.model.HarvesterApi;
+
+/**
+ * Writes what a core Service of our class shows: our finalizer, {@code status.loadBalancer.ingress}
+ * and the condition {@link HarvesterApi#SERVICE_CONDITION} (the other conditions kept as they are).
+ * Each write is a merge patch of the status subresource.
+ */
+final class ServiceWrites {
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  ServiceWrites(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** The addresses {@code status.loadBalancer.ingress} shows. */
+  static List<String> ingressIps(Service service) {
+    if (service.getStatus() == null
+        || service.getStatus().getLoadBalancer() == null
+        || service.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return service.getStatus().getLoadBalancer().getIngress().stream()
+        .map(LoadBalancerIngress::getIp)
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  static String allocatedMessage(String ip, String pool) {
+    return "address " + ip + " from IPPool " + pool;
+  }
+
+  private static List<Condition> conditions(Service service) {
+    return service.getStatus() == null || service.getStatus().getConditions() == null
+        ? List.of()
+        : service.getStatus().getConditions();
+  }
+
+  /** Whether our condition says this already. */
+  static boolean says(Service service, boolean allocated, String message) {
+    return Conditions.find(conditions(service), HarvesterApi.SERVICE_CONDITION)
+        .map(
+            c ->
+                (allocated ? "True" : "False").equals(c.getStatus())
+                    && message.equals(c.getMessage()))
+        .orElse(false);
+  }
+
+  /** Whether our condition says the Service got nothing. */
+  static boolean failing(Service service) {
+    return Conditions.find(conditions(service), HarvesterApi.SERVICE_CONDITION)
+        .map(c -> "False".equals(c.getStatus()))
+        .orElse(false);
+  }
+
+  /** Finalizer, ingress and condition; false when the Service is gone. */
+  boolean allocated(Service service, String ip, String pool) {
+    if (!ObjectWrites.addFinalizer(client, service, HarvesterApi.SERVICE_FINALIZER)) {
+      return false;
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("loadBalancer", Map.of("ingress", List.of(Map.of("ip", ip))));
+    status.put("conditions", withCondition(service, true, "Allocated", allocatedMessage(ip, pool)));
+    return ObjectWrites.patchStatus(client, service, status);
+  }
+
+  /** Our condition False with the reason and message; the ingress left as it is. */
+  void failed(Service service, String reason, String message) {
+    ObjectWrites.patchStatus(
+        client, service, Map.of("conditions", withCondition(service, false, reason, message)));
+  }
+
+  /**
+   * Its address is released: our finalizer goes, and a Service that stays (no longer of our type or
+   * class) loses the ingress and our condition. The finalizer first: its patch is guarded by the
+   * resourceVersion the cache showed, which the status patch would move on.
+   */
+  void letGo(Service service) {
+    if (!ObjectWrites.removeFinalizer(client, service, HarvesterApi.SERVICE_FINALIZER)
+        || service.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    List<Condition> others = new ArrayList<>(conditions(service));
+    others.removeIf(c -> HarvesterApi.SERVICE_CONDITION.equals(c.getType()));
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("loadBalancer", Map.of("ingress", List.of()));
+    status.put("conditions", others);
+    ObjectWrites.patchStatus(client, service, status);
+  }
+
+  private List<Condition> withCondition(
+      Service service, boolean allocated, String reason, String message) {
+    List<Condition> copy = new ArrayList<>();
+    conditions(service).forEach(c -> copy.add(new ConditionBuilder(c).build()));
+    Conditions.set(
+        copy,
+        HarvesterApi.SERVICE_CONDITION,
+        allocated,
+        reason,
+        message,
+        service.getMetadata().getGeneration(),
+        clock.instant());
+    return copy;
+  }
+}

@@ -1,0 +1,22 @@
+package org.ipam.harvester.model;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * The load-balancer IPPool in the group of Harvester's code ({@code
+ * loadbalancer.harvesterhci.io/v1beta1}).
+ */
+@Group(HarvesterApi.LOADBALANCER_GROUP)
+@Version(value = HarvesterApi.V1BETA1, storage = true)
+@Plural("ippools")
+@ShortNames({"pool", "pools"})
+@Categories({"ipam"})
+@AdditionalPrinterColumn(name = "DESCRIPTION", jsonPath = ".spec.description")
+@AdditionalPrinterColumn(name = "RANGES", jsonPath = ".spec.ranges")
+@AdditionalPrinterColumn(name = "Priority", jsonPath = ".spec.selector.priority")
+public class IPPool extends HarvesterIPPool {}
