@@ -78,7 +78,7 @@ class UpstreamPoolCrdIT {
       assertThat(controller.log())
           .contains(
               "adapter incluster is not served: CRD inclusterippools.ipam.cluster.x-k8s.io does not"
-                  + " declare status.allocations in v1alpha2")
+                  + " declare status.allocations[].uid in a served v1alpha2")
           .contains("no adapter is served, stopping")
           .doesNotContain("globalinclusterippools.ipam.cluster.x-k8s.io does not declare")
           .doesNotContain("adapter incluster enabled")

@@ -51,14 +51,29 @@ final class PoolLedger implements LedgerStore {
       throw new IllegalStateException(pool.describe() + " is gone");
     }
     reads.put(live.getMetadata().getResourceVersion(), live);
-    Ledger ledger =
-        new Ledger(live.getMetadata().getResourceVersion(), HarvesterRecords.entriesOf(live));
+    Ledger ledger = ledgerOf(live);
     onRead.accept(ledger);
     return ledger;
   }
 
+  /** The ledger an object carries, with its resourceVersion and spec generation. */
+  private static Ledger ledgerOf(HarvesterIPPool pool) {
+    Long generation = pool.getMetadata().getGeneration();
+    return new Ledger(
+        pool.getMetadata().getResourceVersion(),
+        HarvesterRecords.entriesOf(pool),
+        generation == null ? 0 : generation);
+  }
+
+  /** The generation of the pool the pass's spec was read from. */
   @Override
-  public void write(Ledger base, List<LedgerEntry> entries) {
+  public long specGeneration() {
+    Long generation = pool.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+
+  @Override
+  public Ledger write(Ledger base, List<LedgerEntry> entries) {
     HarvesterIPPool live = reads.get(base.resourceVersion());
     if (live == null) {
       throw new IllegalStateException("no read of " + pool.describe() + " at " + base);
@@ -66,7 +81,8 @@ final class PoolLedger implements LedgerStore {
     IPPoolStatus status = live.getStatus() == null ? new IPPoolStatus() : live.getStatus();
     apply(status, base.entries(), entries, total);
     live.setStatus(status);
-    client.resource(live).updateStatus();
+    // The answer, not what was sent: a schema that prunes status.allocations shows here.
+    return ledgerOf(client.resource(live).updateStatus());
   }
 
   /**

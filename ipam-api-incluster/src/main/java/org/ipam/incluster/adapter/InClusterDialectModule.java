@@ -26,15 +26,20 @@ public final class InClusterDialectModule extends DialectModule {
     return "incluster";
   }
 
+  /** The four pool kinds' CRDs: each carries a ledger in its status. */
+  private static final List<String> POOL_CRDS =
+      List.of(
+          "inclusterippools.ipam.cluster.x-k8s.io",
+          "globalinclusterippools.ipam.cluster.x-k8s.io",
+          "inclusterprefixpools.ipam.cluster.x-k8s.io",
+          "globalinclusterprefixpools.ipam.cluster.x-k8s.io");
+
   @Override
   public List<String> requiredCrds() {
-    return List.of(
-        "inclusterippools.ipam.cluster.x-k8s.io",
-        "globalinclusterippools.ipam.cluster.x-k8s.io",
-        "inclusterprefixpools.ipam.cluster.x-k8s.io",
-        "globalinclusterprefixpools.ipam.cluster.x-k8s.io",
-        "ipaddressclaims.ipam.cluster.x-k8s.io",
-        "ipaddresses.ipam.cluster.x-k8s.io");
+    List<String> crds = new java.util.ArrayList<>(POOL_CRDS);
+    crds.add("ipaddressclaims.ipam.cluster.x-k8s.io");
+    crds.add("ipaddresses.ipam.cluster.x-k8s.io");
+    return crds;
   }
 
   /**
@@ -46,16 +51,22 @@ public final class InClusterDialectModule extends DialectModule {
   @Override
   public List<String> crdDefects(KubernetesClient client) {
     List<String> defects = new java.util.ArrayList<>();
-    for (String pools : requiredCrds().subList(0, 4)) {
-      if (!Crds.declares(client, pools, InClusterApi.V1ALPHA2, "status", "allocations")) {
-        defects.add(
-            "CRD "
-                + pools
-                + " does not declare status.allocations in "
-                + InClusterApi.V1ALPHA2
-                + " (upstream's CRD, or an older one of this project): the API server would prune"
-                + " the ledger allocations are committed to; apply this project's CRDs"
-                + " (config/crd)");
+    for (String pools : POOL_CRDS) {
+      for (String field : List.of("uid", "address")) {
+        if (!Crds.declares(
+            client, pools, InClusterApi.V1ALPHA2, "status", "allocations", "[]", field)) {
+          defects.add(
+              "CRD "
+                  + pools
+                  + " does not declare status.allocations[]."
+                  + field
+                  + " in a served "
+                  + InClusterApi.V1ALPHA2
+                  + " (upstream's CRD, or an older one of this project): the API server would"
+                  + " prune the ledger allocations are committed to; apply this project's CRDs"
+                  + " (config/crd)");
+          break;
+        }
       }
     }
     return defects;

@@ -54,13 +54,19 @@ final class PoolLedger implements LedgerStore {
       throw new IllegalStateException(
           pool.getKind() + " " + pool.getMetadata().getName() + " is gone");
     }
-    Ledger ledger = new Ledger(live.getMetadata().getResourceVersion(), entriesOf(live));
+    Ledger ledger = ledgerOf(live);
     onRead.accept(ledger);
     return ledger;
   }
 
+  /** The generation of the pool object the binding's spec came from. */
   @Override
-  public void write(Ledger base, List<LedgerEntry> entries) {
+  public long specGeneration() {
+    return generationOf(pool);
+  }
+
+  @Override
+  public Ledger write(Ledger base, List<LedgerEntry> entries) {
     List<AllocationRecord> records = new ArrayList<>();
     for (LedgerEntry entry : entries) {
       // A namespaced pool's claims are all of its namespace: only a Global pool's entries name it.
@@ -74,10 +80,20 @@ final class PoolLedger implements LedgerStore {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("metadata", Map.of("resourceVersion", base.resourceVersion()));
     body.put("status", Map.of("allocations", records));
-    client
-        .resource(pool)
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+    return ledgerOf(
+        client
+            .resource(pool)
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body)));
+  }
+
+  private static Ledger ledgerOf(HasMetadata pool) {
+    return new Ledger(pool.getMetadata().getResourceVersion(), entriesOf(pool), generationOf(pool));
+  }
+
+  private static long generationOf(HasMetadata pool) {
+    Long generation = pool.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
   }
 
   /** The ledger's entries as a pool object carries them (the cached one, or a live read). */

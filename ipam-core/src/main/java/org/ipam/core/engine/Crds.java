@@ -48,22 +48,30 @@ public final class Crds {
   }
 
   /**
-   * Whether the installed CRD {@code name} (plural.group) declares, in the schema of {@code
-   * version}, the property at {@code path} (for example {@code status}, {@code allocations}). False
-   * when the CRD, the version or any step of the path is missing. An object along the path that
-   * keeps unknown fields ({@code x-kubernetes-preserve-unknown-fields}) declares whatever is below
-   * it: the API server does not prune there.
+   * Whether the installed CRD {@code name} (plural.group) serves {@code version} and declares, in
+   * its schema, the property at {@code path} (for example {@code status}, {@code allocations},
+   * {@code []} for an array's items, {@code uid}): whether the API server keeps that field when an
+   * object is written in that version. False when the CRD or the version is missing or not served.
+   * A step that is not declared is still kept when its object keeps unknown fields ({@code
+   * x-kubernetes-preserve-unknown-fields}); a declared step is pruned by its own schema whatever
+   * its parent says, so the walk looks the step up first.
    */
   public static boolean declares(
       KubernetesClient client, String name, String version, String... path) {
-    CustomResourceDefinition crd =
-        client.resources(CustomResourceDefinition.class).withName(name).get();
+    return declares(
+        client.resources(CustomResourceDefinition.class).withName(name).get(), version, path);
+  }
+
+  /** {@link #declares(KubernetesClient, String, String, String...)} of a CRD at hand (or null). */
+  public static boolean declares(CustomResourceDefinition crd, String version, String... path) {
     if (crd == null) {
       return false;
     }
     JSONSchemaProps schema =
         crd.getSpec().getVersions().stream()
-            .filter(served -> served.getName().equals(version))
+            .filter(
+                served ->
+                    served.getName().equals(version) && Boolean.TRUE.equals(served.getServed()))
             .findFirst()
             .map(
                 served ->
@@ -73,12 +81,20 @@ public final class Crds {
       if (schema == null) {
         return false;
       }
-      if (Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
-        return true;
+      JSONSchemaProps next = child(schema, step);
+      if (next == null) {
+        return Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields());
       }
-      schema = schema.getProperties() == null ? null : schema.getProperties().get(step);
+      schema = next;
     }
     return schema != null;
+  }
+
+  private static JSONSchemaProps child(JSONSchemaProps schema, String step) {
+    if ("[]".equals(step)) {
+      return schema.getItems() == null ? null : schema.getItems().getSchema();
+    }
+    return schema.getProperties() == null ? null : schema.getProperties().get(step);
   }
 
   private static boolean established(CustomResourceDefinition crd) {

@@ -48,6 +48,10 @@ public final class LedgerCommits {
       PoolKey pool, LedgerStore store, List<Pending> pending) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Ledger current = store.read();
+      if (specChanged(store, current)) {
+        // Decided under a spec the pool no longer has: decide again once the cache shows it.
+        return allOf(pending, new CommitOutcome.Conflict());
+      }
       Index index = new Index(pool, current.entries());
       List<LedgerEntry> merged = new ArrayList<>(current.entries());
       Map<String, CommitOutcome> outcomes = new LinkedHashMap<>();
@@ -71,13 +75,54 @@ public final class LedgerCommits {
       if (merged.size() == current.entries().size()) {
         return outcomes;
       }
-      if (write(store, current, merged)) {
-        return outcomes;
+      Ledger written = write(store, current, merged);
+      if (written != null) {
+        return notKeptFailed(pool, written, merged, outcomes);
       }
     }
-    Map<String, CommitOutcome> contested = new LinkedHashMap<>();
-    pending.forEach(next -> contested.put(next.claim().uid(), new CommitOutcome.Conflict()));
-    return contested;
+    return allOf(pending, new CommitOutcome.Conflict());
+  }
+
+  private static Map<String, CommitOutcome> allOf(List<Pending> pending, CommitOutcome outcome) {
+    Map<String, CommitOutcome> all = new LinkedHashMap<>();
+    pending.forEach(next -> all.put(next.claim().uid(), outcome));
+    return all;
+  }
+
+  private static boolean specChanged(LedgerStore store, Ledger current) {
+    long decidedAt = store.specGeneration();
+    return decidedAt > 0 && current.generation() > 0 && current.generation() != decidedAt;
+  }
+
+  /**
+   * The outcomes, with every allocation written now but missing from the API's answer turned into
+   * {@code Failed}: the API server did not keep it (a schema that prunes the ledger's field, as the
+   * CRD of the controller this one replaces does), so nothing was recorded and nothing may be
+   * handed out on it.
+   */
+  private static Map<String, CommitOutcome> notKeptFailed(
+      PoolKey pool, Ledger written, List<LedgerEntry> merged, Map<String, CommitOutcome> outcomes) {
+    // By claim and addresses: how a dialect spells the rest (a namespace left out) may differ.
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    written.entries().forEach(entry -> kept.add(entry.claimUid() + "=" + entry.addresses()));
+    Map<String, CommitOutcome> checked = new LinkedHashMap<>(outcomes);
+    for (LedgerEntry entry : merged) {
+      CommitOutcome outcome = checked.get(entry.claimUid());
+      if (outcome instanceof CommitOutcome.Committed committed
+          && committed.written()
+          && !kept.contains(entry.claimUid() + "=" + entry.addresses())) {
+        checked.put(
+            entry.claimUid(),
+            new CommitOutcome.Failed(
+                "the API server did not keep the allocation of "
+                    + entry.addresses()
+                    + " in "
+                    + pool
+                    + "'s ledger (does its CRD declare the ledger field? the controller this one"
+                    + " replaces has CRDs that do not): apply this project's CRDs"));
+      }
+    }
+    return checked;
   }
 
   /**
@@ -91,21 +136,20 @@ public final class LedgerCommits {
       if (kept.size() == current.entries().size()) {
         return true;
       }
-      if (write(store, current, kept)) {
+      if (write(store, current, kept) != null) {
         return true;
       }
     }
     return false;
   }
 
-  /** One guarded write: true if it landed, false on a 409; anything else is thrown. */
-  private static boolean write(LedgerStore store, Ledger base, List<LedgerEntry> entries) {
+  /** One guarded write: the API's answer if it landed, null on a 409; anything else is thrown. */
+  private static Ledger write(LedgerStore store, Ledger base, List<LedgerEntry> entries) {
     try {
-      store.write(base, entries);
-      return true;
+      return store.write(base, entries);
     } catch (RuntimeException e) {
       if (Conflicts.isConflict(e)) {
-        return false;
+        return null;
       }
       throw e;
     }

@@ -20,6 +20,20 @@ public interface LedgerStore {
    * base.resourceVersion()}: one write, guarded by that resourceVersion, so that of two writers
    * that read the same version only one succeeds. Fails with the API's 409 otherwise ({@link
    * Conflicts#isConflict}).
+   *
+   * @return the ledger as the API's answer to the write holds it: an API server whose schema does
+   *     not declare the ledger's field prunes it silently, and only the answer shows that nothing
+   *     was recorded
    */
-  void write(Ledger base, List<LedgerEntry> entries);
+  Ledger write(Ledger base, List<LedgerEntry> entries);
+
+  /**
+   * The {@code metadata.generation} of the pool object the binding's spec was read from, or 0 when
+   * not known. A commit is refused as a conflict when the live ledger's object is at another
+   * generation: the spec changed since the decisions were made (a shrink admitted before any entry
+   * or object showed the address in use), so they are made again under the new spec.
+   */
+  default long specGeneration() {
+    return 0;
+  }
 }

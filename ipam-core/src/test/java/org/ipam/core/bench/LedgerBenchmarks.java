@@ -63,7 +63,9 @@ public class LedgerBenchmarks {
           }
 
           @Override
-          public void write(Ledger base, List<LedgerEntry> written) {}
+          public Ledger write(Ledger base, List<LedgerEntry> written) {
+            return new Ledger("2", written);
+          }
         };
     pending = new ArrayList<>();
     for (int i = held - batch; i < held; i++) {

@@ -216,7 +216,7 @@ final class InMemoryApi {
   }
 
   /** The versioned-ledger commit point: a write guarded by the ledger's resourceVersion. */
-  synchronized void writeLedger(String expectedVersion, List<LedgerEntry> entries) {
+  synchronized Ledger writeLedger(String expectedVersion, List<LedgerEntry> entries) {
     if (!ledgerVersion.equals(expectedVersion)) {
       throw new Conflict("the ledger changed since version " + expectedVersion);
     }
@@ -226,6 +226,7 @@ final class InMemoryApi {
     ledgerWrites.incrementAndGet();
     List<LedgerEntry> written = ledger;
     watchers.forEach(w -> w.ledgerEvent(written));
+    return new Ledger(ledgerVersion, written);
   }
 
   // ---------------------------------------------------------------- address objects

@@ -43,8 +43,8 @@ final class InMemoryLedgerBinding implements LedgerBinding<FakeClaim> {
       }
 
       @Override
-      public void write(Ledger base, List<LedgerEntry> entries) {
-        api.writeLedger(base.resourceVersion(), entries);
+      public Ledger write(Ledger base, List<LedgerEntry> entries) {
+        return api.writeLedger(base.resourceVersion(), entries);
       }
     };
   }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * why, and how a 409 is met. Bad inputs tried: an allocation overlapping another claim's entry
  * (single address and block), a second allocation for a claim that holds one, a ledger edited by
  * hand with overlapping entries, a full ledger, a ledger that changes under every write, and a
- * write that fails with something other than a conflict.
+ * write that fails with something other than a conflict, a write whose answer lacks the entries
+ * (pruned), and a decision made under an earlier spec generation.
  */
 class LedgerCommitsTest {
   private static final PoolKey POOL = new PoolKey("test", "default", "pool");
@@ -31,14 +32,14 @@ class LedgerCommitsTest {
         }
 
         @Override
-        public void write(Ledger base, List<LedgerEntry> entries) {
+        public Ledger write(Ledger base, List<LedgerEntry> entries) {
           writes++;
           if (conflictsToInject > 0) {
             conflictsToInject--;
             // Another writer got in first: the ledger moves on under us.
             api.writeLedger(api.ledger().resourceVersion(), api.ledger().entries());
           }
-          api.writeLedger(base.resourceVersion(), entries);
+          return api.writeLedger(base.resourceVersion(), entries);
         }
       };
 
@@ -93,6 +94,80 @@ class LedgerCommitsTest {
     assertThat(outcomes.get("uid-b")).isInstanceOf(CommitOutcome.Taken.class);
     assertThat(outcomes.get("uid-c")).isInstanceOf(CommitOutcome.Committed.class);
     assertThat(api.ledger().entries()).hasSize(2);
+  }
+
+  /**
+   * The controller this one replaces has CRDs without the ledger's field: the API server answers
+   * 200 and prunes it. Only the answer shows that nothing was recorded.
+   */
+  @Test
+  void anAllocationTheApiServerDidNotKeepFailsAndIsNotCommitted() {
+    record(new LedgerCommits.Pending(claim("a"), single("10.0.0.1")));
+    LedgerStore pruning =
+        new LedgerStore() {
+          @Override
+          public Ledger read() {
+            return api.ledger();
+          }
+
+          @Override
+          public Ledger write(Ledger base, List<LedgerEntry> entries) {
+            api.writeLedger(base.resourceVersion(), entries);
+            return new Ledger("pruned", List.of());
+          }
+        };
+
+    Map<String, CommitOutcome> outcomes =
+        LedgerCommits.record(
+            POOL,
+            pruning,
+            List.of(
+                new LedgerCommits.Pending(claim("a"), single("10.0.0.1")),
+                new LedgerCommits.Pending(claim("b"), single("10.0.0.2"))));
+
+    assertThat(outcomes.get("uid-a")).isEqualTo(CommitOutcome.Committed.found());
+    assertThat(outcomes.get("uid-b"))
+        .isInstanceOfSatisfying(
+            CommitOutcome.Failed.class,
+            failed ->
+                assertThat(failed.message())
+                    .contains("did not keep the allocation of 10.0.0.2")
+                    .contains("apply this project's CRDs"));
+  }
+
+  /**
+   * A pool shrunk after the decision and before its entry: the webhook saw neither an entry nor an
+   * IPAddress for the address, so only the commit can notice that the spec moved on.
+   */
+  @Test
+  void aDecisionMadeUnderAnEarlierSpecIsAConflictAndRecordsNothing() {
+    LedgerStore movedOn =
+        new LedgerStore() {
+          @Override
+          public Ledger read() {
+            Ledger live = api.ledger();
+            return new Ledger(live.resourceVersion(), live.entries(), 3);
+          }
+
+          @Override
+          public Ledger write(Ledger base, List<LedgerEntry> entries) {
+            writes++;
+            return api.writeLedger(base.resourceVersion(), entries);
+          }
+
+          @Override
+          public long specGeneration() {
+            return 2;
+          }
+        };
+
+    Map<String, CommitOutcome> outcomes =
+        LedgerCommits.record(
+            POOL, movedOn, List.of(new LedgerCommits.Pending(claim("a"), single("10.0.0.19"))));
+
+    assertThat(outcomes.get("uid-a")).isInstanceOf(CommitOutcome.Conflict.class);
+    assertThat(writes).isZero();
+    assertThat(api.ledger().entries()).isEmpty();
   }
 
   @Test
@@ -158,7 +233,7 @@ class LedgerCommitsTest {
           }
 
           @Override
-          public void write(Ledger base, List<LedgerEntry> entries) {
+          public Ledger write(Ledger base, List<LedgerEntry> entries) {
             throw new IllegalStateException("connection reset");
           }
         };

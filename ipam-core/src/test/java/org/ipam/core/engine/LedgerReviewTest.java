@@ -198,11 +198,12 @@ class LedgerReviewTest {
                       }
 
                       @Override
-                      public void write(Ledger base, List<LedgerEntry> entries) {
-                        store.write(base, entries);
+                      public Ledger write(Ledger base, List<LedgerEntry> entries) {
+                        Ledger written = store.write(base, entries);
                         if (fenceOnNextRemoval.get() && entries.size() < base.entries().size()) {
                           self[0].engine.fence(); // the Lease is lost right after this write
                         }
+                        return written;
                       }
                     };
                   }
