@@ -11,7 +11,8 @@ public final class DialectSelection {
   private DialectSelection() {}
 
   /**
-   * Every dialect found when {@code names} is null or empty, else those named, in that order.
+   * Every dialect found that is {@link DialectModule#enabledByDefault() on by default} when {@code
+   * names} is null or empty, else those named, in that order.
    *
    * @throws IllegalArgumentException naming an unknown dialect and the known ones
    */
@@ -21,7 +22,14 @@ public final class DialectSelection {
       found.put(dialect.name(), dialect);
     }
     if (names == null || names.isEmpty()) {
-      return found;
+      Map<String, DialectModule> byDefault = new LinkedHashMap<>();
+      found.forEach(
+          (name, dialect) -> {
+            if (dialect.enabledByDefault()) {
+              byDefault.put(name, dialect);
+            }
+          });
+      return byDefault;
     }
     Map<String, DialectModule> chosen = new LinkedHashMap<>();
     for (String name : names) {

@@ -62,7 +62,8 @@ public final class IpamController implements Callable<Integer> {
       names = "--adapters",
       split = ",",
       description =
-          "Dialects to serve, of metal3,incluster,harvester,mandelsoft (default: every one on the class path).")
+          "Dialects to serve, of metal3,incluster,harvester,mandelsoft (default: metal3 and incluster;"
+              + " harvester and mandelsoft only when named, until their deploy manifests ship).")
   List<String> adapters;
 
   @Option(names = "--namespaces", split = ",", description = "Namespaces to watch (default: all).")
@@ -330,7 +331,16 @@ public final class IpamController implements Callable<Integer> {
       }
       List<String> defects = dialect.crdDefects(client);
       if (!defects.isEmpty()) {
-        // Installed, so meant to be served whether named or not: say so loudly, serve nothing.
+        if (adapters == null || adapters.isEmpty()) {
+          // Not asked for: the CRDs may be another controller's, serving that API beside this one.
+          log()
+              .warn(
+                  "adapter {} is not served: {}; name it in --adapters to have that reported as an"
+                      + " error",
+                  dialect.name(),
+                  String.join("; ", defects));
+          continue;
+        }
         readiness.notServed(dialect.name(), String.join("; ", defects));
         log().error("adapter {} is not served: {}", dialect.name(), String.join("; ", defects));
         continue;

@@ -46,10 +46,23 @@ final class WebhookServer implements AutoCloseable {
    * Takes the port at once (before anything else can), answering 404 until {@link #serve} adds the
    * webhooks; on {@code address}, or on every interface when it is null.
    */
+  /** More than the API server's concurrent admission calls to one webhook in a burst. */
+  static final int THREADS = 64;
+
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task, "webhook-server");
+    thread.setDaemon(true);
+    return thread;
+  }
+
   static WebhookServer bind(InetAddress address, int port, TlsMaterial tls) throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(address, port), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
-    ExecutorService threads = Executors.newFixedThreadPool(4);
+    // The JDK server reads each request (TLS handshake included) on an executor thread, and the
+    // API server opens connections before it sends on them: with 4 threads, a burst of admission
+    // calls left all four waiting on idle connections while the API server's 10 s timeout ran out
+    // (MixedDialectsIT, 40 concurrent writes). Threads are cheap next to a refused user write.
+    ExecutorService threads = Executors.newFixedThreadPool(THREADS, WebhookServer::daemon);
     server.setExecutor(threads);
     server.start();
     return new WebhookServer(server, threads, tls);

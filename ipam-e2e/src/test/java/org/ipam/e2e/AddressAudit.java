@@ -1,6 +1,7 @@
 package org.ipam.e2e;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
@@ -13,8 +14,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.capi.PoolReference;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
+import org.ipam.metal3.model.IPPool;
 
 /**
  * One look at every claim (Metal3 IPClaim, Cluster API IPAddressClaim) and every address object
@@ -50,7 +53,8 @@ final class AddressAudit {
   /**
    * A claim: its kind, name and uid, the address object its status names (kind as in {@link
    * #METAL3_ADDRESS}, name; null when its status names none), whether it reports Ready (always true
-   * for a served IPClaim), its finalizers, and whether it is being deleted.
+   * for a served IPClaim), its finalizers, whether it is being deleted, and its pool ({@link
+   * #poolKey}).
    */
   record Claim(
       String kind,
@@ -60,7 +64,8 @@ final class AddressAudit {
       String addressName,
       boolean ready,
       List<String> finalizers,
-      boolean deleting) {
+      boolean deleting,
+      String pool) {
     ClaimId id() {
       return new ClaimId(kind, uid);
     }
@@ -77,7 +82,8 @@ final class AddressAudit {
 
   /**
    * An address object: its kind, name and uid, the address, the claim its owner reference names
-   * (null when none does), the claim name its spec names, and whether it is being deleted.
+   * (null when none does), the claim name its spec names, whether it is being deleted, and the pool
+   * its spec names ({@link #poolKey}).
    */
   record AddressObject(
       String kind,
@@ -86,7 +92,8 @@ final class AddressAudit {
       String address,
       ClaimId claim,
       String specClaimName,
-      boolean deleting) {
+      boolean deleting,
+      String pool) {
     String key() {
       return kind + " " + name;
     }
@@ -137,7 +144,8 @@ final class AddressAudit {
               address,
               true,
               finalizers(claim),
-              claim.getMetadata().getDeletionTimestamp() != null));
+              claim.getMetadata().getDeletionTimestamp() != null,
+              metal3Pool(claim.getSpec() == null ? null : claim.getSpec().getPool())));
     }
     for (IPAddressClaim claim :
         client.resources(IPAddressClaim.class).inNamespace(namespace).list().getItems()) {
@@ -160,7 +168,8 @@ final class AddressAudit {
               address,
               ready,
               finalizers(claim),
-              claim.getMetadata().getDeletionTimestamp() != null));
+              claim.getMetadata().getDeletionTimestamp() != null,
+              capiPool(claim.getSpec() == null ? null : claim.getSpec().getPoolRef())));
     }
     List<AddressObject> objects = new ArrayList<>();
     for (IPAddress address :
@@ -171,7 +180,8 @@ final class AddressAudit {
               METAL3_ADDRESS,
               address,
               spec == null ? null : spec.getAddress(),
-              spec == null || spec.getClaim() == null ? null : spec.getClaim().getName()));
+              spec == null || spec.getClaim() == null ? null : spec.getClaim().getName(),
+              metal3Pool(spec == null ? null : spec.getPool())));
     }
     for (org.ipam.core.capi.IPAddress address :
         client
@@ -185,7 +195,8 @@ final class AddressAudit {
               CAPI_ADDRESS,
               address,
               spec == null ? null : spec.getAddress(),
-              spec == null || spec.getClaimRef() == null ? null : spec.getClaimRef().getName()));
+              spec == null || spec.getClaimRef() == null ? null : spec.getClaimRef().getName(),
+              capiPool(spec == null ? null : spec.getPoolRef())));
     }
     return new AddressAudit(claims, objects);
   }
@@ -195,8 +206,26 @@ final class AddressAudit {
     return finalizers == null ? List.of() : List.copyOf(finalizers);
   }
 
+  /**
+   * A pool as {@code <apiGroup>/<kind>/<name>}: a Metal3 object's {@code spec.pool} is an IPPool of
+   * {@code ipam.metal3.io}, a Cluster API object's {@code spec.poolRef} says group and kind.
+   */
+  static String poolKey(String apiGroup, String kind, String name) {
+    return apiGroup + "/" + kind + "/" + name;
+  }
+
+  private static String metal3Pool(ObjectReference pool) {
+    return poolKey(IPPool.GROUP, "IPPool", pool == null ? null : pool.getName());
+  }
+
+  private static String capiPool(PoolReference pool) {
+    return pool == null
+        ? poolKey(null, null, null)
+        : poolKey(pool.getApiGroup(), pool.getKind(), pool.getName());
+  }
+
   private static AddressObject addressObject(
-      String kind, HasMetadata object, String address, String specClaimName) {
+      String kind, HasMetadata object, String address, String specClaimName, String pool) {
     ClaimId claim = null;
     List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
     if (owners != null) {
@@ -214,7 +243,8 @@ final class AddressAudit {
         address,
         claim,
         specClaimName,
-        object.getMetadata().getDeletionTimestamp() != null);
+        object.getMetadata().getDeletionTimestamp() != null,
+        pool);
   }
 
   List<Claim> claims() {
@@ -223,6 +253,27 @@ final class AddressAudit {
 
   List<AddressObject> addressObjects() {
     return addressObjects;
+  }
+
+  /**
+   * One audit per pool ({@link #poolKey}): the claims that name it and the address objects that
+   * name it. Two pools may legitimately hand out one address each (separate pools whose ranges
+   * overlap); within one pool every check of this class holds. An object that names another pool
+   * than its claim's shows as an orphan of its pool.
+   */
+  Map<String, AddressAudit> byPool() {
+    Set<String> pools = new TreeSet<>();
+    claims.forEach(c -> pools.add(c.pool()));
+    addressObjects.forEach(o -> pools.add(o.pool()));
+    Map<String, AddressAudit> audits = new TreeMap<>();
+    for (String pool : pools) {
+      audits.put(
+          pool,
+          new AddressAudit(
+              claims.stream().filter(c -> c.pool().equals(pool)).toList(),
+              addressObjects.stream().filter(o -> o.pool().equals(pool)).toList()));
+    }
+    return audits;
   }
 
   long addressObjectsOfKind(String kind) {

@@ -9,8 +9,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Clock;
 import java.util.List;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
 import org.ipam.core.engine.LedgerFeed;
+import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.harvester.model.HarvesterApi;
+import org.ipam.harvester.model.IPPool;
+import org.ipam.harvester.model.NetworkingIPPool;
+import org.ipam.harvester.webhook.IPPoolValidator;
+import org.ipam.harvester.webhook.LoadBalancerValidator;
+import org.ipam.harvester.webhook.PoolLookup;
 
 /**
  * The Harvester dialect for the controller: IPPools of both groups serving Harvester LoadBalancers
@@ -24,6 +32,12 @@ public final class HarvesterDialectModule extends DialectModule {
     return "harvester";
   }
 
+  /** Off unless named in {@code --adapters}: its deploy manifests and RBAC are not shipped yet. */
+  @Override
+  public boolean enabledByDefault() {
+    return false;
+  }
+
   @Override
   public List<String> requiredCrds() {
     return List.of(
@@ -32,12 +46,36 @@ public final class HarvesterDialectModule extends DialectModule {
         "loadbalancers.loadbalancer.harvesterhci.io");
   }
 
+  /**
+   * The pools' ledger ({@code status.allocations}) is where allocations are committed; Harvester's
+   * own IPPool CRDs do not declare it, so the API server would prune every entry.
+   */
+  @Override
+  public List<String> crdDefects(KubernetesClient client) {
+    return Crds.ledgerDefects(
+        client,
+        HarvesterApi.V1BETA1,
+        List.of("ippools.loadbalancer.harvesterhci.io", "ippools.networking.harvesterhci.io"),
+        "uid",
+        "ip");
+  }
+
   @Override
   public List<String> crdResources() {
     return List.of(
         "META-INF/fabric8/ippools.loadbalancer.harvesterhci.io-v1.yml",
         "META-INF/fabric8/ippools.networking.harvesterhci.io-v1.yml",
         "META-INF/fabric8/loadbalancers.loadbalancer.harvesterhci.io-v1.yml");
+  }
+
+  /** The pool webhooks of both groups (they read the other pools live) and the LoadBalancer's. */
+  @Override
+  public List<AdmissionValidator<?>> validators(KubernetesClient client) {
+    PoolLookup pools = PoolLookup.live(client);
+    return List.of(
+        new IPPoolValidator<>(IPPool.class, HarvesterApi.LOADBALANCER_GROUP, pools),
+        new IPPoolValidator<>(NetworkingIPPool.class, HarvesterApi.NETWORKING_GROUP, pools),
+        new LoadBalancerValidator());
   }
 
   @Override
@@ -58,6 +96,6 @@ public final class HarvesterDialectModule extends DialectModule {
     RoutelessNotices notices = new RoutelessNotices(routes, writers);
     routes.tellUnroutedWith(notices);
     return new HarvesterDialectParts(
-        engine, clock, routes, wakeups, writers, new LedgerFeed(engine), notices);
+        engine, clock, routes, wakeups, writers, new LedgerFeed(engine), notices, new KnownPools());
   }
 }

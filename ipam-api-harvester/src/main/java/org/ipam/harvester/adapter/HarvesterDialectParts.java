@@ -15,4 +15,5 @@ record HarvesterDialectParts(
     PoolWakeups wakeups,
     ClaimWriters writers,
     LedgerFeed ledgers,
-    RoutelessNotices notices) {}
+    RoutelessNotices notices,
+    KnownPools known) {}

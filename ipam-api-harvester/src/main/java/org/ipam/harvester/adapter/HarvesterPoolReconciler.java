@@ -56,6 +56,7 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
   private final String group;
   private final boolean feedsLoadBalancers;
   private final LedgerFeed ledgers;
+  private final KnownPools known;
   private final Map<PoolKey, Set<ObjectKey>> foreign = new ConcurrentHashMap<>();
 
   HarvesterPoolReconciler(
@@ -66,6 +67,7 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     this.wakeups = parts.wakeups();
     this.writers = parts.writers();
     this.ledgers = parts.ledgers();
+    this.known = parts.known();
     this.poolType = poolType;
     this.group = group;
     this.feedsLoadBalancers = feedsLoadBalancers;
@@ -112,7 +114,8 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     entries.forEach(e -> holders.add(e.claimUid()));
     routes.ledgerSeen(pool.getMetadata().getName(), holders);
     deliverForeign(key, pool);
-    PoolRanges ranges = PoolRanges.of(pool);
+    known.seen(pool);
+    PoolRanges ranges = known.judged(pool, PoolRanges.of(pool));
     PoolSpec spec = ranges.allocator().withPreferred(history(pool));
     PassReport report =
         engine.run(new HarvesterPoolBinding(client, pool, ranges, spec, ledgers, routes, writers));
@@ -177,6 +180,7 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       return UpdateControl.<P>noUpdate().rescheduleAfter(DELETION_RECHECK);
     }
     routes.poolGone(pool);
+    known.gone(pool);
     ledgers.forget(key);
     engine.forget(key);
     foreign.remove(key);

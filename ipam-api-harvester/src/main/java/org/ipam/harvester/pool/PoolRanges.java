@@ -36,6 +36,14 @@ public record PoolRanges(PoolSpec allocator, long total, String problem) {
     return new PoolRanges(PoolSpec.of(IpFamily.IPV4, List.of()), 0, problem);
   }
 
+  /**
+   * The same pool serving nothing new, for a reason outside its own spec (it conflicts with an
+   * older pool): what it holds stays held.
+   */
+  public PoolRanges refused(String why) {
+    return new PoolRanges(PoolSpec.of(allocator.family(), List.of()), total, why);
+  }
+
   public boolean usable() {
     return problem == null;
   }

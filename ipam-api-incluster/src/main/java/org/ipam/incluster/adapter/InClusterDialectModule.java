@@ -50,26 +50,7 @@ public final class InClusterDialectModule extends DialectModule {
    */
   @Override
   public List<String> crdDefects(KubernetesClient client) {
-    List<String> defects = new java.util.ArrayList<>();
-    for (String pools : POOL_CRDS) {
-      for (String field : List.of("uid", "address")) {
-        if (!Crds.declares(
-            client, pools, InClusterApi.V1ALPHA2, "status", "allocations", "[]", field)) {
-          defects.add(
-              "CRD "
-                  + pools
-                  + " does not declare status.allocations[]."
-                  + field
-                  + " in a served "
-                  + InClusterApi.V1ALPHA2
-                  + " (upstream's CRD, or an older one of this project): the API server would"
-                  + " prune the ledger allocations are committed to; apply this project's CRDs"
-                  + " (config/crd)");
-          break;
-        }
-      }
-    }
-    return defects;
+    return Crds.ledgerDefects(client, InClusterApi.V1ALPHA2, POOL_CRDS, "uid", "address");
   }
 
   @Override

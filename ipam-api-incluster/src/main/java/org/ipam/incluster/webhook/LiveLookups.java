@@ -46,11 +46,17 @@ public final class LiveLookups implements InUseAddresses, ClaimLookup {
   static final int PAGE = 500;
   private static final Duration DEADLINE = Duration.ofSeconds(6);
 
-  /** Reads at once: the webhook server handles a few requests at a time, each one read. */
-  static final int READERS = 4;
+  /**
+   * Reads at once. Every IPAddress create of an in-cluster pool reads its claim, so a burst of
+   * claims served is a burst of lookups; each is one small GET.
+   */
+  static final int READERS = 16;
 
-  /** Reads waiting for a reader; more are refused. */
-  static final int WAITING = 32;
+  /**
+   * Reads waiting for a reader; more are refused. With the controller's webhook server (64 threads,
+   * one lookup per request at most) none is refused for being busy.
+   */
+  static final int WAITING = 64;
 
   /**
    * Daemon threads: a read that outlives its deadline must not keep the JVM from stopping. Idle

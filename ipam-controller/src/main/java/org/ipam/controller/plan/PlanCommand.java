@@ -50,7 +50,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(
       names = "--adapters",
       split = ",",
-      description = "Dialects to plan for (default: every one on the class path).")
+      description = "Dialects to plan for (default: those the controller serves by default).")
   List<String> adapters;
 
   @Spec CommandSpec spec;

@@ -90,6 +90,35 @@ public final class Crds {
     return schema != null;
   }
 
+  /**
+   * One sentence for each of {@code crds} whose served {@code version} would prune a ledger kept in
+   * {@code status.allocations} (its entries' {@code fields}); empty when every one keeps it. For
+   * {@link DialectModule#crdDefects} of a dialect that commits to such a ledger: another
+   * controller's CRDs for the same API (left installed when replacing it) do not declare it.
+   */
+  public static List<String> ledgerDefects(
+      KubernetesClient client, String version, List<String> crds, String... fields) {
+    List<String> defects = new java.util.ArrayList<>();
+    for (String crd : crds) {
+      for (String field : fields) {
+        if (!declares(client, crd, version, "status", "allocations", "[]", field)) {
+          defects.add(
+              "CRD "
+                  + crd
+                  + " does not declare status.allocations[]."
+                  + field
+                  + " in a served "
+                  + version
+                  + " (the CRD of the controller this one replaces, or an older one of this"
+                  + " project): the API server would prune the ledger allocations are committed to;"
+                  + " apply this project's CRDs (config/crd)");
+          break;
+        }
+      }
+    }
+    return defects;
+  }
+
   private static JSONSchemaProps child(JSONSchemaProps schema, String step) {
     if ("[]".equals(step)) {
       return schema.getItems() == null ? null : schema.getItems().getSchema();

@@ -24,6 +24,16 @@ public abstract class DialectModule extends AbstractModule {
   /** For example {@code metal3}. */
   public abstract String name();
 
+  /**
+   * Whether the controller serves the dialect when {@code --adapters} names none. A dialect whose
+   * deploy manifests (CRDs, RBAC, webhook entries) are not shipped yet says no: a cluster that has
+   * another controller's CRDs of that API would otherwise find this controller serving them without
+   * being asked, with no permission to. Named in {@code --adapters}, it is served all the same.
+   */
+  public boolean enabledByDefault() {
+    return true;
+  }
+
   /** The CRDs (plural.group) the dialect cannot run without. */
   public abstract List<String> requiredCrds();
 
@@ -92,9 +102,22 @@ public abstract class DialectModule extends AbstractModule {
       if (namespaces.isEmpty()) {
         operator.register((Reconciler) reconciler);
       } else {
-        operator.register(
-            (Reconciler) reconciler,
-            o -> ((ControllerConfigurationOverrider) o).settingNamespaces(namespaces));
+        io.javaoperatorsdk.operator.RegisteredController<?> registered =
+            operator.register(
+                (Reconciler) reconciler,
+                o -> ((ControllerConfigurationOverrider) o).settingNamespaces(namespaces));
+        Class<?> primary = registered.getConfiguration().getResourceClass();
+        if (!io.fabric8.kubernetes.api.model.Namespaced.class.isAssignableFrom(primary)) {
+          // Known limit: a cluster-scoped pool (the Global ones) limited to namespaces is never
+          // listed. Said at start rather than leaving its claims waiting without a word.
+          org.slf4j.LoggerFactory.getLogger(DialectModule.class)
+              .warn(
+                  "--namespaces {}: {} is cluster-scoped and is not served when namespaces are"
+                      + " given (its claims wait); run without --namespaces to serve it",
+                  namespaces,
+                  io.fabric8.kubernetes.api.model.HasMetadata.getKind(
+                      (Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>) primary));
+        }
       }
     }
     return reconcilers;

@@ -1,0 +1,321 @@
+package org.ipam.mandelsoft.adapter;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.ipam.core.alloc.Allocation;
+import org.ipam.core.alloc.AllocationFailure;
+import org.ipam.core.alloc.BlockPlacement;
+import org.ipam.core.alloc.PoolSpec;
+import org.ipam.core.engine.AllocationRequest;
+import org.ipam.core.engine.CommitOutcome;
+import org.ipam.core.engine.Events;
+import org.ipam.core.engine.Holding;
+import org.ipam.core.engine.LedgerBinding;
+import org.ipam.core.engine.LedgerEntry;
+import org.ipam.core.engine.LedgerFeed;
+import org.ipam.core.engine.LedgerStore;
+import org.ipam.core.engine.ObjectWrites;
+import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.PoolView;
+import org.ipam.core.net.Cidr;
+import org.ipam.core.net.IpParser;
+import org.ipam.core.net.IpRange;
+import org.ipam.core.net.Parsed;
+import org.ipam.mandelsoft.model.IPAMRange;
+import org.ipam.mandelsoft.model.IPAMRangeStatus;
+import org.ipam.mandelsoft.model.IPAMRequest;
+import org.ipam.mandelsoft.model.MandelsoftApi;
+import org.ipam.mandelsoft.place.RoundRobinCursors;
+import org.ipam.mandelsoft.rules.Ask;
+import org.ipam.mandelsoft.rules.RequestRules;
+
+/**
+ * One IPAMRange during one pass. The commit point is the range's ledger ({@link RangeLedger});
+ * after the commit a request gets the {@code mandelsoft.org/ipam} finalizer and {@code status.cidr}
+ * with state Ready, and the range a Normal {@code allocation} event, as upstream records it. A
+ * request has no address object of its own: its ledger entry is all it holds, so release is the
+ * ledger write and the finalizer.
+ */
+final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
+  private final KubernetesClient client;
+  private final IPAMRange range;
+  private final PoolKey key;
+  private final RangeServing serving;
+  private final LedgerFeed ledgers;
+  private final RoundRobinCursors cursors;
+  private final Clock clock;
+
+  IPAMRangeBinding(
+      KubernetesClient client,
+      IPAMRange range,
+      PoolKey key,
+      RangeServing serving,
+      LedgerFeed ledgers,
+      RoundRobinCursors cursors,
+      Clock clock) {
+    this.client = client;
+    this.range = range;
+    this.key = key;
+    this.serving = serving;
+    this.ledgers = ledgers;
+    this.cursors = cursors;
+    this.clock = clock;
+  }
+
+  private boolean deleting() {
+    return range.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  private String rangeName() {
+    return MandelsoftRecords.describeRange(key);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public PoolKey pool() {
+    return key;
+  }
+
+  @Override
+  public PoolSpec spec() {
+    return serving.allocator();
+  }
+
+  @Override
+  public LedgerStore ledger() {
+    return new RangeLedger(
+        client,
+        range,
+        read -> ledgers.deliver(key, read.resourceVersion(), read.entries(), clock.instant()));
+  }
+
+  @Override
+  public boolean watchesClaimKind(String kind) {
+    return MandelsoftApi.REQUEST_KIND.equals(kind);
+  }
+
+  @Override
+  public AllocationRequest request(IPAMRequest request) {
+    if (deleting()) {
+      // Upstream's text: a range being deleted refuses new requests.
+      return new AllocationRequest.Unservable(rangeName() + " not valid: IPRange deleted");
+    }
+    if (!serving.valid()) {
+      return new AllocationRequest.Unservable(rangeName() + " not valid: " + serving.problem());
+    }
+    Ask ask = RequestRules.against(request, serving.shape(), rangeName());
+    if (ask instanceof Ask.Refused refused) {
+      return new AllocationRequest.Unservable(String.join("; ", refused.problems()));
+    }
+    if (ask instanceof Ask.Exact exact) {
+      return new AllocationRequest.SpecificBlock(exact.block());
+    }
+    Optional<Cidr> shown = shownCidr(request);
+    if (shown.isPresent()) {
+      // A request that shows a block the engine does not hold for it (left by the controller this
+      // one replaces, whose only record is the request's status): it asks for exactly that block.
+      return new AllocationRequest.SpecificBlock(shown.get());
+    }
+    int prefix = ((Ask.Sized) ask).prefixLength();
+    if (serving.shape().roundRobin()) {
+      List<IpRange> held =
+          RangeLedger.entriesOf(range).stream().map(LedgerEntry::addresses).toList();
+      Optional<Cidr> next =
+          cursors.choose(
+              serving.shape().family(), serving.shape().intervals(), held, prefix, clock.instant());
+      if (next.isPresent()) {
+        return new AllocationRequest.SpecificBlock(next.get());
+      }
+    }
+    // FirstMatch: best fit, as upstream (differences: docs/compat/mandelsoft.md).
+    return new AllocationRequest.Block(prefix, BlockPlacement.BEST_FIT);
+  }
+
+  /** The block a Ready request's status shows, if it parses and is aligned. */
+  private static Optional<Cidr> shownCidr(IPAMRequest request) {
+    if (request.getStatus() == null
+        || request.getStatus().getCidr() == null
+        || !MandelsoftApi.STATE_READY.equals(request.getStatus().getState())) {
+      return Optional.empty();
+    }
+    return IpParser.parseCidr(request.getStatus().getCidr()) instanceof Parsed.Valid<Cidr> valid
+            && !valid.value().hasHostBits()
+        ? Optional.of(valid.value())
+        : Optional.empty();
+  }
+
+  @Override
+  public boolean showsAllocation(IPAMRequest request, Allocation allocation, List<Holding> held) {
+    return request.getMetadata().getFinalizers().contains(MandelsoftApi.FINALIZER)
+        && request.getStatus() != null
+        && MandelsoftApi.STATE_READY.equals(request.getStatus().getState())
+        && allocation.block().toString().equals(request.getStatus().getCidr());
+  }
+
+  // ---------------------------------------------------------------- reports
+
+  @Override
+  public void reportAllocated(IPAMRequest request, Allocation allocation, List<Holding> held) {
+    if (!ObjectWrites.addFinalizer(client, request, MandelsoftApi.FINALIZER)) {
+      return; // the request is gone; its entry is released as an orphan
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("state", MandelsoftApi.STATE_READY);
+    status.put("message", "");
+    status.put("cidr", allocation.block().toString());
+    ObjectWrites.patchStatus(client, request, status);
+    Events.normal(client, clock, range, "allocation", "cidr " + allocation.block() + " allocated");
+  }
+
+  @Override
+  public void reportFailed(IPAMRequest request, AllocationFailure failure) {
+    String state;
+    String message;
+    boolean asked =
+        request.getSpec() != null
+            && request.getSpec().getRequest() != null
+            && !request.getSpec().getRequest().isBlank();
+    if (failure instanceof AllocationFailure.InvalidRequest
+        || failure instanceof AllocationFailure.OutsideSegments) {
+      state = MandelsoftApi.STATE_INVALID;
+      message = failure.message();
+    } else if (failure instanceof AllocationFailure.AddressTaken taken) {
+      if (!asked
+          && shownCidr(request).isEmpty()
+          && serving.valid()
+          && serving.shape().roundRobin()) {
+        // A RoundRobin choice another writer took first: the pointer has moved on, and the next
+        // look picks the next block. Nothing to tell the user.
+        return;
+      }
+      String block =
+          asked
+              ? request.getSpec().getRequest().trim()
+              : shownCidr(request).map(Cidr::toString).orElse("the block");
+      state = MandelsoftApi.STATE_BUSY;
+      message = block + " already busy (" + taken.message() + ")";
+    } else if (failure instanceof AllocationFailure.Exhausted) {
+      state = MandelsoftApi.STATE_BUSY;
+      message =
+          "allocation with size "
+              + serving.shape().effectiveSize(request.getSpec().getSize())
+              + " failed";
+    } else {
+      state = MandelsoftApi.STATE_BUSY;
+      message = failure.message();
+    }
+    if (request.getStatus() != null
+        && state.equals(request.getStatus().getState())
+        && message.equals(request.getStatus().getMessage())
+        && request.getStatus().getCidr() == null) {
+      return;
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("state", state);
+    status.put("message", message);
+    status.put("cidr", null); // holds nothing: a block shown but refused is not the request's
+    ObjectWrites.patchStatus(client, request, status);
+    if (MandelsoftApi.STATE_BUSY.equals(state)) {
+      Events.warning(client, clock, range, "allocation", message);
+    }
+  }
+
+  // ---------------------------------------------------------------- release
+
+  /** Requests hold no objects: their ledger entry is all they hold. */
+  @Override
+  public CommitOutcome adopt(IPAMRequest request, Holding handMade) {
+    return new CommitOutcome.Conflict();
+  }
+
+  @Override
+  public boolean releaseObjects(IPAMRequest request, List<Holding> held) {
+    return true;
+  }
+
+  @Override
+  public void letGo(IPAMRequest request) {
+    ObjectWrites.removeFinalizer(client, request, MandelsoftApi.FINALIZER);
+    if (request.getStatus() != null && request.getStatus().getCidr() != null) {
+      Events.normal(
+          client, clock, range, "release", "cidr " + request.getStatus().getCidr() + " released");
+    }
+  }
+
+  /**
+   * Whether no request of the entry's uid exists (a live read). A request whose {@code spec.ipam}
+   * now names another range still exists: its entry stays here, in the range it was allocated from,
+   * until it is deleted (upstream released into the new range: reference/mandelsoft.md 1.6).
+   */
+  @Override
+  public boolean claimIsGone(Holding entry) {
+    IPAMRequest live =
+        client
+            .resources(IPAMRequest.class)
+            .inNamespace(claimNamespaceOf(entry))
+            .withName(entry.claimName())
+            .get();
+    return live == null || !entry.claimUid().equals(live.getMetadata().getUid());
+  }
+
+  private String claimNamespaceOf(Holding entry) {
+    return RangeLedger.entriesOf(range).stream()
+        .filter(e -> e.claimUid().equals(entry.claimUid()))
+        .map(LedgerEntry::claimNamespace)
+        .findFirst()
+        .orElse(range.getMetadata().getNamespace());
+  }
+
+  @Override
+  public boolean releaseOrphan(Holding orphan) {
+    return false;
+  }
+
+  @Override
+  public boolean releaseSurplus(Holding surplus) {
+    return false;
+  }
+
+  // ---------------------------------------------------------------- the range's status
+
+  @Override
+  public void reportPool(PoolView view) {
+    String state;
+    String message;
+    if (!serving.valid()) {
+      state = MandelsoftApi.STATE_INVALID;
+      message = serving.problem();
+    } else if (deleting()) {
+      state = MandelsoftApi.STATE_DELETING;
+      message = MandelsoftApi.DELETING_MESSAGE;
+    } else {
+      state = MandelsoftApi.STATE_READY;
+      message = "";
+    }
+    List<String> roundRobin =
+        serving.valid() && serving.shape().roundRobin() ? cursors.persisted() : null;
+    IPAMRangeStatus current = range.getStatus();
+    if (current != null
+        && state.equals(current.getState())
+        && message.equals(Objects.toString(current.getMessage(), ""))
+        && Objects.equals(
+            roundRobin == null || roundRobin.isEmpty() ? null : roundRobin,
+            current.getRoundRobin() == null || current.getRoundRobin().isEmpty()
+                ? null
+                : current.getRoundRobin())) {
+      return;
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("state", state);
+    status.put("message", message);
+    status.put("roundRobin", roundRobin == null ? null : new ArrayList<>(roundRobin));
+    ObjectWrites.patchStatus(client, range, status);
+  }
+}

@@ -1,0 +1,154 @@
+package org.ipam.mandelsoft.adapter;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.EngineFeed;
+import org.ipam.core.engine.LedgerFeed;
+import org.ipam.core.engine.ObjectWrites;
+import org.ipam.core.engine.PassReport;
+import org.ipam.core.engine.PerVersion;
+import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.PoolPasses;
+import org.ipam.core.engine.WatchFilter;
+import org.ipam.mandelsoft.model.IPAMRange;
+import org.ipam.mandelsoft.model.IPAMRequest;
+import org.ipam.mandelsoft.model.MandelsoftApi;
+import org.ipam.mandelsoft.place.RoundRobinCursors;
+
+/**
+ * Reconciles one IPAMRange at a time: the IPAMRequests that name it are served in one pass through
+ * the engine and committed in the range's ledger (docs/engine.md, "The versioned ledger"). A burst
+ * of requests coalesces into one pass and one ledger write. A range being deleted refuses new
+ * requests, shows state Deleting and keeps its finalizer while any request holds a block of it.
+ */
+// Every event reaches the reconciler: requests wake their range, and the finalizer is kept by hand.
+@ControllerConfiguration(
+    name = "mandelsoft-ipamrange",
+    triggerReconcilerOnAllEvents = true,
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = IPAMRangeReconciler.RESYNC_SECONDS))
+public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
+  /** Every range is looked at least this often (the engine's waiting recheck). */
+  static final long RESYNC_SECONDS = 30;
+
+  private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
+
+  private final AllocationEngine engine;
+  private final Clock clock;
+  private final WatchFilter watchFilter;
+  private final LedgerFeed ledgers;
+  private final PerVersion<PoolKey, RangeServing> servings = new PerVersion<>();
+  private final Map<PoolKey, RoundRobinCursors> cursors = new ConcurrentHashMap<>();
+
+  @Inject
+  public IPAMRangeReconciler(AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
+    this.engine = engine;
+    this.clock = clock;
+    this.watchFilter = watchFilter;
+    this.ledgers = new LedgerFeed(engine);
+  }
+
+  private static PoolKey keyOf(IPAMRange range) {
+    return MandelsoftRecords.rangeKey(
+        range.getMetadata().getNamespace(), range.getMetadata().getName());
+  }
+
+  @Override
+  public List<EventSource<?, IPAMRange>> prepareEventSources(
+      EventSourceContext<IPAMRange> context) {
+    InformerEventSourceConfiguration<IPAMRequest> requests =
+        InformerEventSourceConfiguration.from(IPAMRequest.class, IPAMRange.class)
+            .withSecondaryToPrimaryMapper(
+                request ->
+                    MandelsoftRecords.rangeOf(request)
+                        .map(key -> Set.of(new ResourceID(key.name(), key.namespace())))
+                        .orElse(Set.<ResourceID>of()))
+            .build();
+    return List.of(
+        new EngineFeed<>(
+            requests,
+            context,
+            new EngineFeed.Listener<IPAMRequest>() {
+              @Override
+              public Optional<PoolKey> poolOf(IPAMRequest request) {
+                return watchFilter.admits(request)
+                    ? MandelsoftRecords.rangeOf(request)
+                    : Optional.empty();
+              }
+
+              @Override
+              public void seen(PoolKey pool, IPAMRequest request) {
+                engine.claimSeen(pool, request, MandelsoftRecords.facts(request));
+              }
+
+              @Override
+              public void gone(PoolKey pool, IPAMRequest request) {
+                engine.claimGone(pool, request.getMetadata().getUid());
+              }
+            }));
+  }
+
+  @Override
+  public UpdateControl<IPAMRange> reconcile(IPAMRange range, Context<IPAMRange> context) {
+    return PoolPasses.guarded(range, () -> reconcileRange(range, context));
+  }
+
+  private UpdateControl<IPAMRange> reconcileRange(IPAMRange range, Context<IPAMRange> context) {
+    if (engine.isFenced() || !watchFilter.admits(range)) {
+      return UpdateControl.noUpdate();
+    }
+    KubernetesClient client = context.getClient();
+    PoolKey key = keyOf(range);
+    if (context.isPrimaryResourceDeleted()) {
+      ledgers.forget(key);
+      engine.forget(key);
+      servings.forget(key);
+      cursors.remove(key);
+      return UpdateControl.noUpdate();
+    }
+    boolean deleting = range.getMetadata().getDeletionTimestamp() != null;
+    if (!deleting && !ObjectWrites.addFinalizer(client, range, MandelsoftApi.FINALIZER)) {
+      return UpdateControl.noUpdate();
+    }
+    ledgers.deliver(
+        key,
+        range.getMetadata().getResourceVersion(),
+        RangeLedger.entriesOf(range),
+        clock.instant());
+    RangeServing serving =
+        servings.get(
+            key,
+            range.getMetadata().getUid() + "/" + range.getMetadata().getGeneration(),
+            () -> RangeServing.of(range));
+    RoundRobinCursors rr = cursors.computeIfAbsent(key, k -> new RoundRobinCursors());
+    rr.restore(range.getStatus() == null ? null : range.getStatus().getRoundRobin());
+    PassReport report =
+        engine.run(new IPAMRangeBinding(client, range, key, serving, ledgers, rr, clock));
+    if (deleting) {
+      if (engine.holdsAnything(key)) {
+        return UpdateControl.<IPAMRange>noUpdate().rescheduleAfter(DELETION_RECHECK);
+      }
+      ObjectWrites.removeFinalizer(client, range, MandelsoftApi.FINALIZER);
+      return UpdateControl.noUpdate();
+    }
+    return report.control();
+  }
+}
