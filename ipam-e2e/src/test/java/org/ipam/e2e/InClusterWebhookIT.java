@@ -10,7 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,6 +67,100 @@ class InClusterWebhookIT {
   private Kubectl kubectl;
   private Path dir;
   private int refusals;
+
+  /** With webhooks off: the bad pools applied, each with what its Ready condition must say. */
+  private final List<Judged> judged = new ArrayList<>();
+
+  private boolean webhooksOff;
+
+  /** kind/namespace/name of every object this test created, to tell an update from a create. */
+  private final Set<String> created = new HashSet<>();
+
+  /** With webhooks off: refused updates the API server admitted (not judged, see refused). */
+  private int updatesAdmitted;
+
+  private record Judged(String kind, String namespace, String name, String[] fragments) {}
+
+  /**
+   * The same bad pools with no webhook served: the API server admits what its schema admits, and
+   * the controller says on each pool (Ready False, InvalidSpec) what the webhook would have said,
+   * naming field and value, and serves nothing from it; a good pool beside them keeps serving.
+   */
+  @Test
+  void withWebhooksOffEachBadPoolSaysWhyOnItsStatusAndAGoodPoolServes(@TempDir Path dir) {
+    this.dir = dir;
+    this.webhooksOff = true;
+    Path kubeconfig = dir.resolve("local.kubeconfig");
+    ControllerProcess controller =
+        ControllerProcess.start(
+            "incluster-webhooks-off",
+            List.of(
+                "--local",
+                "--local-kubeconfig=" + kubeconfig,
+                "--webhook-port=0",
+                "--adapters=incluster"));
+    controller.awaitReady(Duration.ofMinutes(20));
+    kubectl = new Kubectl(kubeconfig);
+
+    SoftAssertions soft = new SoftAssertions();
+    ipPools(soft);
+    prefixPools(soft);
+    applied(soft, ipPool("fine", "addresses: [10.9.0.2-10.9.0.9]\nprefix: 24"));
+    applied(
+        soft,
+        "apiVersion: ipam.cluster.x-k8s.io/v1beta2\nkind: IPAddressClaim\nmetadata:\n"
+            + "  name: fine-claim\n  namespace: default\nspec:\n  poolRef:\n"
+            + "    apiGroup: ipam.cluster.x-k8s.io\n    kind: InClusterIPPool\n    name: fine\n");
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      kubectl
+                          .attempt(
+                              "get",
+                              "ipaddresses.ipam.cluster.x-k8s.io",
+                              "fine-claim",
+                              "-n",
+                              "default",
+                              "-o",
+                              "jsonpath={.spec.address}")
+                          .output())
+                  .isEqualTo("10.9.0.2");
+              // Every pool checked in one go, so that a failure lists all that differ.
+              SoftAssertions.assertSoftly(
+                  each -> {
+                    for (Judged pool : judged) {
+                      each.assertThat(readyOf(pool))
+                          .as("%s %s Ready", pool.kind(), pool.name())
+                          .startsWith("False|InvalidSpec|")
+                          .contains(pool.fragments());
+                    }
+                  });
+            });
+    soft.assertThat(refusals - updatesAdmitted).as("bad pools created").isGreaterThanOrEqualTo(40);
+    System.out.printf(
+        "E2E in-cluster webhooks off: %d bad pools, %d admitted and told on their status,"
+            + " %d updates the webhook alone refuses%n",
+        refusals, judged.size(), updatesAdmitted);
+    soft.assertAll();
+  }
+
+  /** {@code status|reason|message} of the pool's Ready condition. */
+  private String readyOf(Judged pool) {
+    String resource = pool.kind().toLowerCase() + "s.ipam.cluster.x-k8s.io";
+    List<String> args = new ArrayList<>(List.of("get", resource, pool.name()));
+    if (pool.namespace() != null) {
+      args.addAll(List.of("-n", pool.namespace()));
+    }
+    args.addAll(
+        List.of(
+            "-o",
+            "jsonpath={range .status.conditions[?(@.type==\"Ready\")]}"
+                + "{.status}|{.reason}|{.message}{end}"));
+    return kubectl.attempt(args.toArray(String[]::new)).output();
+  }
 
   @Test
   void refusesBadPoolsAndClaimsNamingFieldAndValueAndConvertsV1alpha1(@TempDir Path dir) {
@@ -185,6 +282,15 @@ class InClusterWebhookIT {
         globalIpPool("gprefix", "addresses: [10.0.0.2]\nprefix: 40"),
         "spec.prefix \"40\" is longer than 32");
 
+    refused(
+        soft,
+        ipPool("a12", "addresses: [10.0.0.1/24-10.0.0.9]" + prefix24),
+        field(0, "10.0.0.1/24-10.0.0.9"));
+    refused(
+        soft,
+        globalIpPool("gmix", "addresses: [10.0.0.1, \"fd00::1\"]" + prefix24),
+        "GlobalInClusterIPPool gmix: spec.addresses[1] \"fd00::1\" is IPv6 but");
+
     applied(soft, read(seed()));
     applied(
         soft, ipPool("v6", "addresses: [\"fd00::10-fd00::20\"]\nprefix: 64\ngateway: \"fd00::1\""));
@@ -234,6 +340,8 @@ class InClusterWebhookIT {
         soft,
         globalPrefixPool("gq1", "prefixes: [10.20.0.1/24]\nallocationPrefixLength: 28"),
         "GlobalInClusterPrefixPool gq1: spec.prefixes[0] \"10.20.0.1/24\" is not network-aligned");
+
+    refused(soft, prefixPool("q11", "prefixes: []"), "spec.prefixes is required");
 
     applied(soft, prefixPool("nodes-v6", "prefixes: [\"fd00:0:0:100::/56\"]"));
     applied(soft, prefixPool("nodes-v4", "prefixes: [10.20.0.0/24]\nallocationPrefixLength: 28"));
@@ -592,11 +700,46 @@ class InClusterWebhookIT {
   private void refused(SoftAssertions soft, String yaml, String... fragments) {
     refusals++;
     Kubectl.Result result = apply(yaml);
+    if (webhooksOff) {
+      if (result.exitCode() != 0) {
+        // The CRD's schema refuses it before any webhook: the same answer, webhooks on or off.
+        soft.assertThat(result.output()).as("schema refusal of:\n%s", yaml).contains("spec.");
+        return;
+      }
+      if (!created.add(key(yaml))) {
+        // An update the webhook alone refuses (an immutable field): the controller cannot tell
+        // the old value from the new, and serves the new one without handing out anything twice
+        // (docs/compat/incluster.md row 37).
+        updatesAdmitted++;
+        return;
+      }
+      judged.add(
+          new Judged(
+              line(yaml, "kind: "),
+              line(yaml, "  namespace: "),
+              line(yaml, "  name: "),
+              fragments));
+      return;
+    }
     soft.assertThat(result.exitCode()).as("refused:\n%s", yaml).isNotZero();
     soft.assertThat(result.output()).as("message for:\n%s", yaml).contains(fragments);
   }
 
+  /** The value of the first line of {@code yaml} that starts with {@code key}; null if none. */
+  private static String line(String yaml, String key) {
+    return yaml.lines()
+        .filter(l -> l.startsWith(key))
+        .map(l -> l.substring(key.length()).trim())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String key(String yaml) {
+    return line(yaml, "kind: ") + "/" + line(yaml, "  namespace: ") + "/" + line(yaml, "  name: ");
+  }
+
   private void applied(SoftAssertions soft, String yaml) {
+    created.add(key(yaml));
     Kubectl.Result result = apply(yaml);
     soft.assertThat(result.exitCode()).as("admitted: %s\n%s", result.output(), yaml).isZero();
   }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * With webhooks off, the webhook's rules are answered on the pool: of two pools that conflict (here
  * overlapping ranges, then one priority), the newer hands out nothing and its Ready condition names
  * the field and the value, a LoadBalancer that names it is told the same, and the older serves on.
+ * Creation times have whole seconds, so two pools made within one second are ordered by name: the
+ * names here ("older" before "younger") agree with the order of creation either way.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class HarvesterWebhooksOffIT {
@@ -70,17 +72,18 @@ class HarvesterWebhooksOffIT {
     HarvesterHarness.createNamespace(client, "off");
     pool(client, "older", "ranges:\n- subnet: 10.70.0.0/24\nselector:\n  priority: 7");
     eventually().until(() -> ready(client, "older").isPresent());
-    pool(client, "newer", "ranges:\n- subnet: 10.70.0.128/25\nselector:\n  priority: 7");
+    pool(client, "younger", "ranges:\n- subnet: 10.70.0.128/25\nselector:\n  priority: 7");
 
     eventually()
-        .until(() -> ready(client, "newer").map(c -> "False".equals(c.getStatus())).orElse(false));
-    assertThat(ready(client, "newer").get().getMessage())
-        .startsWith("IPPool newer (loadbalancer.harvesterhci.io): spec.ranges[0]")
+        .until(
+            () -> ready(client, "younger").map(c -> "False".equals(c.getStatus())).orElse(false));
+    assertThat(ready(client, "younger").get().getMessage())
+        .startsWith("IPPool younger (loadbalancer.harvesterhci.io): spec.ranges[0]")
         .contains("\"10.70.0.129-10.70.0.254\" overlaps spec.ranges[0]", "of IPPool older")
         .contains("spec.selector.priority \"7\" is the priority of IPPool older");
     assertThat(ready(client, "older").get().getStatus()).isEqualTo("True");
 
-    LoadBalancer refused = named(client, "to-newer", "newer");
+    LoadBalancer refused = named(client, "to-younger", "younger");
     LoadBalancer served = named(client, "to-older", "older");
     eventually().until(() -> HarvesterHarness.addressOf(client, served) != null);
     assertThat(HarvesterHarness.addressOf(client, served).getIp())

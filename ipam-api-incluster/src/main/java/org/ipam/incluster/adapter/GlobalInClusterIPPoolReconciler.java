@@ -26,7 +26,7 @@ public final class GlobalInClusterIPPoolReconciler
         clock,
         GlobalInClusterIPPool.class,
         InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
-        pool -> InClusterPoolSpec.of(pool.getSpec()),
+        pool -> InClusterPoolSpec.of(pool, pool.getSpec()),
         watchFilter);
   }
 }

@@ -26,7 +26,7 @@ public final class InClusterIPPoolReconciler extends InClusterPoolReconciler<InC
         clock,
         InClusterIPPool.class,
         InClusterApi.IN_CLUSTER_IP_POOL,
-        pool -> InClusterPoolSpec.of(pool.getSpec()),
+        pool -> InClusterPoolSpec.of(pool, pool.getSpec()),
         watchFilter);
   }
 }

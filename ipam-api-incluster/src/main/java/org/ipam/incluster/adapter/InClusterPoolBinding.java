@@ -35,6 +35,7 @@ import org.ipam.core.engine.Holding;
 import org.ipam.core.engine.LedgerBinding;
 import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.LedgerStore;
+import org.ipam.core.engine.NameTakenException;
 import org.ipam.core.engine.ObjectKey;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolEvents;
@@ -166,7 +167,12 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
     if (!ObjectWrites.addFinalizer(client, claim, InClusterApi.RELEASE_ADDRESS_FINALIZER)) {
       return; // the claim is gone; its entry is released as an orphan
     }
-    createAddress(claim, allocation);
+    try {
+      createAddress(claim, allocation);
+    } catch (NameTakenException e) {
+      tellNameTaken(claim, allocation, e);
+      throw e; // the ledger keeps the address for the claim; tried again after a backoff
+    }
     boolean waited = ClaimReady.is(claim, "False");
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("addressRef", Map.of("name", claim.getMetadata().getName()));
@@ -181,6 +187,38 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
           "Allocated",
           "address " + allocation.address() + " from " + describePool());
     }
+  }
+
+  /**
+   * An IPAddress of the claim's name that is another's and stays (made by hand, or a Metal3 pool's,
+   * named {@code <namePrefix>-<address>}, in the claim's namespace): the claim is told which one,
+   * once, instead of waiting in silence. One on its way out (an earlier incarnation's) goes by
+   * itself and is not told.
+   */
+  private void tellNameTaken(IPAddressClaim claim, Allocation allocation, NameTakenException e) {
+    if (e.goingAway()) {
+      return;
+    }
+    IPAddressSpec theirs = ((IPAddress) e.existing()).getSpec();
+    String holds =
+        theirs == null
+            ? "no spec"
+            : theirs.getAddress()
+                + " of pool "
+                + (theirs.getPoolRef() == null
+                    ? "(none)"
+                    : theirs.getPoolRef().getKind() + " " + theirs.getPoolRef().getName())
+                + " for claim "
+                + (theirs.getClaimRef() == null ? "(none)" : theirs.getClaimRef().getName());
+    reportFailed(
+        claim,
+        new AllocationFailure.InvalidRequest(
+            e.getMessage()
+                + " (it holds "
+                + holds
+                + "): "
+                + allocation.address()
+                + " stays held for this claim until that IPAddress is deleted"));
   }
 
   /** The IPAddress named after the claim; one that exists is fine only if it is this claim's. */

@@ -19,6 +19,7 @@ import org.ipam.incluster.pool.AddressSyntax;
 import org.ipam.incluster.pool.IPPoolAddresses;
 import org.ipam.incluster.pool.IpSet;
 import org.ipam.incluster.pool.PrefixPoolPrefixes;
+import org.ipam.incluster.webhook.IPPoolSpecRules;
 import org.ipam.incluster.webhook.PrefixPoolSpecRules;
 
 /**
@@ -51,6 +52,34 @@ record InClusterPoolSpec(
 
   boolean handsOutPrefixes() {
     return prefixPool;
+  }
+
+  /**
+   * {@link #of(InClusterIPPoolSpec)}, unless the IP pool rules refuse the spec: then it serves
+   * nothing new and its problem is the rules' errors (the webhook's words, naming field and value),
+   * so that with webhooks off the pool says what the webhook would have said, and never hands out
+   * an address the webhook would not have admitted (a pool with an unparsable gateway, an exclusion
+   * of the other family). Held addresses stay held, as for a prefix pool.
+   */
+  static InClusterPoolSpec of(HasMetadata pool, InClusterIPPoolSpec spec) {
+    InClusterPoolSpec translated = of(spec);
+    List<String> errors = IPPoolSpecRules.check(pool, spec).errors();
+    if (errors.isEmpty()) {
+      return translated;
+    }
+    // The rules name the object first; the pool's condition names it already.
+    String named = HasMetadata.getKind(pool.getClass()) + " ";
+    List<String> told = new ArrayList<>();
+    for (String error : errors) {
+      int colon = error.indexOf(": ");
+      told.add(error.startsWith(named) && colon > 0 ? error.substring(colon + 2) : error);
+    }
+    return unusable(
+        translated.allocator().family(),
+        translated.prefix(),
+        translated.gateway(),
+        translated.reuseGrace(),
+        String.join("; ", told));
   }
 
   static InClusterPoolSpec of(InClusterIPPoolSpec spec) {

@@ -50,7 +50,8 @@ public final class InClusterPoolTranslation {
       return new InClusterPoolTranslation(
           pool, InClusterPoolSpec.ofPrefixPool(pool, (InClusterPrefixPoolSpec) spec));
     }
-    return new InClusterPoolTranslation(pool, InClusterPoolSpec.of((InClusterIPPoolSpec) spec));
+    return new InClusterPoolTranslation(
+        pool, InClusterPoolSpec.of(pool, (InClusterIPPoolSpec) spec));
   }
 
   /** The allocator's spec: upstream's allocatable set, lowest first; empty when it cannot serve. */

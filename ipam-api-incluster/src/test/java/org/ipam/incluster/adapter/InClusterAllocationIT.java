@@ -166,6 +166,62 @@ class InClusterAllocationIT {
             });
   }
 
+  /**
+   * Both dialects write Cluster API IPAddresses: a Metal3 pool's are named {@code
+   * <namePrefix>-<address>}, an in-cluster claim's after the claim, so a claim may be named like an
+   * IPAddress that is not its own. Its address stays held for it, and the claim says which object
+   * is in the way (not waiting in silence); once that object is gone, it is served.
+   */
+  @Test
+  void aClaimWhoseIpAddressNameIsTakenByAnotherPoolsSaysSoAndIsServedOnceItGoes(
+      KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "clash");
+    client
+        .resource(pool("clash", "p", "  addresses: [10.8.3.1-10.8.3.9]\n  prefix: 24\n"))
+        .create();
+    IPAddress metal3s =
+        client
+            .resource(
+                InClusterHarness.yaml(
+                    "apiVersion: ipam.cluster.x-k8s.io/v1beta2\nkind: IPAddress\nmetadata:\n"
+                        + "  name: m3-10-9-0-5\n  namespace: clash\nspec:\n"
+                        + "  address: 10.9.0.5\n  prefix: 24\n"
+                        + "  claimRef: {name: someone-else}\n"
+                        + "  poolRef: {apiGroup: ipam.metal3.io, kind: IPPool, name: m3}\n",
+                    IPAddress.class))
+            .create();
+    IPAddressClaim claim =
+        client
+            .resource(claim("clash", "m3-10-9-0-5", InClusterApi.IN_CLUSTER_IP_POOL, "p"))
+            .create();
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(ClaimReady.of(live(client, claim)))
+                    .hasValueSatisfying(
+                        ready -> {
+                          assertThat(ready.getStatus()).isEqualTo("False");
+                          assertThat(ready.getReason()).isEqualTo("AllocationFailed");
+                          assertThat(ready.getMessage())
+                              .contains(
+                                  "IPAddress clash/m3-10-9-0-5 exists and is not this claim's",
+                                  "10.9.0.5 of pool IPPool m3 for claim someone-else",
+                                  "10.8.3.1 stays held for this claim");
+                        }));
+
+    client.resource(metal3s).delete();
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              IPAddress address = addressOf(client, claim);
+              assertThat(address).isNotNull();
+              assertThat(address.getSpec().getAddress()).isEqualTo("10.8.3.1");
+              assertThat(ClaimReady.is(live(client, claim), "True")).isTrue();
+            });
+  }
+
   @Test
   void anExhaustedClaimIsToldAndServedOnceAnAddressIsReleased(KubernetesClient client) {
     InClusterHarness.createNamespace(client, "small");

@@ -230,8 +230,14 @@ public final class AllocationEngine implements AutoCloseable {
     final java.util.Set<ClaimEntry<C>> settled =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-    /** The plan being settled, while it is: one whose settling threw is given up. */
-    Plan<C> settling;
+    /** The write being settled, while it is: one whose settling threw is given up. */
+    Result<C> settling;
+
+    /** How many listener calls the tally held before {@link #settling} began. */
+    int settlingMark;
+
+    /** What the pass counted, and what it tells the listener once the lock is released. */
+    final Tally tally = new Tally();
 
     final List<Holding> orphans = new ArrayList<>();
     final List<Holding> surplus = new ArrayList<>();
@@ -302,7 +308,7 @@ public final class AllocationEngine implements AutoCloseable {
       state.recheckWaitingIfDue(now, WAITING_RECHECK);
       flight.taken = state.takeDirty(now);
       for (ClaimEntry<C> entry : flight.taken) {
-        wake = earliest(wake, planSafely(binding, state, entry, now, flight.plans));
+        wake = earliest(wake, planSafely(binding, state, entry, now, flight.plans, flight.tally));
         flight.looked++;
       }
       flight.surplus.addAll(state.surplusDue(now, surplusGrace));
@@ -346,7 +352,7 @@ public final class AllocationEngine implements AutoCloseable {
     CompletableFuture.allOf(flight.writes.toArray(CompletableFuture[]::new)).join();
     CompletableFuture.allOf(flight.strayWrites.toArray(CompletableFuture[]::new)).join();
 
-    Tally tally = new Tally();
+    Tally tally = flight.tally;
     PoolView view = null;
     PoolState.Pending pending = null;
     lock.lock();
@@ -354,7 +360,8 @@ public final class AllocationEngine implements AutoCloseable {
       Instant settled = clock.instant();
       for (CompletableFuture<Result<C>> write : flight.writes) {
         Result<C> result = write.join();
-        flight.settling = result.plan();
+        flight.settling = result;
+        flight.settlingMark = tally.events.size();
         wake = earliest(wake, settle(state, result, settled, tally));
         flight.settled.add(result.plan().entry());
         flight.settling = null;
@@ -386,10 +393,13 @@ public final class AllocationEngine implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    tell(pool, tally);
     if (view != null && !fenced) {
       reportPool(binding, view);
-      listener.counted(pool, view.counts());
-      listener.pending(pool, pending.claims(), pending.oldestCreated());
+      PoolView reported = view;
+      PoolState.Pending waiting = pending;
+      tell(pool, () -> listener.counted(pool, reported.counts()));
+      tell(pool, () -> listener.pending(pool, waiting.claims(), waiting.oldestCreated()));
     }
     if (tally.allocated + tally.released + tally.failed + tally.lost > 0) {
       LOG.info(
@@ -415,7 +425,8 @@ public final class AllocationEngine implements AutoCloseable {
    * After a pass threw part way: each write that went out is waited for and settled; a plan that
    * did not go out, or whose settling threw, is given up ({@link #abandon}); claims the pass took
    * but never looked at are dirty again; strays it took are handed back. Nothing stays "being
-   * written", and no decision stays held by nobody.
+   * written", and no decision stays held by nobody, whatever settling throws: every plan's claim is
+   * let go first, and each plan is settled on its own.
    */
   private <C> void recover(PoolKey pool, InFlight<C> flight) {
     PoolState<C> state = flight.state;
@@ -432,17 +443,31 @@ public final class AllocationEngine implements AutoCloseable {
       results.put(result.plan().entry(), result);
     }
     List<Boolean> released = flight.strayWrites.stream().map(CompletableFuture::join).toList();
+    Tally tally = flight.tally;
+    Throwable fatal = null;
     ReentrantLock lock = lockOf(pool);
     lock.lock();
     try {
       Instant now = clock.instant();
+      for (Plan<C> plan : flight.plans) {
+        ClaimEntry<C> entry = plan.entry();
+        if (!flight.settled.contains(entry)) {
+          entry.writing = false;
+          if (entry.touchedWhileWriting) {
+            entry.touchedWhileWriting = false;
+            state.markDirty(entry.facts.uid());
+          }
+        }
+      }
       for (ClaimEntry<C> entry : flight.taken.subList(flight.looked, flight.taken.size())) {
         state.markDirty(entry.facts.uid());
       }
       int givenUp = 0;
       if (flight.settling != null) {
-        abandon(state, flight.settling, true);
-        flight.settled.add(flight.settling.entry());
+        // What its settling queued for the listener goes with it: the retry tells it, if anything.
+        tally.events.subList(flight.settlingMark, tally.events.size()).clear();
+        abandon(state, flight.settling.plan(), flight.settling.outcome());
+        flight.settled.add(flight.settling.plan().entry());
         givenUp++;
       }
       for (Plan<C> plan : flight.plans) {
@@ -450,15 +475,23 @@ public final class AllocationEngine implements AutoCloseable {
           continue;
         }
         Result<C> result = results.get(plan.entry());
+        int mark = tally.events.size();
         try {
           if (result != null) {
-            settle(state, result, now, new Tally());
+            settle(state, result, now, tally);
             continue;
           }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          tally.events.subList(mark, tally.events.size()).clear();
+          fatal = PoolPasses.isFatal(e) && fatal == null ? e : fatal;
           LOG.debug("pool={} {}: not settled: {}", pool, plan.entry().facts.describe(), e);
         }
-        abandon(state, plan, result != null);
+        try {
+          abandon(state, plan, result == null ? null : result.outcome());
+        } catch (Throwable e) {
+          fatal = PoolPasses.isFatal(e) && fatal == null ? e : fatal;
+          LOG.debug("pool={} {}: not given up: {}", pool, plan.entry().facts.describe(), e);
+        }
         givenUp++;
       }
       if (!flight.straysSettled) {
@@ -481,36 +514,74 @@ public final class AllocationEngine implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    tell(pool, tally);
+    if (fatal != null) {
+      throw (Error) fatal;
+    }
   }
 
   /**
-   * A plan the pass made but did not settle: its claim is looked at again in the next pass. A
-   * commit that never went out gives its decision back; one that may have been written stays held
-   * as a commit in doubt, whose retry commits the same allocation and so finds what it wrote.
+   * A plan the pass made but did not settle: its claim is looked at again in the next pass. {@code
+   * outcome} is what its write came to, null if it never went out. A commit that never went out
+   * gives its decision back (unless it retried a commit in doubt, which stays so); one that may
+   * have been written (no answer, or committed) stays held as a commit in doubt, whose retry
+   * commits the same allocation and so finds what it wrote; one that was refused or failed is
+   * rolled back, as settling it would have, and is not in doubt: a stale doubt would make a later
+   * commit that finds the claim's allocation (another writer's) count it.
    */
-  private <C> void abandon(PoolState<C> state, Plan<C> plan, boolean maybeWritten) {
+  private <C> void abandon(PoolState<C> state, Plan<C> plan, Object outcome) {
     ClaimEntry<C> entry = plan.entry();
     entry.writing = false;
     entry.touchedWhileWriting = false;
-    if (plan instanceof Commit<C> && maybeWritten) {
-      entry.commitInDoubt = true;
-    } else if (plan instanceof Commit<C> && !entry.commitInDoubt) {
-      state.rollBack(entry.facts.uid());
+    if (plan instanceof Commit<C> commit) {
+      if (outcome == null) {
+        if (!entry.commitInDoubt) {
+          state.rollBack(entry.facts.uid());
+        }
+      } else if (outcome instanceof RuntimeException
+          || outcome instanceof CommitOutcome.Committed
+          || outcome instanceof CommittedNotShown) {
+        // Counted when it turns out to have happened, if its settling would have counted it.
+        CommitOutcome.Committed committed =
+            outcome instanceof CommittedNotShown notShown
+                ? notShown.committed()
+                : outcome instanceof CommitOutcome.Committed c ? c : null;
+        boolean uncounted =
+            commit.fresh()
+                && (committed == null
+                    || committed.written()
+                    || (entry.commitInDoubt && entry.inDoubtUncounted));
+        inDoubt(entry, commit, uncounted);
+      } else {
+        entry.commitInDoubt = false;
+        entry.inDoubtUncounted = false;
+        state.rollBack(entry.facts.uid());
+      }
     }
     state.markDirty(entry.facts.uid());
   }
 
+  /** A commit that may have happened: held, and committed again by the claim's next try. */
+  private static <C> void inDoubt(ClaimEntry<C> entry, Commit<C> commit, boolean uncounted) {
+    if (!entry.commitInDoubt) {
+      entry.inDoubtSinceNanos = commit.startNanos();
+    }
+    entry.commitInDoubt = true;
+    entry.inDoubtUncounted = uncounted;
+  }
+
   /**
    * Plans for one claim. A binding that throws for it (a cache not synced, a timestamp that does
-   * not parse) costs that claim alone: logged, nothing of it planned, looked at again after a
-   * backoff; the pass goes on with the others.
+   * not parse, an Error short of the JVM failing) costs that claim alone: logged, nothing of it
+   * planned, looked at again after a backoff; the pass goes on with the others.
    */
   private <C> Instant planSafely(
       PoolBinding<C> binding,
       PoolState<C> state,
       ClaimEntry<C> entry,
       Instant now,
-      List<Plan<C>> plans) {
+      List<Plan<C>> plans,
+      Tally tally) {
     if (entry.planThrew && now.isBefore(entry.notBefore)) {
       state.defer(entry.facts.uid());
       return entry.notBefore;
@@ -521,10 +592,15 @@ public final class AllocationEngine implements AutoCloseable {
       if (!entry.writing && !entry.facts.deleting() && !binding.paused(entry.claim)) {
         state.resolveSurplus(entry.facts.uid(), now);
       }
-      Instant due = plan(binding, state, entry, now, plans);
+      Instant due = plan(binding, state, entry, now, plans, tally);
       entry.planThrew = false;
       return due;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // An Error too (a StackOverflowError, a class that failed to load): it fails the same way on
+      // every pass, and must not stall the pool's other claims (PoolPasses.isFatal).
+      if (PoolPasses.isFatal(e)) {
+        throw (Error) e;
+      }
       // plan() holds a decision and adds its plan only after the last call that may throw.
       plans.subList(planned, plans.size()).clear();
       entry.writing = writing;
@@ -546,7 +622,10 @@ public final class AllocationEngine implements AutoCloseable {
   private static <C> boolean pausedOrUnsure(PoolBinding<C> binding, C claim) {
     try {
       return binding.paused(claim);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      if (PoolPasses.isFatal(e)) {
+        throw (Error) e;
+      }
       return true;
     }
   }
@@ -555,7 +634,10 @@ public final class AllocationEngine implements AutoCloseable {
   private static boolean watches(PoolBinding<?> binding, String kind) {
     try {
       return binding.watchesClaimKind(kind);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      if (PoolPasses.isFatal(e)) {
+        throw (Error) e;
+      }
       LOG.debug("pool={}: kind {} taken as not watched: {}", binding.pool(), kind, e.toString());
       return false;
     }
@@ -587,7 +669,8 @@ public final class AllocationEngine implements AutoCloseable {
       PoolState<C> state,
       ClaimEntry<C> entry,
       Instant now,
-      List<Plan<C>> plans) {
+      List<Plan<C>> plans,
+      Tally tally) {
     ClaimFacts facts = entry.facts;
     String uid = facts.uid();
     if (entry.writing) {
@@ -623,11 +706,22 @@ public final class AllocationEngine implements AutoCloseable {
           return entry.notBefore;
         }
         entry.writing = true;
-        plans.add(new Commit<>(entry, held.get(), System.nanoTime(), true));
+        // The retry counts what it finds only if the unanswered commit was a new decision.
+        plans.add(new Commit<>(entry, held.get(), System.nanoTime(), entry.inDoubtUncounted));
         return null;
       }
-      // The cache shows its object: the commit did happen.
+      // The cache shows its object (or ledger entry) before the retry: the commit did happen, and
+      // this is where it is counted; the confirmation that may follow is not a new decision.
       entry.commitInDoubt = false;
+      if (entry.inDoubtUncounted) {
+        entry.inDoubtUncounted = false;
+        countAllocated(
+            state.pool(),
+            entry,
+            held.get(),
+            (System.nanoTime() - entry.inDoubtSinceNanos) / 1e9,
+            tally);
+      }
     }
     if (held.isPresent()) {
       List<Holding> objects = state.objectsHolding(uid, held.get().addresses());
@@ -1010,7 +1104,7 @@ public final class AllocationEngine implements AutoCloseable {
   }
 
   private void strayReleased(PoolKey pool, Holding stray, boolean surplus) {
-    listener.released(pool);
+    tell(pool, () -> listener.released(pool));
     LOG.info(
         "pool={} released {} holding {}: {} {} {}",
         pool,
@@ -1134,7 +1228,10 @@ public final class AllocationEngine implements AutoCloseable {
   private <C> void reportPool(PoolBinding<C> binding, PoolView view) {
     try {
       binding.reportPool(view);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      if (PoolPasses.isFatal(e)) {
+        throw (Error) e;
+      }
       // Reported again on the next pass that finds the view changed.
       reporting.computeIfAbsent(binding.pool(), key -> new Reporting()).changeCount = -1;
       quietOrWarn(binding.pool(), "pool status", e);
@@ -1143,11 +1240,39 @@ public final class AllocationEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- settling (under the lock)
 
+  /**
+   * What a pass counted, and the listener calls that say so. Settling runs under the pool's lock
+   * and only changes state: the listener is told after the lock is released ({@link #tell}), so
+   * that a listener that throws (an Error too) can neither stop a pass part way nor hold the lock.
+   */
   private static final class Tally {
     int allocated;
     int released;
     int failed;
     int lost;
+    final List<Runnable> events = new ArrayList<>();
+  }
+
+  /** Tells the listener what the tally holds, each call on its own, and empties it. */
+  private void tell(PoolKey pool, Tally tally) {
+    List<Runnable> events = new ArrayList<>(tally.events);
+    tally.events.clear();
+    for (Runnable event : events) {
+      tell(pool, event);
+    }
+  }
+
+  /** One listener call: what it throws (short of the JVM failing) is logged, never passed on. */
+  private static void tell(PoolKey pool, Runnable call) {
+    try {
+      call.run();
+    } catch (Throwable e) {
+      if (PoolPasses.isFatal(e)) {
+        throw (Error) e;
+      }
+      LOG.warn(
+          "pool={}: the engine's listener failed, a metric is not updated: {}", pool, e.toString());
+    }
   }
 
   private <C> Instant settle(PoolState<C> state, Result<C> result, Instant now, Tally tally) {
@@ -1161,11 +1286,11 @@ public final class AllocationEngine implements AutoCloseable {
     }
     Object outcome = result.outcome();
     if (outcome instanceof RuntimeException e) {
-      if (plan instanceof Commit<C>) {
+      if (plan instanceof Commit<C> commit) {
         // The decision stays held (it expires PATIENCE after it was made if the cache never shows
         // its object); the claim's next try commits the same allocation again, which finds the
         // object if the lost write created it.
-        entry.commitInDoubt = true;
+        inDoubt(entry, commit, commit.fresh());
         if (!fenced) {
           entry.lastFailure = String.valueOf(e.getMessage());
         }
@@ -1195,7 +1320,7 @@ public final class AllocationEngine implements AutoCloseable {
     } else if (plan instanceof ReportFailure<C> failed) {
       entry.lastFailure = failed.failure().message();
       tally.failed++;
-      listener.failed(state.pool(), failed.failure());
+      tally.events.add(() -> listener.failed(state.pool(), failed.failure()));
     } else if (plan instanceof Adopt<C>) {
       if (!(outcome instanceof CommitOutcome.Committed)) {
         return retryLater(state, entry, now);
@@ -1208,7 +1333,7 @@ public final class AllocationEngine implements AutoCloseable {
           state.allocationOf(uid).map(a -> a.block().toString()).orElse("its addresses"));
       state.released(uid);
       tally.released++;
-      listener.released(state.pool());
+      tally.events.add(() -> listener.released(state.pool()));
     }
     return null;
   }
@@ -1221,8 +1346,9 @@ public final class AllocationEngine implements AutoCloseable {
       Instant now,
       Tally tally) {
     String uid = entry.facts.uid();
-    boolean retryOfUnanswered = entry.commitInDoubt;
+    boolean retryOfUnanswered = entry.commitInDoubt && entry.inDoubtUncounted;
     entry.commitInDoubt = false;
+    entry.inDoubtUncounted = false;
     double seconds = (System.nanoTime() - commit.startNanos()) / 1e9;
     PoolKey pool = state.pool();
     if (outcome instanceof CommitOutcome.Committed committed) {
@@ -1234,11 +1360,7 @@ public final class AllocationEngine implements AutoCloseable {
       // retry of a try that got no answer (whose write most likely made it, and was not counted).
       // Found otherwise, another writer made it, or an earlier decision of ours, counted then.
       if (commit.fresh() && (committed.written() || retryOfUnanswered)) {
-        tally.allocated++;
-        listener.decided(pool, "allocated", seconds);
-        // One line per allocation (claim, pool, address); a confirmed earlier commit is not one.
-        LOG.info(
-            "pool={} {} allocated {}", pool, entry.facts.describe(), commit.allocation().block());
+        countAllocated(pool, entry, commit.allocation(), seconds, tally);
       } else if (commit.fresh()) {
         LOG.debug(
             "pool={} {}: {} was committed for it already",
@@ -1253,7 +1375,7 @@ public final class AllocationEngine implements AutoCloseable {
       // knows the holder now, so the claim decides again soon, without escalating its backoff.
       state.rollBack(uid);
       tally.lost++;
-      listener.decided(pool, "lost", seconds);
+      tally.events.add(() -> listener.decided(pool, "lost", seconds));
       entry.notBefore = now.plus(backoff.delay(1));
       state.defer(uid);
       return entry.notBefore;
@@ -1262,7 +1384,7 @@ public final class AllocationEngine implements AutoCloseable {
       state.rollBack(uid);
       state.takenBySomeoneElse(commit.allocation().addresses(), now);
       tally.lost++;
-      listener.decided(pool, "lost", seconds);
+      tally.events.add(() -> listener.decided(pool, "lost", seconds));
       LOG.debug(
           "pool={} {} lost {}: {}",
           pool,
@@ -1282,13 +1404,25 @@ public final class AllocationEngine implements AutoCloseable {
     CommitOutcome.Failed failed = (CommitOutcome.Failed) outcome;
     {
       tally.failed++;
-      listener.decided(pool, "error", seconds);
+      tally.events.add(() -> listener.decided(pool, "error", seconds));
       if (!fenced) {
         entry.lastFailure = failed.message();
         LOG.warn("pool={} {}: commit failed: {}", pool, entry.facts.describe(), failed.message());
       }
       return retryLater(state, entry, now);
     }
+  }
+
+  /**
+   * One allocation, counted once: by the commit whose write made it, or where the engine learns
+   * that a commit that got no answer did happen (its retry finds it, or the cache shows it first).
+   */
+  private <C> void countAllocated(
+      PoolKey pool, ClaimEntry<C> entry, Allocation allocation, double seconds, Tally tally) {
+    tally.allocated++;
+    tally.events.add(() -> listener.decided(pool, "allocated", seconds));
+    // One line per allocation (claim, pool, address); a confirmed earlier commit is not one.
+    LOG.info("pool={} {} allocated {}", pool, entry.facts.describe(), allocation.block());
   }
 
   private <C> Instant retryLater(PoolState<C> state, ClaimEntry<C> entry, Instant now) {
@@ -1303,7 +1437,7 @@ public final class AllocationEngine implements AutoCloseable {
   }
 
   /** A 409 is routine (someone wrote the object first): debug. Anything else: a warning. */
-  private static void quietOrWarn(PoolKey pool, String what, RuntimeException e) {
+  private static void quietOrWarn(PoolKey pool, String what, Throwable e) {
     if (Conflicts.isConflict(e)) {
       LOG.debug("pool={} {}: conflict, tried again: {}", pool, what, e.getMessage());
     } else {
@@ -1338,7 +1472,7 @@ public final class AllocationEngine implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    listener.forgotten(pool);
+    tell(pool, () -> listener.forgotten(pool));
   }
 
   /**

@@ -18,8 +18,9 @@ public interface EngineListener {
    * nothing is told through {@link #failed}, once per reason.
    *
    * <p>{@code allocated} is told once per allocation, by the commit that made it: its write created
-   * it, or it retried a commit that got no answer and found what that one wrote. A commit that
-   * finds the allocation already committed for its claim otherwise ({@link
+   * it, or it retried a commit that got no answer and found what that one wrote, or the cache
+   * showed that unanswered write before a retry did (then told from the pass that saw it). A commit
+   * that finds the allocation already committed for its claim otherwise ({@link
    * CommitOutcome.Committed#found()}: by another writer, or by an earlier decision of this one,
    * told then) is not told at all.
    */

@@ -95,8 +95,8 @@ public final class ObjectWrites {
   /**
    * Creates an address object whose name may already be taken: one that exists is accepted only
    * when {@code isOurs} says it is this claim's (a create retried after a lost answer); any other
-   * (an earlier incarnation's on its way out, one made by hand) fails with {@code notOurs}, and the
-   * engine tries again after a backoff.
+   * (an earlier incarnation's on its way out, one made by hand) fails with a {@link
+   * NameTakenException} of message {@code notOurs}, and the engine tries again after a backoff.
    */
   public static <T extends HasMetadata> void createOrAccept(
       KubernetesClient client, T object, java.util.function.Predicate<T> isOurs, String notOurs) {
@@ -108,7 +108,7 @@ public final class ObjectWrites {
       }
       T existing = client.resource(object).get();
       if (existing == null || !isOurs.test(existing)) {
-        throw new IllegalStateException(notOurs, e);
+        throw new NameTakenException(notOurs, existing, e);
       }
     }
   }

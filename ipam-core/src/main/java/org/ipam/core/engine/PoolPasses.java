@@ -24,11 +24,19 @@ public final class PoolPasses {
 
   private PoolPasses() {}
 
+  /**
+   * Runs a pass; whatever it throws but a {@linkplain #isFatal fatal} error is logged and the pass
+   * tried again: an Error too (a StackOverflowError, a class that failed to load), which would
+   * otherwise go to the operator framework's limited retry.
+   */
   public static <P extends HasMetadata> UpdateControl<P> guarded(
       P pool, Supplier<UpdateControl<P>> pass) {
     try {
       return pass.get();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      if (isFatal(e)) {
+        throw (Error) e;
+      }
       String what =
           pool.getKind()
               + " "
@@ -40,9 +48,29 @@ public final class PoolPasses {
         LOG.debug("{}: conflict, tried again: {}", what, e.getMessage());
         return UpdateControl.<P>noUpdate().rescheduleAfter(CONFLICT_RETRY);
       }
-      LOG.warn(
-          "{}: pass failed, tried again in {} s: {}", what, ERROR_RETRY.toSeconds(), e.toString());
+      if (e instanceof RuntimeException) {
+        LOG.warn(
+            "{}: pass failed, tried again in {} s: {}",
+            what,
+            ERROR_RETRY.toSeconds(),
+            e.toString());
+      } else {
+        // An Error is a bug or a broken deployment, not an outage: its stack trace says where.
+        LOG.warn("{}: pass failed, tried again in {} s", what, ERROR_RETRY.toSeconds(), e);
+      }
       return UpdateControl.<P>noUpdate().rescheduleAfter(ERROR_RETRY);
     }
+  }
+
+  /**
+   * Whether a throwable means the JVM itself is failing (out of memory, an internal error): the
+   * engine and the passes let only those go. Everything else costs what threw it alone (one claim's
+   * decision, one write, one pass), an Error included: a {@link StackOverflowError} unwound the
+   * stack as it was thrown and leaves the thread sound, a {@link LinkageError} (a class that failed
+   * to load) fails the same way on every try, and an {@link AssertionError} is a bug in one place.
+   * Stopping a pool's passes for any of them would stall every claim of the pool for good.
+   */
+  static boolean isFatal(Throwable e) {
+    return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
   }
 }

@@ -59,6 +59,16 @@ final class PoolState<C> {
     boolean commitInDoubt;
 
     /**
+     * The commit in doubt was of a new decision and was not counted: if it turns out to have
+     * happened (its retry finds it, or the cache shows it first), that is the allocation, counted
+     * then, once.
+     */
+    boolean inDoubtUncounted;
+
+    /** When the commit in doubt was decided ({@link System#nanoTime}), for its latency. */
+    long inDoubtSinceNanos;
+
+    /**
      * The binding threw while a pass planned for it: it waits out a backoff before the next try.
      */
     boolean planThrew;
@@ -326,7 +336,7 @@ final class PoolState<C> {
 
   /** Takes a holding into its slot and the allocator; a clash keeps it out but remembered. */
   private void place(Holding holding) {
-    clearPlaceholders(holding.addresses());
+    List<Slot> cleared = clearPlaceholders(holding.addresses());
     String name = slotFor(holding);
     slotOfObject.put(holding.object(), name);
     if (!name.equals(holding.claimUid())) {
@@ -335,13 +345,20 @@ final class PoolState<C> {
     Slot slot = slots.get(name);
     if (slot != null) {
       slot.objects++;
-      return;
+    } else {
+      slot = new Slot(holding.addresses(), false, holding.claimName());
+      slot.objects = 1;
+      slots.put(name, slot);
+      adopt(name, slot);
+      changeCount++;
     }
-    slot = new Slot(holding.addresses(), false, holding.claimName());
-    slot.objects = 1;
-    slots.put(name, slot);
-    adopt(name, slot);
-    changeCount++;
+    for (Slot placeholder : cleared) {
+      // Most often the winner's object holds just what the placeholder did: nothing is freed, and
+      // waking every waiting claim would cost a decision each for every commit lost.
+      if (!(slot.inAllocator && slot.range.contains(placeholder.range))) {
+        roomFreed(placeholder.range);
+      }
+    }
   }
 
   private void adopt(String name, Slot slot) {
@@ -365,9 +382,13 @@ final class PoolState<C> {
     }
   }
 
-  private void clearPlaceholders(IpRange range) {
+  /**
+   * Takes the placeholders that overlap an object the cache now shows out of the allocator; returns
+   * those that were in it, whose room the caller frees unless the object holds all of it.
+   */
+  private List<Slot> clearPlaceholders(IpRange range) {
     if (placeholderSlots.isEmpty()) {
-      return;
+      return List.of();
     }
     List<String> overlapping = new ArrayList<>();
     for (String name : placeholderSlots) {
@@ -375,16 +396,17 @@ final class PoolState<C> {
         overlapping.add(name);
       }
     }
+    List<Slot> released = new ArrayList<>();
     for (String name : overlapping) {
       Slot slot = slots.remove(name);
       placeholderSlots.remove(name);
       pendingSlots.remove(name);
       if (slot.inAllocator && allocator != null) {
         allocator.release(name);
-        // The holding placed next may cover less than the placeholder did.
-        roomFreed(slot.range);
+        released.add(slot);
       }
     }
+    return released;
   }
 
   private void dropIfUnused(String name, Slot slot) {
