@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.SharedWatches;
 import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.v1alpha2.GlobalInClusterIPPool;
@@ -20,13 +21,14 @@ public final class GlobalInClusterIPPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterIPPool> {
   @Inject
   public GlobalInClusterIPPoolReconciler(
-      AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
+      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
     super(
         engine,
         clock,
         GlobalInClusterIPPool.class,
         InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
         pool -> InClusterPoolSpec.of(pool, pool.getSpec()),
-        watchFilter);
+        watchFilter,
+        watches);
   }
 }

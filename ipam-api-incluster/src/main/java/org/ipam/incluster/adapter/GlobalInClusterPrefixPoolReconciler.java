@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.SharedWatches;
 import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.v1alpha2.GlobalInClusterPrefixPool;
@@ -20,13 +21,14 @@ public final class GlobalInClusterPrefixPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterPrefixPool> {
   @Inject
   public GlobalInClusterPrefixPoolReconciler(
-      AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
+      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
     super(
         engine,
         clock,
         GlobalInClusterPrefixPool.class,
         InClusterApi.GLOBAL_IN_CLUSTER_PREFIX_POOL,
         pool -> InClusterPoolSpec.ofPrefixPool(pool, pool.getSpec()),
-        watchFilter);
+        watchFilter,
+        watches);
   }
 }

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.SharedWatches;
 import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
@@ -20,13 +21,15 @@ import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
         @MaxReconciliationInterval(interval = InClusterPoolReconciler.RESYNC_SECONDS))
 public final class InClusterIPPoolReconciler extends InClusterPoolReconciler<InClusterIPPool> {
   @Inject
-  public InClusterIPPoolReconciler(AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
+  public InClusterIPPoolReconciler(
+      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
     super(
         engine,
         clock,
         InClusterIPPool.class,
         InClusterApi.IN_CLUSTER_IP_POOL,
         pool -> InClusterPoolSpec.of(pool, pool.getSpec()),
-        watchFilter);
+        watchFilter,
+        watches);
   }
 }

@@ -196,10 +196,16 @@ final class InClusterPoolBinding implements LedgerBinding<IPAddressClaim> {
    * itself and is not told.
    */
   private void tellNameTaken(IPAddressClaim claim, Allocation allocation, NameTakenException e) {
-    if (e.goingAway()) {
+    IPAddressSpec theirs = e.existing() == null ? null : ((IPAddress) e.existing()).getSpec();
+    boolean earlierIncarnation =
+        theirs != null
+            && theirs.getClaimRef() != null
+            && claim.getMetadata().getName().equals(theirs.getClaimRef().getName());
+    if (e.goingAway() || earlierIncarnation) {
+      // An earlier incarnation's IPAddress goes by itself (garbage collection, or the engine's
+      // release of orphans): telling the claim would only make its Ready flap.
       return;
     }
-    IPAddressSpec theirs = ((IPAddress) e.existing()).getSpec();
     String holds =
         theirs == null
             ? "no spec"

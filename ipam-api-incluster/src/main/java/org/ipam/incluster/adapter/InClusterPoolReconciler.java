@@ -32,6 +32,8 @@ import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.engine.PoolPasses;
+import org.ipam.core.engine.SharedFeed;
+import org.ipam.core.engine.SharedWatches;
 import org.ipam.core.engine.WatchFilter;
 import org.ipam.incluster.model.InClusterApi;
 import org.ipam.incluster.model.PoolStatus;
@@ -67,6 +69,7 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
   private final String poolKind;
   private final Function<P, InClusterPoolSpec> translation;
   private final WatchFilter watchFilter;
+  private final SharedWatches watches;
 
   /** Cluster API's Clusters, for the pause contract; null where Cluster API is not installed. */
   private volatile InformerEventSource<GenericKubernetesResource, P> clusters;
@@ -84,8 +87,10 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
       Class<P> poolType,
       String poolKind,
       Function<P, InClusterPoolSpec> translation,
-      WatchFilter watchFilter) {
+      WatchFilter watchFilter,
+      SharedWatches watches) {
     this.engine = engine;
+    this.watches = watches;
     this.clock = clock;
     this.ledgers = new LedgerFeed(engine);
     this.poolType = poolType;
@@ -155,14 +160,11 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
     return ClaimsOfClusters.paused(claim, clusters());
   }
 
-  private <R extends HasMetadata> InformerEventSourceConfiguration<R> configuration(Class<R> type) {
-    return InformerEventSourceConfiguration.from(type, poolType)
-        .withSecondaryToPrimaryMapper(
-            object ->
-                InClusterRecords.poolOf(object, poolKind)
-                    .map(key -> Set.of(resourceIdOf(key)))
-                    .orElse(Set.<ResourceID>of()))
-        .build();
+  /** The pool of this kind an object names, as JOSDK keys the pool; none for other kinds. */
+  private <R extends HasMetadata> Set<ResourceID> poolsNamedBy(R object) {
+    return InClusterRecords.poolOf(object, poolKind)
+        .map(key -> Set.of(resourceIdOf(key)))
+        .orElse(Set.<ResourceID>of());
   }
 
   private EventSource<IPAddressClaim, P> claimFeed(EventSourceContext<P> context) {
@@ -180,8 +182,9 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
                       .get()
                   != null;
             });
-    return new EngineFeed<>(
-        configuration(IPAddressClaim.class),
+    return new SharedFeed<>(
+        IPAddressClaim.class,
+        watches,
         context,
         new EngineFeed.Listener<IPAddressClaim>() {
           @Override
@@ -204,18 +207,21 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
             claimsOfClusters.gone(claim);
             engine.claimGone(pool, claim.getMetadata().getUid());
           }
-        });
+        },
+        this::poolsNamedBy);
   }
 
   private EventSource<IPAddress, P> addressFeed(EventSourceContext<P> context) {
-    return new EngineFeed<>(
-        configuration(IPAddress.class),
+    return new SharedFeed<>(
+        IPAddress.class,
+        watches,
         context,
         EngineFeed.holdings(
             engine,
             (IPAddress address) -> InClusterRecords.poolOf(address, poolKind),
             InClusterRecords::holding,
-            InClusterRecords::keyOf));
+            InClusterRecords::keyOf),
+        this::poolsNamedBy);
   }
 
   @Override

@@ -167,6 +167,36 @@ class InClusterAllocationIT {
   }
 
   /**
+   * The four pool kinds read the same claims and IPAddresses: one watch of each for the process
+   * (issue 12), counted by the API server itself, not one per pool kind.
+   */
+  @Test
+  void theFourPoolKindsShareOneWatchOfClaimsAndOneOfIpAddresses(KubernetesClient client) {
+    eventually()
+        .untilAsserted(
+            () -> {
+              String metrics = client.raw("/metrics");
+              assertThat(watches(metrics, "ipaddressclaims")).isEqualTo(1);
+              assertThat(watches(metrics, "ipaddresses")).isEqualTo(1);
+              assertThat(watches(metrics, "inclusterippools")).isEqualTo(1);
+            });
+  }
+
+  /**
+   * Open watches of a resource of group ipam.cluster.x-k8s.io, from apiserver_longrunning_requests.
+   */
+  private static long watches(String metrics, String resource) {
+    return metrics
+        .lines()
+        .filter(line -> line.startsWith("apiserver_longrunning_requests{"))
+        .filter(line -> line.contains("group=\"ipam.cluster.x-k8s.io\""))
+        .filter(line -> line.contains("resource=\"" + resource + "\""))
+        .filter(line -> line.contains("verb=\"WATCH\""))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /**
    * Both dialects write Cluster API IPAddresses: a Metal3 pool's are named {@code
    * <namePrefix>-<address>}, an in-cluster claim's after the claim, so a claim may be named like an
    * IPAddress that is not its own. Its address stays held for it, and the claim says which object

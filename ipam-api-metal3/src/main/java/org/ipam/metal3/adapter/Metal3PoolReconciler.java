@@ -39,6 +39,8 @@ import org.ipam.core.engine.PerVersion;
 import org.ipam.core.engine.PoolEvents;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.engine.PoolPasses;
+import org.ipam.core.engine.SharedFeed;
+import org.ipam.core.engine.SharedWatches;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
 import org.ipam.metal3.model.IPPool;
@@ -69,6 +71,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private static final Duration DELETION_RECHECK = Duration.ofSeconds(5);
 
   private final AllocationEngine engine;
+  private final SharedWatches watches;
   private final Clock clock;
   private final boolean servesCapiClaims;
   private final Optional<String> clusterApiVersion;
@@ -89,8 +92,10 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       AllocationEngine engine,
       Clock clock,
       @CapiClaims boolean servesCapiClaims,
-      @ClusterApiVersion Optional<String> clusterApiVersion) {
+      @ClusterApiVersion Optional<String> clusterApiVersion,
+      SharedWatches watches) {
     this.engine = engine;
+    this.watches = watches;
     this.clock = clock;
     this.servesCapiClaims = servesCapiClaims;
     this.clusterApiVersion = clusterApiVersion;
@@ -112,8 +117,21 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     sources.add(claimFeed(IPClaim.class, context, notices));
     sources.add(holdingFeed(IPAddress.class, context));
     if (servesCapiClaims) {
-      sources.add(claimFeed(IPAddressClaim.class, context, notices));
-      sources.add(holdingFeed(org.ipam.core.capi.IPAddress.class, context));
+      // Cluster API's kinds are read by the in-cluster dialect too: one shared watch of each.
+      sources.add(
+          new SharedFeed<>(
+              IPAddressClaim.class,
+              watches,
+              context,
+              claimListener(notices),
+              Metal3PoolReconciler::poolsNamedBy));
+      sources.add(
+          new SharedFeed<>(
+              org.ipam.core.capi.IPAddress.class,
+              watches,
+              context,
+              holdingListener(),
+              Metal3PoolReconciler::poolsNamedBy));
     }
     // The pool's Cluster from a cache (no GET per pass), and a Cluster unpaused wakes its pools.
     clusterApiVersion.ifPresent(
@@ -145,12 +163,15 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
   private static <R extends HasMetadata> InformerEventSourceConfiguration<R> configuration(
       Class<R> type) {
     return InformerEventSourceConfiguration.from(type, IPPool.class)
-        .withSecondaryToPrimaryMapper(
-            object ->
-                Metal3Records.poolOf(object)
-                    .map(pool -> Set.of(new ResourceID(pool.name(), pool.namespace())))
-                    .orElse(Set.<ResourceID>of()))
+        .withSecondaryToPrimaryMapper(Metal3PoolReconciler::poolsNamedBy)
         .build();
+  }
+
+  /** The Metal3 pool an object names, as JOSDK keys the pool; none for other pools. */
+  private static Set<ResourceID> poolsNamedBy(HasMetadata object) {
+    return Metal3Records.poolOf(object)
+        .map(pool -> Set.of(new ResourceID(pool.name(), pool.namespace())))
+        .orElse(Set.<ResourceID>of());
   }
 
   /**
@@ -159,41 +180,43 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
    */
   private <R extends HasMetadata> EventSource<R, IPPool> claimFeed(
       Class<R> type, EventSourceContext<IPPool> context, MissingPoolNotices notices) {
-    return new EngineFeed<>(
-        configuration(type),
-        context,
-        new EngineFeed.Listener<R>() {
-          @Override
-          public Optional<PoolKey> poolOf(R claim) {
-            return Metal3Records.poolOf(claim);
-          }
+    return new EngineFeed<>(configuration(type), context, claimListener(notices));
+  }
 
-          @Override
-          public void seen(PoolKey pool, R claim) {
-            engine.claimSeen(pool, Metal3Claim.of(claim), Metal3Records.facts(claim));
-            notices.claimSeen(Optional.of(pool), claim);
-          }
+  private <R extends HasMetadata> EngineFeed.Listener<R> claimListener(MissingPoolNotices notices) {
+    return new EngineFeed.Listener<R>() {
+      @Override
+      public Optional<PoolKey> poolOf(R claim) {
+        return Metal3Records.poolOf(claim);
+      }
 
-          @Override
-          public void unpooled(R claim) {
-            notices.claimSeen(Optional.empty(), claim);
-          }
+      @Override
+      public void seen(PoolKey pool, R claim) {
+        engine.claimSeen(pool, Metal3Claim.of(claim), Metal3Records.facts(claim));
+        notices.claimSeen(Optional.of(pool), claim);
+      }
 
-          @Override
-          public void gone(PoolKey pool, R claim) {
-            engine.claimGone(pool, claim.getMetadata().getUid());
-          }
-        });
+      @Override
+      public void unpooled(R claim) {
+        notices.claimSeen(Optional.empty(), claim);
+      }
+
+      @Override
+      public void gone(PoolKey pool, R claim) {
+        engine.claimGone(pool, claim.getMetadata().getUid());
+      }
+    };
   }
 
   /** Address objects of either kind, read once per change. */
   private <R extends HasMetadata> EventSource<R, IPPool> holdingFeed(
       Class<R> type, EventSourceContext<IPPool> context) {
-    return new EngineFeed<>(
-        configuration(type),
-        context,
-        EngineFeed.holdings(
-            engine, Metal3Records::poolOf, Metal3Records::holding, Metal3Records::keyOf));
+    return new EngineFeed<>(configuration(type), context, holdingListener());
+  }
+
+  private <R extends HasMetadata> EngineFeed.Listener<R> holdingListener() {
+    return EngineFeed.holdings(
+        engine, Metal3Records::poolOf, Metal3Records::holding, Metal3Records::keyOf);
   }
 
   @Override

@@ -598,12 +598,14 @@ public final class AllocationEngine implements AutoCloseable {
     } catch (Throwable e) {
       // An Error too (a StackOverflowError, a class that failed to load): it fails the same way on
       // every pass, and must not stall the pool's other claims (PoolPasses.isFatal).
-      if (PoolPasses.isFatal(e)) {
-        throw (Error) e;
-      }
       // plan() holds a decision and adds its plan only after the last call that may throw.
       plans.subList(planned, plans.size()).clear();
       entry.writing = writing;
+      if (PoolPasses.isFatal(e)) {
+        // The JVM is failing (the Deployment exits on OutOfMemoryError): at least leave no claim
+        // marked as being written, which expiry would never clear.
+        throw (Error) e;
+      }
       entry.planThrew = true;
       LOG.warn(
           "pool={} {}: not decided, looked at again later: {}",

@@ -22,7 +22,10 @@ public interface EngineListener {
    * showed that unanswered write before a retry did (then told from the pass that saw it). A commit
    * that finds the allocation already committed for its claim otherwise ({@link
    * CommitOutcome.Committed#found()}: by another writer, or by an earlier decision of this one,
-   * told then) is not told at all.
+   * told then) is not told at all. The count is per process: with two writers active at once
+   * (leader election off, or a deposed leader still writing), a process whose own write got no
+   * answer and never landed can take the other's object for its own and tell it too, so the sum
+   * over processes can exceed the allocations made. Nothing is allocated twice for it.
    */
   void decided(PoolKey pool, String result, double seconds);
 

@@ -35,7 +35,10 @@ public final class OperatorStartup {
         });
   }
 
-  /** What every dialect module gets from its parent injector: client, engine and clock. */
+  /**
+   * What every dialect module gets from its parent injector: client, engine, clock, and the
+   * process's {@link SharedWatches}.
+   */
   public static Injector parent(KubernetesClient client, AllocationEngine engine, Clock clock) {
     return parent(client, engine, clock, WatchFilter.NONE);
   }
@@ -51,6 +54,7 @@ public final class OperatorStartup {
             bind(AllocationEngine.class).toInstance(engine);
             bind(Clock.class).toInstance(clock);
             bind(WatchFilter.class).toInstance(watchFilter);
+            bind(SharedWatches.class).toInstance(new SharedWatches(client));
           }
         });
   }

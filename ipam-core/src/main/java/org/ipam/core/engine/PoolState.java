@@ -910,6 +910,12 @@ final class PoolState<C> {
     }
     for (String name : expired) {
       settlePending(name);
+      ClaimEntry<C> entry = claims.get(name);
+      if (entry != null) {
+        // The unanswered commit is given up with its slot: a later decision is a new one.
+        entry.commitInDoubt = false;
+        entry.inDoubtUncounted = false;
+      }
     }
     return Optional.ofNullable(next);
   }
