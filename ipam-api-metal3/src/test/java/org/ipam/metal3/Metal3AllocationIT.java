@@ -30,6 +30,7 @@ import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.capi.IPAddressClaimSpec;
 import org.ipam.core.capi.PoolReference;
 import org.ipam.core.engine.Conditions;
+import org.ipam.core.testing.ApiWrites;
 import org.ipam.core.testing.ControlPlaneExtension;
 import org.ipam.metal3.model.IPAddress;
 import org.ipam.metal3.model.IPClaim;
@@ -611,38 +612,6 @@ class Metal3AllocationIT {
   }
 
   /**
-   * Write requests the API server counted so far, by resource (its own apiserver_request_total).
-   */
-  private static Map<String, Long> writesByResource(KubernetesClient client) {
-    java.util.regex.Pattern line =
-        java.util.regex.Pattern.compile(
-            "^apiserver_request_total\\{(.*)\\} (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$");
-    Map<String, Long> writes = new java.util.TreeMap<>();
-    for (String text : client.raw("/metrics").split("\n")) {
-      java.util.regex.Matcher m = line.matcher(text);
-      if (!m.matches()) {
-        continue;
-      }
-      String labels = m.group(1);
-      boolean write =
-          labels.contains("verb=\"POST\"")
-              || labels.contains("verb=\"PATCH\"")
-              || labels.contains("verb=\"PUT\"")
-              || labels.contains("verb=\"DELETE\"");
-      java.util.regex.Matcher resource =
-          java.util.regex.Pattern.compile("resource=\"([^\"]*)\"").matcher(labels);
-      java.util.regex.Matcher sub =
-          java.util.regex.Pattern.compile("subresource=\"([^\"]*)\"").matcher(labels);
-      if (write && resource.find()) {
-        String key =
-            resource.group(1) + (sub.find() && !sub.group(1).isEmpty() ? "/" + sub.group(1) : "");
-        writes.merge(key, (long) Double.parseDouble(m.group(2)), Long::sum);
-      }
-    }
-    return writes;
-  }
-
-  /**
    * What a served claim costs in API writes, counted by the API server itself: the claim's create
    * (the workload's), and the controller's commit (the IPAddress), the claim's finalizer and its
    * status; the pool's status and its Allocated event are written once per pass, not per claim.
@@ -662,7 +631,7 @@ class Metal3AllocationIT {
                 assertThat(client.resources(IPPool.class).inNamespace(ns).withName("w").get())
                     .satisfies(p -> assertThat(p.getStatus()).isNotNull()));
     int claims = 40;
-    Map<String, Long> before = writesByResource(client);
+    ApiWrites before = ApiWrites.now(client);
     for (int i = 0; i < claims; i++) {
       client.resource(claim(ns, "c" + i, "w", null)).create();
     }
@@ -676,16 +645,8 @@ class Metal3AllocationIT {
                 assertThat(claimNamed(client, ns, "c" + i).getStatus().getAddress()).isNotNull();
               }
             });
-    Map<String, Long> after = writesByResource(client);
-    Map<String, Long> delta = new java.util.TreeMap<>();
-    after.forEach(
-        (resource, count) -> {
-          long d = count - before.getOrDefault(resource, 0L);
-          if (d > 0) {
-            delta.put(resource, d);
-          }
-        });
-    long total = delta.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, Long> delta = ApiWrites.now(client).since(before);
+    long total = ApiWrites.total(delta);
     double controllerWritesPerClaim = (total - claims) / (double) claims;
     System.out.printf(
         "WRITES metal3: %d claims, writes by resource %s, %.2f controller writes per claim%n",

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import org.awaitility.Awaitility;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.testing.ApiWrites;
 import org.ipam.core.testing.ClusterApiCrd;
 import org.ipam.core.testing.ControlPlaneExtension;
 import org.ipam.incluster.model.AllocationRecord;
@@ -164,6 +166,51 @@ class InClusterAllocationIT {
               }
               assertThat(addresses).hasSize(6);
             });
+  }
+
+  /**
+   * What a served claim costs in API writes, counted by the API server itself: the claim's create
+   * (the workload's), and the controller's finalizer, IPAddress and claim status; the ledger (the
+   * pool's status, the commit) is written once per pass, for every claim the pass decided. Fails
+   * when a change adds a write per claim.
+   */
+  @Test
+  void aServedClaimCostsAtMostThreeControllerWrites(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "writes");
+    client
+        .resource(pool("writes", "w", "  addresses: [10.8.4.1-10.8.4.200]\n  prefix: 24\n"))
+        .create();
+    eventually()
+        .until(
+            () ->
+                client
+                        .resources(InClusterIPPool.class)
+                        .inNamespace("writes")
+                        .withName("w")
+                        .get()
+                        .getStatus()
+                    != null);
+    int claims = 40;
+    ApiWrites before = ApiWrites.now(client);
+    List<IPAddressClaim> created = new ArrayList<>();
+    for (int i = 0; i < claims; i++) {
+      created.add(
+          client.resource(claim("writes", "c" + i, InClusterApi.IN_CLUSTER_IP_POOL, "w")).create());
+    }
+    eventually()
+        .untilAsserted(
+            () -> {
+              for (IPAddressClaim claim : created) {
+                assertThat(ClaimReady.is(live(client, claim), "True")).isTrue();
+              }
+            });
+    Map<String, Long> delta = ApiWrites.now(client).since(before);
+    double controllerWritesPerClaim = (ApiWrites.total(delta) - claims) / (double) claims;
+    System.out.printf(
+        "WRITES incluster: %d claims, writes by resource %s, %.2f controller writes per claim%n",
+        claims, delta, controllerWritesPerClaim);
+    // Other tests run beside this one on the same API server, so allow a little.
+    assertThat(controllerWritesPerClaim).isLessThanOrEqualTo(3.5);
   }
 
   /**

@@ -84,9 +84,28 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
   }
 
   private void seen(R resource) {
+    seen(listener, resource);
+  }
+
+  /** Tells the listener of an object added or changed: in its pool, or in none. */
+  static <R> void seen(Listener<R> listener, R resource) {
     listener
         .poolOf(resource)
         .ifPresentOrElse(pool -> listener.seen(pool, resource), () -> listener.unpooled(resource));
+  }
+
+  /**
+   * Tells the listener of a change; an object that moved to another pool (its reference edited) is
+   * gone from the old one first. Returns whether it moved.
+   */
+  static <R> boolean updated(Listener<R> listener, R old, R resource) {
+    Optional<PoolKey> before = listener.poolOf(old);
+    boolean moved = before.isPresent() && !before.equals(listener.poolOf(resource));
+    if (moved) {
+      listener.gone(before.get(), old);
+    }
+    seen(listener, resource);
+    return moved;
   }
 
   @Override
@@ -95,15 +114,9 @@ public final class EngineFeed<R extends HasMetadata, P extends HasMetadata>
     super.onAdd(resource);
   }
 
-  /** An object that moved to another pool (its reference edited) is gone from the old one. */
   @Override
   public void onUpdate(R old, R resource) {
-    Optional<PoolKey> before = listener.poolOf(old);
-    Optional<PoolKey> after = listener.poolOf(resource);
-    if (before.isPresent() && !before.equals(after)) {
-      listener.gone(before.get(), old);
-    }
-    after.ifPresentOrElse(pool -> listener.seen(pool, resource), () -> listener.unpooled(resource));
+    updated(listener, old, resource);
     super.onUpdate(old, resource);
   }
 

@@ -7,7 +7,6 @@ import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,16 +30,11 @@ public final class SharedFeed<R extends HasMetadata, P extends HasMetadata>
           wake(resource);
         }
 
-        /** An object that moved to another pool (its reference edited) is gone from the old one. */
         @Override
         public void onUpdate(R old, R resource) {
-          Optional<PoolKey> before = listener.poolOf(old);
-          Optional<PoolKey> after = listener.poolOf(resource);
-          if (before.isPresent() && !before.equals(after)) {
-            listener.gone(before.get(), old);
+          if (EngineFeed.updated(listener, old, resource)) {
             wake(old);
           }
-          seen(resource);
           wake(resource);
         }
 
@@ -111,9 +105,7 @@ public final class SharedFeed<R extends HasMetadata, P extends HasMetadata>
   }
 
   private void seen(R resource) {
-    listener
-        .poolOf(resource)
-        .ifPresentOrElse(pool -> listener.seen(pool, resource), () -> listener.unpooled(resource));
+    EngineFeed.seen(listener, resource);
   }
 
   private void wake(R resource) {
