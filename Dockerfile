@@ -4,4 +4,4 @@
 FROM eclipse-temurin:17-jre
 COPY ipam-controller/target/ipam-controller.jar /opt/ipam/ipam-controller.jar
 USER 65532:65532
-ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-jar", "/opt/ipam/ipam-controller.jar"]
+ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ipam/ipam-controller.jar"]

@@ -10,5 +10,7 @@ kubectl="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${version}-linux-amd64/kub
 cp ipam-api-metal3/target/classes/META-INF/fabric8/*.yml config/crd/bases/
 cp ipam-api-incluster/target/classes/META-INF/fabric8/*.yml config/crd/incluster/
 cp ipam-core/target/classes/META-INF/fabric8/*.yml config/crd/capi/
+cp ipam-api-mandelsoft/target/classes/META-INF/fabric8/*.yml config/crd/mandelsoft/
+cp ipam-api-harvester/target/classes/META-INF/fabric8/*.yml config/crd/harvester/
 "$kubectl" kustomize config/default > dist/ipam-components.yaml
 echo "rendered dist/ipam-components.yaml with $("$kubectl" version --client -o yaml | sed -n 's/.*gitVersion: //p' | head -1)"

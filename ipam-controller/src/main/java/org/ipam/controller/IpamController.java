@@ -62,8 +62,8 @@ public final class IpamController implements Callable<Integer> {
       names = "--adapters",
       split = ",",
       description =
-          "Dialects to serve, of metal3,incluster,harvester,mandelsoft (default: metal3 and incluster;"
-              + " harvester and mandelsoft only when named, until their deploy manifests ship).")
+          "Dialects to serve, of metal3,incluster,harvester,mandelsoft (default: every one whose"
+              + " CRDs are installed).")
   List<String> adapters;
 
   @Option(names = "--namespaces", split = ",", description = "Namespaces to watch (default: all).")

@@ -10,16 +10,20 @@ import org.junit.jupiter.api.Test;
 class DialectSelectionTest {
   @Test
   void withoutAdaptersOnlyTheDialectsOnByDefaultAreServed() {
+    // mandelsoft, harvester: their CRDs, RBAC and webhooks ship in config/ (ManifestsIT checks
+    // them).
     assertThat(DialectSelection.select(null).keySet())
-        .containsExactlyInAnyOrder("metal3", "incluster");
+        .containsExactlyInAnyOrder("metal3", "incluster", "mandelsoft", "harvester");
     assertThat(DialectSelection.select(List.of()).keySet())
-        .containsExactlyInAnyOrder("metal3", "incluster");
+        .containsExactlyInAnyOrder("metal3", "incluster", "mandelsoft", "harvester");
   }
 
   @Test
   void aDialectOffByDefaultIsServedWhenNamed() {
     assertThat(DialectSelection.select(List.of("harvester", "mandelsoft", "metal3")).keySet())
         .containsExactly("harvester", "mandelsoft", "metal3");
+    // Named: only those, the default ones left out.
+    assertThat(DialectSelection.select(List.of("incluster")).keySet()).containsExactly("incluster");
   }
 
   @Test

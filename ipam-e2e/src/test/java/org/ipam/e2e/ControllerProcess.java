@@ -52,7 +52,8 @@ final class ControllerProcess implements AutoCloseable {
   }
 
   /** The JVM options README.md and the Deployment run the controller with. */
-  static final List<String> USER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+  static final List<String> USER_JVM_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
   /** As {@link #start(String, List)}, with JVM options before {@code -jar}. */
   static ControllerProcess start(String name, List<String> jvmOptions, List<String> flags) {

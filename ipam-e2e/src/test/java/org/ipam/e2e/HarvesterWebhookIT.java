@@ -19,7 +19,31 @@ import org.junit.jupiter.api.io.TempDir;
  * dialect registers them, and kubectl is refused bad IPPools (their own spec, and against other
  * pools of both groups), an update that drops an address in use, the delete of a pool in use and a
  * LoadBalancer that switches from a pool to DHCP, each with a client error that names the object,
- * the field and the value (upstream answers 500 "Internal error").
+ * the field and the value (upstream answers 500 "Internal error"). Bad input the schema stops first
+ * is refused by the API server, naming the same; a Service (no webhook, by design) or a
+ * LoadBalancer whose spec is valid but cannot be served is answered on its condition.
+ *
+ * <p>The 40 bad inputs tried:
+ *
+ * <ol>
+ *   <li>pools, their own spec: no range; a subnet {@code /33}; rangeStart outside the subnet; the
+ *       broadcast address as gateway; ranges of two families; two ranges that overlap; a scope that
+ *       is a string; a subnet {@code abc}; a range without subnet (schema); rangeEnd outside the
+ *       subnet; the network address as rangeStart; the broadcast address as rangeEnd; a gateway
+ *       that is no address; an IPv6 rangeStart in an IPv4 subnet; a scope entry that is a string;
+ *       two scope entries that overlap; a negative priority (schema);
+ *   <li>pools against other pools: ranges overlapping a pool of the same group; of the other group;
+ *       a non-zero priority taken; a scope served by another pool at priority 0; a second global
+ *       pool; an update whose ranges drop an address in use; the delete of a pool in use;
+ *   <li>LoadBalancers: {@code spec.ipam} from pool to dhcp; {@code spec.workloadType} from vm to
+ *       cluster; {@code spec.ipam: static} (schema); {@code spec.workloadType: container} (schema);
+ *       {@code spec.ipPool} naming no pool; naming a full pool;
+ *   <li>Services of our class: {@code spec.loadBalancerIP} that is no address; the address
+ *       annotation that is no address; the two asking for different addresses; an address outside
+ *       the pool; an address another Service holds; an IPv6 address from an IPv4 pool; the pool's
+ *       gateway; the network address of its subnet; {@code ipam.org/ip-pool} naming no pool; naming
+ *       a full pool.
+ * </ol>
  */
 @ExtendWith(ControllerLogsOnFailure.class)
 class HarvesterWebhookIT {
@@ -171,8 +195,240 @@ class HarvesterWebhookIT {
         "LoadBalancer default/lb: spec.ipam",
         "dhcp");
 
-    System.out.printf("E2E Harvester webhooks: %d bad objects refused%n", refusals);
+    moreBadInput(soft);
+
+    System.out.printf(
+        "E2E Harvester webhooks: %d bad objects refused or answered on their condition%n",
+        refusals);
+    soft.assertThat(refusals).as("bad inputs tried").isEqualTo(40);
     soft.assertAll();
+  }
+
+  /** Pools the schema or the webhook refuse, LoadBalancers and Services told on a condition. */
+  private void moreBadInput(SoftAssertions soft) {
+    refused(
+        soft, pool("a8", "ranges:\n- subnet: abc"), "IPPool a8", "spec.ranges[0].subnet", "abc");
+    rejected(soft, pool("a9", "ranges:\n- rangeStart: 10.5.0.2"), "a9", "spec.ranges[0].subnet");
+    refused(
+        soft,
+        pool("a10", "ranges:\n- subnet: 10.5.0.0/24\n  rangeEnd: 10.5.1.9"),
+        "spec.ranges[0].rangeEnd",
+        "10.5.1.9");
+    refused(
+        soft,
+        pool("a11", "ranges:\n- subnet: 10.5.0.0/24\n  rangeStart: 10.5.0.0"),
+        "spec.ranges[0].rangeStart",
+        "10.5.0.0",
+        "network address");
+    refused(
+        soft,
+        pool("a12", "ranges:\n- subnet: 10.5.0.0/24\n  rangeEnd: 10.5.0.255"),
+        "spec.ranges[0].rangeEnd",
+        "10.5.0.255",
+        "broadcast");
+    refused(
+        soft,
+        pool("a13", "ranges:\n- subnet: 10.5.0.0/24\n  gateway: 10.5.0.x"),
+        "spec.ranges[0].gateway",
+        "10.5.0.x");
+    refused(
+        soft,
+        pool("a14", "ranges:\n- subnet: 10.5.0.0/24\n  rangeStart: \"fd00::1\""),
+        "spec.ranges[0].rangeStart",
+        "fd00::1");
+    refused(
+        soft,
+        pool("a15", "ranges:\n- subnet: 10.5.0.0/24\nselector:\n  scope:\n  - default"),
+        "spec.selector.scope[0]",
+        "default");
+    refused(
+        soft,
+        pool(
+            "a16",
+            "ranges:\n- subnet: 10.5.0.0/24\nselector:\n  scope:\n  - namespace: d\n  - namespace: d"),
+        "spec.selector.scope[1]",
+        "overlaps spec.selector.scope[0]");
+    rejected(
+        soft,
+        pool("a17", "ranges:\n- subnet: 10.5.0.0/24\nselector:\n  priority: -1"),
+        "a17",
+        "spec.selector.priority",
+        "-1");
+
+    applied(
+        soft,
+        "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: LoadBalancer\nmetadata:\n  name: vm\n  namespace: default\nspec:\n  ipam: pool\n  workloadType: vm\n");
+    refused(
+        soft,
+        "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: LoadBalancer\nmetadata:\n  name: vm\n  namespace: default\nspec:\n  ipam: pool\n  workloadType: cluster\n",
+        "LoadBalancer default/vm: spec.workloadType",
+        "cluster");
+    rejected(soft, loadBalancer("static", "ipam: static"), "static", "spec.ipam", "static");
+    rejected(
+        soft,
+        loadBalancer("container", "ipam: pool\n  workloadType: container"),
+        "container",
+        "spec.workloadType",
+        "container");
+    answered(
+        soft,
+        loadBalancer("nowhere", "ipam: pool\n  ipPool: nowhere"),
+        LB_MESSAGE,
+        "IPPool nowhere (spec.ipPool) does not exist");
+    applied(
+        soft,
+        pool("full", "ranges:\n- subnet: 10.3.0.7/32\nselector:\n  scope:\n  - namespace: full"));
+    applied(soft, loadBalancer("filler", "ipam: pool\n  ipPool: full"));
+    kubectl.awaitGet(
+        "10.3.0.7",
+        "loadbalancers.loadbalancer.harvesterhci.io",
+        "filler",
+        "-n",
+        "default",
+        "-o",
+        "jsonpath={.status.allocatedAddress.ip}");
+    answered(
+        soft,
+        loadBalancer("overflow", "ipam: pool\n  ipPool: full"),
+        LB_MESSAGE,
+        "IPPool full",
+        "has no free address");
+
+    kubectl.run("create", "namespace", "svc");
+    applied(
+        soft,
+        pool(
+            "svc-pool", "ranges:\n- subnet: 10.2.0.0/24\nselector:\n  scope:\n  - namespace: svc"));
+    applied(soft, service("holder", "", ""));
+    kubectl.awaitGet(
+        "10.2.0.2",
+        "service",
+        "holder",
+        "-n",
+        "svc",
+        "-o",
+        "jsonpath={.status.loadBalancer.ingress[0].ip}");
+    answered(
+        soft,
+        service("not-an-address", "  loadBalancerIP: 10.2.0.999\n", ""),
+        SERVICE_MESSAGE,
+        "Service svc/not-an-address",
+        "spec.loadBalancerIP",
+        "10.2.0.999");
+    answered(
+        soft,
+        service("annotation", "", "    ipam.org/load-balancer-ip: abc\n"),
+        SERVICE_MESSAGE,
+        "Service svc/annotation",
+        "annotation ipam.org/load-balancer-ip",
+        "abc");
+    answered(
+        soft,
+        service(
+            "two", "  loadBalancerIP: 10.2.0.50\n", "    ipam.org/load-balancer-ip: 10.2.0.51\n"),
+        SERVICE_MESSAGE,
+        "Service svc/two",
+        "10.2.0.50",
+        "10.2.0.51");
+    answered(
+        soft,
+        service("outside", "  loadBalancerIP: 10.99.0.5\n", ""),
+        SERVICE_MESSAGE,
+        "Service svc/outside",
+        "10.99.0.5");
+    answered(
+        soft,
+        service("taken", "  loadBalancerIP: 10.2.0.2\n", ""),
+        SERVICE_MESSAGE,
+        "Service svc/taken",
+        "10.2.0.2");
+    answered(
+        soft,
+        service("other-family", "  loadBalancerIP: fd00::5\n", ""),
+        SERVICE_MESSAGE,
+        "Service svc/other-family",
+        "fd00::5");
+    answered(
+        soft,
+        service("gateway", "  loadBalancerIP: 10.2.0.1\n", ""),
+        SERVICE_MESSAGE,
+        "Service svc/gateway",
+        "10.2.0.1");
+    answered(
+        soft,
+        service("network", "  loadBalancerIP: 10.2.0.0\n", ""),
+        SERVICE_MESSAGE,
+        "Service svc/network",
+        "10.2.0.0");
+    answered(
+        soft,
+        service("no-pool", "", "    ipam.org/ip-pool: nowhere\n"),
+        SERVICE_MESSAGE,
+        "IPPool nowhere (annotation ipam.org/ip-pool) does not exist");
+    answered(
+        soft,
+        service("full-pool", "", "    ipam.org/ip-pool: full\n"),
+        SERVICE_MESSAGE,
+        "IPPool full",
+        "has no free address");
+  }
+
+  private static final String LB_MESSAGE =
+      "jsonpath={.status.conditions[?(@.type==\"Ready\")].message}";
+  private static final String SERVICE_MESSAGE =
+      "jsonpath={.status.conditions[?(@.type==\"ipam.org/AddressAllocated\")].message}";
+
+  private static String loadBalancer(String name, String spec) {
+    return "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: LoadBalancer\nmetadata:\n  name: "
+        + name
+        + "\n  namespace: default\nspec:\n  "
+        + spec
+        + "\n";
+  }
+
+  /** A Service of our class in namespace svc, with these spec lines and annotation lines. */
+  private static String service(String name, String specLines, String annotationLines) {
+    return "apiVersion: v1\nkind: Service\nmetadata:\n  name: "
+        + name
+        + "\n  namespace: svc\n"
+        + (annotationLines.isEmpty() ? "" : "  annotations:\n" + annotationLines)
+        + "spec:\n  type: LoadBalancer\n  loadBalancerClass: ipam.org/harvester\n"
+        + specLines
+        + "  ports:\n  - port: 80\n";
+  }
+
+  /** Refused by the API server itself (the schema, before any webhook), naming these fragments. */
+  private void rejected(SoftAssertions soft, String yaml, String... fragments) {
+    refusals++;
+    Kubectl.Result result = apply(yaml);
+    soft.assertThat(result.exitCode()).as("rejected:\n%s", yaml).isNotZero();
+    soft.assertThat(result.output())
+        .as("message for:\n%s", yaml)
+        .doesNotContain("Internal error")
+        .contains(fragments);
+  }
+
+  /** Admitted, then answered on its condition (read by {@code jsonpath}) naming these fragments. */
+  private void answered(SoftAssertions soft, String yaml, String jsonpath, String... fragments) {
+    refusals++;
+    Kubectl.Result result = apply(yaml);
+    soft.assertThat(result.exitCode()).as("admitted: %s\n%s", result.output(), yaml).isZero();
+    String kind =
+        yaml.contains("kind: Service") ? "service" : "loadbalancers.loadbalancer.harvesterhci.io";
+    String name = yaml.replaceAll("(?s).*?\n  name: ([^\n]+)\n.*", "$1");
+    String namespace = yaml.replaceAll("(?s).*?\n  namespace: ([^\n]+)\n.*", "$1");
+    String message;
+    try {
+      message =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> kubectl.run("get", kind, name, "-n", namespace, "-o", jsonpath),
+                  text -> !text.isBlank());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      message = "(no answer within 60 s)";
+    }
+    soft.assertThat(message).as("answer for:\n%s", yaml).contains(fragments);
   }
 
   private static String pool(String name, String spec) {

@@ -35,6 +35,101 @@ class ManifestsIT {
     assertSameFiles(
         ROOT.resolve("ipam-api-incluster/target/classes/META-INF/fabric8"),
         ROOT.resolve("config/crd/incluster"));
+    assertSameFiles(
+        ROOT.resolve("ipam-api-mandelsoft/target/classes/META-INF/fabric8"),
+        ROOT.resolve("config/crd/mandelsoft"));
+    assertSameFiles(
+        ROOT.resolve("ipam-api-harvester/target/classes/META-INF/fabric8"),
+        ROOT.resolve("config/crd/harvester"));
+  }
+
+  /**
+   * What the Harvester dialect needs to be on by default: the IPPool CRDs of both groups with the
+   * pools' ledger and a status subresource, the LoadBalancer CRD, RBAC for both kinds (status and
+   * finalizers too) and for core Services and their status, and the three validating webhooks (the
+   * pools' with DELETE).
+   */
+  @Test
+  void harvesterCrdsRbacAndWebhooksAreShipped() throws IOException {
+    String dist = Files.readString(DIST);
+    List<String> documents = List.of(dist.split("(?m)^---$"));
+    for (String crd :
+        List.of(
+            "ippools.loadbalancer.harvesterhci.io",
+            "ippools.networking.harvesterhci.io",
+            "loadbalancers.loadbalancer.harvesterhci.io")) {
+      String document =
+          documents.stream()
+              .filter(d -> d.contains("\n  name: " + crd + "\n"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no CRD " + crd + " in " + DIST));
+      assertThat(document).as(crd).contains("subresources:\n      status: {}");
+      if (crd.startsWith("ippools.")) {
+        assertThat(document).as(crd).contains("allocations:").contains("uid:");
+      }
+    }
+    for (String path :
+        List.of(
+            "/validate-loadbalancer-harvesterhci-io-v1beta1-ippool",
+            "/validate-networking-harvesterhci-io-v1beta1-ippool",
+            "/validate-loadbalancer-harvesterhci-io-v1beta1-loadbalancer")) {
+      assertThat(dist).contains("path: " + path + "\n");
+      String webhook =
+          dist.substring(dist.indexOf(path), dist.indexOf("timeoutSeconds", dist.indexOf(path)));
+      assertThat(webhook.contains("- DELETE"))
+          .as(path + " on DELETE")
+          .isEqualTo(path.endsWith("ippool"));
+    }
+    String role =
+        documents.stream()
+            .filter(d -> d.contains("kind: ClusterRole\n") && d.contains("name: ipam-controller"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role)
+        .contains("loadbalancer.harvesterhci.io")
+        .contains("networking.harvesterhci.io")
+        .contains("ippools/status")
+        .contains("ippools/finalizers")
+        .contains("loadbalancers/status")
+        .contains("loadbalancers/finalizers")
+        .contains("services/status");
+  }
+
+  /**
+   * What the kubipam dialect needs to be on by default: its two CRDs with the range's ledger, RBAC
+   * for both kinds (status and finalizers too) and both validating webhooks.
+   */
+  @Test
+  void mandelsoftCrdsRbacAndWebhooksAreShipped() throws IOException {
+    String dist = Files.readString(DIST);
+    List<String> documents = List.of(dist.split("(?m)^---$"));
+    for (String plural : List.of("ipamranges", "ipamrequests")) {
+      assertThat(documents)
+          .as(plural + " CRD")
+          .anyMatch(d -> d.contains("\n  name: " + plural + ".ipam.mandelsoft.org\n"));
+      assertThat(dist)
+          .contains(
+              "path: /validate-ipam-mandelsoft-org-v1alpha1-"
+                  + plural.substring(0, plural.length() - 1)
+                  + "\n");
+    }
+    String ranges =
+        documents.stream()
+            .filter(d -> d.contains("\n  name: ipamranges.ipam.mandelsoft.org\n"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(ranges).contains("allocations:").contains("uid:").contains("cidr:");
+    String role =
+        documents.stream()
+            .filter(d -> d.contains("kind: ClusterRole\n") && d.contains("name: ipam-controller"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role)
+        .contains("ipam.mandelsoft.org")
+        .contains("ipamranges/status")
+        .contains("ipamrequests/status")
+        .contains("ipamranges/finalizers")
+        .contains("ipamrequests/finalizers");
   }
 
   /**

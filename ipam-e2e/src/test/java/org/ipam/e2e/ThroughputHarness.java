@@ -201,9 +201,12 @@ public final class ThroughputHarness {
       flags.add("--no-leader-elect");
       flags.add("--webhook-port=0");
       List<String> jvmOptions = controllerJvmOptions();
-      if (!jvmOptions.isEmpty()) {
-        log("controller JVM options (an experiment, not as shipped): %s", jvmOptions);
-      }
+      log(
+          "controller JVM options (%s): %s",
+          jvmOptions.equals(ControllerProcess.USER_JVM_OPTIONS)
+              ? "as shipped"
+              : "an experiment, not as shipped",
+          jvmOptions);
       ControllerProcess controller = ControllerProcess.start(runId, jvmOptions, flags);
       controllerRef.set(controller);
       long pid = controller.handle().pid();

@@ -40,6 +40,15 @@ sealed interface HarvesterClaim permits LoadBalancerClaim, ServiceClaim {
   /** What it asks of its pool: any address, or one it names. */
   AllocationRequest request();
 
+  /**
+   * The object, field and value that ask for a specific address ({@code Service ns/name:
+   * spec.loadBalancerIP "10.0.0.5"}), for the message when that address cannot be had; empty when
+   * it asks for any address.
+   */
+  default String askedAddress() {
+    return "";
+  }
+
   /** Whether it already shows this allocation of this pool (finalizer, status). */
   boolean shows(String pool, Allocation allocation);
 

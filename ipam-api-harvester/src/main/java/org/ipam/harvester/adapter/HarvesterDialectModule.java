@@ -32,10 +32,15 @@ public final class HarvesterDialectModule extends DialectModule {
     return "harvester";
   }
 
-  /** Off unless named in {@code --adapters}: its deploy manifests and RBAC are not shipped yet. */
+  /**
+   * On by default: its CRDs, RBAC and webhooks ship in {@code config/}. Serving core Services by
+   * default surprises nobody: only those whose {@code spec.loadBalancerClass} is ours are touched.
+   * A cluster without our CRDs (or with Harvester's own, which would prune the ledger) is not
+   * served unless the dialect is named in {@code --adapters}.
+   */
   @Override
   public boolean enabledByDefault() {
-    return false;
+    return true;
   }
 
   @Override

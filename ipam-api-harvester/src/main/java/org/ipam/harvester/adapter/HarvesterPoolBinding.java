@@ -151,6 +151,14 @@ final class HarvesterPoolBinding implements LedgerBinding<HarvesterClaim> {
       message = pool.describe() + " has no free address (" + ranges.total() + " in its ranges)";
     } else if (failure instanceof AllocationFailure.InvalidRequest) {
       message = failure.message(); // names the claim and its field already
+    } else if (!claim.askedAddress().isEmpty()) {
+      // The address the claim asked for: name the claim's field, then why the pool refuses it.
+      message =
+          claim.askedAddress()
+              + " cannot be had from "
+              + pool.describe()
+              + ": "
+              + failure.message();
     } else {
       message = pool.describe() + ": " + failure.message();
     }

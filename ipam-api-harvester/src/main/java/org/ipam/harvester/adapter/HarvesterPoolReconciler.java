@@ -2,6 +2,7 @@ package org.ipam.harvester.adapter;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -34,6 +35,8 @@ import org.ipam.harvester.model.HarvesterApi;
 import org.ipam.harvester.model.HarvesterIPPool;
 import org.ipam.harvester.model.LoadBalancer;
 import org.ipam.harvester.pool.PoolRanges;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles the IPPools of one group: each pass serves the LoadBalancers {@link ClaimRoutes} and
@@ -42,6 +45,8 @@ import org.ipam.harvester.pool.PoolRanges;
  * LoadBalancer informer and the one Service informer.
  */
 abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Reconciler<P> {
+  private static final Logger LOG = LoggerFactory.getLogger(HarvesterPoolReconciler.class);
+
   /** Every pool is reconciled at least this often (seconds): waiting claims are looked at again. */
   static final long RESYNC_SECONDS = 30;
 
@@ -57,6 +62,8 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
   private final boolean feedsLoadBalancers;
   private final LedgerFeed ledgers;
   private final KnownPools known;
+  private final PoolLabels labels;
+  private final ManualRelease manualRelease;
   private final Map<PoolKey, Set<ObjectKey>> foreign = new ConcurrentHashMap<>();
 
   HarvesterPoolReconciler(
@@ -68,6 +75,8 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     this.writers = parts.writers();
     this.ledgers = parts.ledgers();
     this.known = parts.known();
+    this.labels = new PoolLabels(parts.writers().client(), parts.clock());
+    this.manualRelease = new ManualRelease(parts.writers().client(), parts.clock());
     this.poolType = poolType;
     this.group = group;
     this.feedsLoadBalancers = feedsLoadBalancers;
@@ -108,6 +117,9 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     if (!deleting && !ObjectWrites.addFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER)) {
       return UpdateControl.noUpdate();
     }
+    if (!deleting) {
+      keepMetadata(pool);
+    }
     List<LedgerEntry> entries = HarvesterRecords.entriesOf(pool);
     ledgers.deliver(key, pool.getMetadata().getResourceVersion(), entries, clock.instant());
     Set<String> holders = new HashSet<>();
@@ -123,6 +135,20 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       return finishDeletion(client, pool, key);
     }
     return report.control();
+  }
+
+  /**
+   * The pool's labels and its manual-release annotation, before the pass (no pool lock held). A
+   * failure here (a webhook not answering the label patch) is logged and tried on the next pass: it
+   * must not keep the pool from serving.
+   */
+  private void keepMetadata(P pool) {
+    try {
+      labels.keep(pool);
+      manualRelease.handle(pool);
+    } catch (KubernetesClientException e) {
+      LOG.warn("{}: labels or manuallyReleaseIP not kept yet: {}", pool.describe(), e.getMessage());
+    }
   }
 
   /**

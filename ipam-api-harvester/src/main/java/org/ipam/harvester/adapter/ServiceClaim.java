@@ -105,6 +105,21 @@ record ServiceClaim(Service service) implements HarvesterClaim {
     return new AllocationRequest.SpecificAddress(ip.orElseThrow());
   }
 
+  @Override
+  public String askedAddress() {
+    String annotated = annotation(HarvesterApi.SERVICE_IP_ANNOTATION);
+    if (!annotated.isEmpty()) {
+      return describe()
+          + ": annotation "
+          + HarvesterApi.SERVICE_IP_ANNOTATION
+          + " \""
+          + annotated
+          + "\"";
+    }
+    String specified = Objects.requireNonNullElse(service.getSpec().getLoadBalancerIP(), "").trim();
+    return specified.isEmpty() ? "" : describe() + ": spec.loadBalancerIP \"" + specified + "\"";
+  }
+
   private String annotation(String key) {
     Map<String, String> annotations = service.getMetadata().getAnnotations();
     return annotations == null ? "" : annotations.getOrDefault(key, "").trim();

@@ -30,6 +30,13 @@ public final class HarvesterApi {
 
   public static final String VID_LABEL = LOADBALANCER_GROUP + "/vid";
 
+  /**
+   * Upstream's one-shot pool annotation {@code "<ip>: <namespace>/<name>"}: frees an address that
+   * {@code status.allocated} gives to a LoadBalancer that no longer exists (reference 3.4).
+   */
+  public static final String MANUALLY_RELEASE_IP_ANNOTATION =
+      LOADBALANCER_GROUP + "/manuallyReleaseIP";
+
   /** The finalizer upstream's LoadBalancer controller keeps on a LoadBalancer it served. */
   public static final String LOAD_BALANCER_FINALIZER = "wrangler.cattle.io/harvester-lb-controller";
 

@@ -29,8 +29,8 @@ public class Selector {
   @SchemaFrom(type = AnyType.class)
   @JsonPropertyDescription(
       "The projects, namespaces and guest clusters served: a list of {project, namespace,"
-          + " guestCluster}, or one {project, namespace, cluster} map. \"*\" matches anything; an"
-          + " absent field matches only an empty requirement. One entry of three \"*\" makes the"
+          + " guestCluster}, or one {project, namespace, cluster} map. * (a wildcard) matches anything; an"
+          + " absent field matches only an empty requirement. One entry of three wildcards makes the"
           + " global pool.")
   private Scope scope;
 

@@ -23,7 +23,9 @@ import org.ipam.harvester.model.PoolRange;
  * narrowed to {@code rangeStart..rangeEnd}, in spec order, with its gateway never handed out.
  * Defaults as upstream: start the subnet's second address, end the address before the IPv4
  * broadcast (the last address for IPv6), gateway the second address; an IPv4 /32 (IPv6 /128) is its
- * one address with no gateway. A start after the end is swapped, as upstream does.
+ * one address with no gateway. A start after the end is swapped, as upstream does. A round-robin
+ * pool's ranges are handed to the allocator starting just after {@code status.lastAllocated}
+ * ({@link RoundRobinStart}), so a new allocator goes on where the last one stopped.
  *
  * <p>A spec that cannot be served (a range that does not parse, an address outside its subnet,
  * ranges of two families, ranges that overlap) serves nothing new: {@link #problem} names the pool,
@@ -105,14 +107,17 @@ public record PoolRanges(PoolSpec allocator, long total, String problem) {
       }
       total = total.add(size);
     }
+    OrderPolicy order = orderOf(pool);
     PoolSpec spec =
         new PoolSpec(
             segments.get(0).range().family(),
-            segments,
+            order == OrderPolicy.NEXT_AFTER_LAST
+                ? RoundRobinStart.after(segments, lastAllocated(pool))
+                : segments,
             new ReservedAddresses(List.of(), false, gateways, List.of()),
             Map.of(),
             Map.of(),
-            orderOf(pool),
+            order,
             0);
     return new PoolRanges(
         spec, total.min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact(), null);
@@ -126,6 +131,14 @@ public record PoolRanges(PoolSpec allocator, long total, String problem) {
     return HarvesterApi.ORDER_ROUND_ROBIN.equals(order)
         ? OrderPolicy.NEXT_AFTER_LAST
         : OrderPolicy.LOWEST_FIRST;
+  }
+
+  /** {@code status.lastAllocated}, where round robin goes on; null when absent or no address. */
+  private static Ip lastAllocated(HarvesterIPPool pool) {
+    String text = pool.getStatus() == null ? null : pool.getStatus().getLastAllocated();
+    return text != null && IpParser.parseAddress(text) instanceof Parsed.Valid<Ip> ip
+        ? ip.value()
+        : null;
   }
 
   /** One range with upstream's defaults, or what is wrong with it (field and value). */

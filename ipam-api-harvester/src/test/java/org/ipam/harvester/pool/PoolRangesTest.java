@@ -12,6 +12,7 @@ import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.net.Ip;
 import org.ipam.harvester.model.HarvesterApi;
 import org.ipam.harvester.model.IPPool;
+import org.ipam.harvester.model.IPPoolStatus;
 import org.junit.jupiter.api.Test;
 
 /** Upstream's range defaults and checks, and the order addresses come in (reference 1.2, 3.2). */
@@ -105,6 +106,63 @@ class PoolRangesTest {
     ascending.allocate("b");
     ascending.release("a");
     assertThat(((Allocation) ascending.allocate("c")).address()).isEqualTo(Ip.parse("10.0.0.2"));
+  }
+
+  private static IPPool roundRobin(String ranges, String lastAllocated) {
+    IPPool pool = pool(ranges);
+    pool.getMetadata()
+        .setAnnotations(
+            Map.of(HarvesterApi.ALLOCATION_ORDER_ANNOTATION, HarvesterApi.ORDER_ROUND_ROBIN));
+    IPPoolStatus status = new IPPoolStatus();
+    status.setLastAllocated(lastAllocated);
+    pool.setStatus(status);
+    return pool;
+  }
+
+  /**
+   * A new allocator (after a restart, a change of ranges or of history) goes on after {@code
+   * status.lastAllocated}, round the ranges in spec order, as upstream's iterator does.
+   */
+  @Test
+  void roundRobinGoesOnAfterLastAllocatedInANewAllocator() {
+    assertThat(
+            firstAddresses(
+                PoolRanges.of(roundRobin("[{subnet: 10.0.0.0/29}]", "10.0.0.4")).allocator(), 5))
+        .containsExactly("10.0.0.5", "10.0.0.6", "10.0.0.2", "10.0.0.3", "10.0.0.4");
+    PoolRanges two =
+        PoolRanges.of(
+            roundRobin(
+                "[{subnet: 10.0.2.0/29}, {subnet: 10.0.1.0/29}, {subnet: 10.0.3.0/29}]",
+                "10.0.1.6"));
+    assertThat(two.total()).isEqualTo(15);
+    assertThat(firstAddresses(two.allocator(), 7))
+        .containsExactly(
+            "10.0.3.2", "10.0.3.3", "10.0.3.4", "10.0.3.5", "10.0.3.6", "10.0.2.2", "10.0.2.3");
+    // The address carries its own range's gateway and prefix, whichever piece it came from.
+    PoolAllocator allocator =
+        new PoolAllocator(
+            PoolRanges.of(roundRobin("[{subnet: 10.0.0.0/24}, {subnet: 10.0.1.0/24}]", "10.0.0.9"))
+                .allocator());
+    Allocation next = (Allocation) allocator.allocate("x");
+    assertThat(next.address()).isEqualTo(Ip.parse("10.0.0.10"));
+    assertThat(next.segment().gateway()).isEqualTo(Ip.parse("10.0.0.1"));
+    assertThat(next.segment().prefixLength()).isEqualTo(24);
+  }
+
+  @Test
+  void roundRobinStartsAtTheFirstRangeWhenLastAllocatedIsInNoRange() {
+    for (String last : List.of("", "10.9.9.9", "fd00::1", "not an address")) {
+      assertThat(
+              firstAddresses(
+                  PoolRanges.of(roundRobin("[{subnet: 10.0.0.0/29}]", last)).allocator(), 2))
+          .as(last)
+          .containsExactly("10.0.0.2", "10.0.0.3");
+    }
+    IPPool ascending = pool("[{subnet: 10.0.0.0/29}]");
+    IPPoolStatus status = new IPPoolStatus();
+    status.setLastAllocated("10.0.0.4");
+    ascending.setStatus(status);
+    assertThat(firstAddresses(PoolRanges.of(ascending).allocator(), 1)).containsExactly("10.0.0.2");
   }
 
   @Test

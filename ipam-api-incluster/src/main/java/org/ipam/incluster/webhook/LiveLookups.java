@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -16,11 +15,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.capi.PoolReference;
+import org.ipam.core.webhook.LookupThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,22 +64,7 @@ public final class LiveLookups implements InUseAddresses, ClaimLookup {
   private static final ThreadPoolExecutor READS = readers();
 
   private static ThreadPoolExecutor readers() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor readers =
-        new ThreadPoolExecutor(
-            READERS,
-            READERS,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(WAITING),
-            task -> {
-              Thread thread =
-                  new Thread(task, "incluster-webhook-lookup-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    readers.allowCoreThreadTimeOut(true);
-    return readers;
+    return LookupThreads.create("incluster-webhook-lookup-", READERS, WAITING);
   }
 
   private final KubernetesClient client;

@@ -203,10 +203,16 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
       message = block + " already busy (" + taken.message() + ")";
     } else if (failure instanceof AllocationFailure.Exhausted) {
       state = MandelsoftApi.STATE_BUSY;
+      int size = serving.shape().effectiveSize(request.getSpec().getSize());
+      // Upstream's words first (scripts match them), then what they leave out: where, and why.
       message =
           "allocation with size "
-              + serving.shape().effectiveSize(request.getSpec().getSize())
-              + " failed";
+              + size
+              + " failed: "
+              + rangeName()
+              + " has no free aligned /"
+              + size
+              + " left (the request waits for a release)";
     } else {
       state = MandelsoftApi.STATE_BUSY;
       message = failure.message();

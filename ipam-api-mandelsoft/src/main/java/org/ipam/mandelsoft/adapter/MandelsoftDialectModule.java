@@ -7,14 +7,18 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.webhook.AdmissionValidator;
 import org.ipam.mandelsoft.model.MandelsoftApi;
+import org.ipam.mandelsoft.webhook.IPAMRangeValidator;
+import org.ipam.mandelsoft.webhook.IPAMRequestValidator;
+import org.ipam.mandelsoft.webhook.RangeLookup;
 
 /**
  * The kubipam dialect for the controller (a drop-in for mandelsoft/kubipam): IPAMRanges serving the
  * IPAMRequests that name them, and the requests whose range is missing. Needs a {@code
  * KubernetesClient}, an {@code AllocationEngine}, a {@code Clock} and a {@code WatchFilter} from
- * the parent injector. Its validating webhook rules exist ({@code org.ipam.mandelsoft.rules}) and
- * are answered in status; they are not served as webhooks yet.
+ * the parent injector. Its rules ({@code org.ipam.mandelsoft.rules}) are served as validating
+ * webhooks and, with webhooks off, answered in status.
  */
 public final class MandelsoftDialectModule extends DialectModule {
   static final String RANGES_CRD = "ipamranges." + MandelsoftApi.GROUP;
@@ -25,10 +29,13 @@ public final class MandelsoftDialectModule extends DialectModule {
     return "mandelsoft";
   }
 
-  /** Off unless named in {@code --adapters}: its deploy manifests and RBAC are not shipped yet. */
+  /**
+   * On by default: its CRDs, RBAC and webhook entries ship in {@code config/} (checked by the e2e
+   * ManifestsIT). The controller serves it only where its CRDs are installed.
+   */
   @Override
   public boolean enabledByDefault() {
-    return false;
+    return true;
   }
 
   @Override
@@ -51,6 +58,12 @@ public final class MandelsoftDialectModule extends DialectModule {
     return List.of(
         "META-INF/fabric8/" + RANGES_CRD + "-v1.yml",
         "META-INF/fabric8/" + REQUESTS_CRD + "-v1.yml");
+  }
+
+  /** The range's webhook, and the request's (which reads the range it names, live). */
+  @Override
+  public List<AdmissionValidator<?>> validators(KubernetesClient client) {
+    return List.of(new IPAMRangeValidator(), new IPAMRequestValidator(RangeLookup.live(client)));
   }
 
   @Override

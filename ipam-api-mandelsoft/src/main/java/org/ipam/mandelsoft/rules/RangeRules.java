@@ -141,11 +141,17 @@ public final class RangeRules {
       problems.add(
           "spec.chunkSize",
           spec.getChunkSize(),
-          "cannot be modified (was " + oldSpec.getChunkSize() + ")");
+          "cannot be modified (was "
+              + (oldSpec.getChunkSize() == null ? "unset" : oldSpec.getChunkSize())
+              + ")");
     }
     if (!Objects.equals(modeOf(spec.getMode()), modeOf(oldSpec.getMode()))) {
       problems.add(
-          "spec.mode", spec.getMode(), "cannot be modified (was " + oldSpec.getMode() + ")");
+          "spec.mode",
+          spec.getMode(),
+          "cannot be modified (was "
+              + (oldSpec.getMode() == null ? "unset" : oldSpec.getMode())
+              + ")");
     }
     lines.addAll(problems.lines());
     return lines;

@@ -46,13 +46,13 @@ public final class RequestRules {
       }
       if (!Objects.equals(sizeOf(now.getSize()), sizeOf(before.getSize()))) {
         problems.add(
-            "spec.size", now.getSize(), "cannot be modified (was " + before.getSize() + ")");
+            "spec.size", now.getSize(), "cannot be modified (was " + shown(before.getSize()) + ")");
       }
       if (!Objects.equals(now.getRequest(), before.getRequest())) {
         problems.add(
             "spec.request",
             now.getRequest(),
-            "cannot be modified (was " + before.getRequest() + ")");
+            "cannot be modified (was " + shown(before.getRequest()) + ")");
       }
     }
     return problems.lines();
@@ -165,6 +165,11 @@ public final class RequestRules {
       return null;
     }
     return new Cidr(ip.orElseThrow(), ip.orElseThrow().family().bits());
+  }
+
+  /** A previous value as a message shows it: an unset field says so rather than "null". */
+  private static String shown(Object value) {
+    return value == null ? "unset" : value.toString();
   }
 
   private static int sizeOf(Integer size) {

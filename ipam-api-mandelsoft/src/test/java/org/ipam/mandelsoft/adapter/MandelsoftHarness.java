@@ -1,8 +1,10 @@
 package org.ipam.mandelsoft.adapter;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
@@ -11,6 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.ipam.core.engine.AllocationEngine;
@@ -89,6 +97,41 @@ final class MandelsoftHarness implements AutoCloseable {
     spec.setRequest(specific);
     request.setSpec(spec);
     return request;
+  }
+
+  /**
+   * Creates the objects at once, from 8 threads (a burst as many clients make it), and returns when
+   * every create has answered.
+   */
+  static void createAtOnce(KubernetesClient client, List<? extends HasMetadata> objects)
+      throws Exception {
+    ExecutorService workers = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> created = new ArrayList<>();
+      for (HasMetadata object : objects) {
+        created.add(
+            workers.submit(
+                () -> {
+                  try {
+                    client.resource(object).create();
+                  } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) { // a create retried after its answer was lost
+                      throw e;
+                    }
+                  }
+                }));
+      }
+      for (Future<?> future : created) {
+        future.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  /** A wait long enough for a burst of a thousand requests on a loaded machine. */
+  static ConditionFactory eventuallyForBursts() {
+    return Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1));
   }
 
   static ConditionFactory eventually() {

@@ -20,6 +20,15 @@ import java.util.List;
  */
 public final class LoopbackApiServer {
   /**
+   * The ClusterIP range of the local control plane's Services. kube-api-test gives them
+   * 10.0.0.0/24, 254 addresses: too few for a test of hundreds of Services of type LoadBalancer
+   * (which cannot be headless). Its flag comes after ours, so {@link LoopbackBinaries} rewrites it
+   * to this /16 around it (the API server refuses IPv4 ranges wider than /12). Each start has a
+   * fresh etcd, and the {@code kubernetes} Service keeps 10.0.0.1.
+   */
+  public static final String SERVICE_CIDR = "10.0.0.0/16";
+
+  /**
    * Sandboxes often have no default route, and a loopback advertise address needs the endpoint
    * reconciler off (reference/apiserver.md, section 3).
    */

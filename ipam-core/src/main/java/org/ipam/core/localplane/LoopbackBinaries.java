@@ -21,10 +21,17 @@ import java.util.stream.Stream;
  * dir>/k8s}: kube-apiserver and kubectl are links to the real binaries, and etcd is a script that
  * rewrites those URLs to 127.0.0.1 and then execs the real etcd (the same process, so kube-api-test
  * still stops it). The mirror also gets kube-api-test's certificates of its own.
+ *
+ * <p>kube-api-test also fixes the Services' ClusterIP range at {@code 10.0.0.0/24} (254 addresses),
+ * after the flags it is given, so that a flag of ours cannot override it: kube-apiserver too is a
+ * script, which turns that range into {@link LoopbackApiServer#SERVICE_CIDR} and execs the real
+ * one. (The mirror's name changed with it: a mirror of plain links, as older builds make it, lives
+ * beside it and does not replace this one's script.)
  */
 final class LoopbackBinaries {
   static final String ETCD = "etcd";
-  private static final List<String> LINKED = List.of("kube-apiserver", "kubectl");
+  static final String API_SERVER = "kube-apiserver";
+  private static final List<String> LINKED = List.of("kubectl");
 
   private LoopbackBinaries() {}
 
@@ -42,7 +49,7 @@ final class LoopbackBinaries {
    * processes at once: every file is written beside its place and moved there in one step.
    */
   static Path prepare(Path base) {
-    Path mirror = base.resolve("loopback");
+    Path mirror = base.resolve("loopback-plane");
     try (Stream<Path> versions = Files.list(base.resolve("k8s"))) {
       for (Path version : versions.filter(v -> Files.isExecutable(v.resolve(ETCD))).toList()) {
         Path target = Files.createDirectories(mirror.resolve("k8s").resolve(version.getFileName()));
@@ -52,10 +59,12 @@ final class LoopbackBinaries {
           Files.createSymbolicLink(temporary, version.resolve(binary).toAbsolutePath());
           moveInPlace(temporary, target.resolve(binary));
         }
-        Path temporary = target.resolve("." + ETCD + "." + ProcessHandle.current().pid());
-        Files.writeString(temporary, etcdScript(version.resolve(ETCD).toAbsolutePath()));
-        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
-        moveInPlace(temporary, target.resolve(ETCD));
+        writeScript(target, ETCD, etcdScript(version.resolve(ETCD).toAbsolutePath()));
+        writeScript(
+            target,
+            API_SERVER,
+            apiServerScript(
+                version.resolve(API_SERVER).toAbsolutePath(), LoopbackApiServer.SERVICE_CIDR));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -86,6 +95,38 @@ final class LoopbackBinaries {
         exec '%s' "$@"
         """
         .formatted(realEtcd.toString().replace("'", "'\\''"));
+  }
+
+  private static void writeScript(Path directory, String name, String script) throws IOException {
+    Path temporary = directory.resolve("." + name + "." + ProcessHandle.current().pid());
+    Files.writeString(temporary, script);
+    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
+    moveInPlace(temporary, directory.resolve(name));
+  }
+
+  /**
+   * A POSIX shell script that replaces the value of {@code --service-cluster-ip-range} (given as
+   * two arguments, as kube-api-test does, or as one) with {@code serviceCidr}, then replaces itself
+   * with the real kube-apiserver.
+   */
+  static String apiServerScript(Path realApiServer, String serviceCidr) {
+    return """
+        #!/bin/sh
+        # Written by org.ipam.core.localplane.LoopbackBinaries: kube-api-test 7.5.2 gives Services
+        # 10.0.0.0/24 (254 ClusterIPs), after our flags; widen the range.
+        range=
+        for arg do
+          shift
+          if [ "$range" = next ]; then arg='%2$s'; range=; fi
+          case "$arg" in
+            --service-cluster-ip-range) range=next ;;
+            --service-cluster-ip-range=*) arg='--service-cluster-ip-range=%2$s' ;;
+          esac
+          set -- "$@" "$arg"
+        done
+        exec '%1$s' "$@"
+        """
+        .formatted(realApiServer.toString().replace("'", "'\\''"), serviceCidr);
   }
 
   private static void moveInPlace(Path temporary, Path target) throws IOException {
