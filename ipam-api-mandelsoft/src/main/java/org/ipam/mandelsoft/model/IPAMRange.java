@@ -4,6 +4,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("ipamranges")
 @Singular("ipamrange")
 @ShortNames("iprange")
+@Categories({"ipam"})
 @AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.mode")
 @AdditionalPrinterColumn(name = "STATE", jsonPath = ".status.state")
 public class IPAMRange extends CustomResource<IPAMRangeSpec, IPAMRangeStatus>

@@ -4,6 +4,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("ipamrequests")
 @Singular("ipamrequest")
 @ShortNames("ipreq")
+@Categories({"ipam"})
 @AdditionalPrinterColumn(name = "IPAM", jsonPath = ".spec.ipam.name")
 @AdditionalPrinterColumn(
     name = "Size",
