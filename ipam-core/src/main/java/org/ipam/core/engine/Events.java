@@ -41,16 +41,22 @@ public final class Events {
       String message) {
     String now = Conditions.timestamp(clock.instant());
     var metadata = object.getMetadata();
+    // An event about a cluster-scoped object (a Global pool, a Harvester IPPool) lives in
+    // "default", as client-go's recorder puts it; its involved object keeps no namespace.
+    String eventNamespace =
+        metadata.getNamespace() == null || metadata.getNamespace().isEmpty()
+            ? "default"
+            : metadata.getNamespace();
     try {
       client
           .v1()
           .events()
-          .inNamespace(metadata.getNamespace())
+          .inNamespace(eventNamespace)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
                   .withName(metadata.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                  .withNamespace(metadata.getNamespace())
+                  .withNamespace(eventNamespace)
                   .endMetadata()
                   .withInvolvedObject(
                       new ObjectReferenceBuilder()
