@@ -17,10 +17,10 @@ import java.util.stream.Stream;
  * <p>kube-api-test 7.5.2 hard-codes etcd's URLs in {@code EtcdProcess.startEtcd}: {@code
  * --listen-client-urls http://0.0.0.0:<port>} (every interface, no authentication) and peer URLs on
  * {@code localhost}; its configuration has API server flags only, nothing for etcd. So the control
- * plane runs from {@code <kube-api-test dir>/loopback}, a mirror of {@code <kube-api-test
- * dir>/k8s}: kube-apiserver and kubectl are links to the real binaries, and etcd is a script that
- * rewrites those URLs to 127.0.0.1 and then execs the real etcd (the same process, so kube-api-test
- * still stops it). The mirror also gets kube-api-test's certificates of its own.
+ * plane runs from {@code <kube-api-test dir>/loopback-plane}, a mirror of {@code <kube-api-test
+ * dir>/k8s}: kubectl is a link to the real binary, and etcd is a script that rewrites those URLs to
+ * 127.0.0.1 and then execs the real etcd (the same process, so kube-api-test still stops it). The
+ * mirror also gets kube-api-test's certificates of its own.
  *
  * <p>kube-api-test also fixes the Services' ClusterIP range at {@code 10.0.0.0/24} (254 addresses),
  * after the flags it is given, so that a flag of ours cannot override it: kube-apiserver too is a
@@ -44,9 +44,9 @@ final class LoopbackBinaries {
   }
 
   /**
-   * Mirrors every installed version under {@code base/k8s} into {@code base/loopback/k8s} and
-   * returns {@code base/loopback}, the directory to hand kube-api-test. Safe to run from several
-   * processes at once: every file is written beside its place and moved there in one step.
+   * Mirrors every installed version under {@code base/k8s} into {@code base/loopback-plane/k8s} and
+   * returns {@code base/loopback-plane}, the directory to hand kube-api-test. Safe to run from
+   * several processes at once: every file is written beside its place and moved there in one step.
    */
   static Path prepare(Path base) {
     Path mirror = base.resolve("loopback-plane");
