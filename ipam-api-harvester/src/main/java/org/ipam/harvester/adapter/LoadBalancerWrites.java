@@ -21,12 +21,18 @@ import org.ipam.harvester.model.LoadBalancer;
 /**
  * Writes a LoadBalancer's status: {@code allocatedAddress} and the {@code Ready} condition. The CRD
  * this module generates has a status subresource; Harvester's own has none (the cloud provider
- * writes status with a plain update), so a status write that finds no subresource goes to the
- * object itself, and is remembered.
+ * writes status with a plain update). Which one is installed is read from the CRD once; when it
+ * cannot be read, a status write that finds no subresource goes to the object itself, that time
+ * only (a 404 from a LoadBalancer deleted and recreated under its name must not silence every later
+ * status write).
  */
 final class LoadBalancerWrites {
+  private static final String CRD = "loadbalancers." + HarvesterApi.LOADBALANCER_GROUP;
+
   private final KubernetesClient client;
-  private volatile boolean statusSubresource = true;
+
+  /** From the installed CRD: true or false; null until read, or when it cannot be read. */
+  private volatile Boolean statusSubresource;
 
   LoadBalancerWrites(KubernetesClient client) {
     this.client = client;
@@ -71,6 +77,29 @@ final class LoadBalancerWrites {
     return conditions;
   }
 
+  /** Whether the installed LoadBalancer CRD serves a status subresource; null if unknown. */
+  private Boolean statusSubresource() {
+    Boolean known = statusSubresource;
+    if (known != null) {
+      return known;
+    }
+    try {
+      var crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD).get();
+      if (crd == null) {
+        return null;
+      }
+      known =
+          crd.getSpec().getVersions().stream()
+              .filter(v -> HarvesterApi.V1BETA1.equals(v.getName()))
+              .anyMatch(
+                  v -> v.getSubresources() != null && v.getSubresources().getStatus() != null);
+      statusSubresource = known;
+      return known;
+    } catch (KubernetesClientException e) {
+      return null; // no right to read CRDs: decided per write
+    }
+  }
+
   /** Sets the allocated address (null leaves it alone) and Ready; false if the object is gone. */
   boolean writeStatus(
       LoadBalancer lb, AllocatedAddress address, boolean ready, String message, Instant now) {
@@ -81,7 +110,7 @@ final class LoadBalancerWrites {
     status.put("conditions", conditionsWith(lb, ready, message, now));
     String body = Serialization.asJson(Map.of("status", status));
     try {
-      if (statusSubresource) {
+      if (!Boolean.FALSE.equals(statusSubresource())) {
         try {
           client
               .resource(lb)
@@ -92,7 +121,7 @@ final class LoadBalancerWrites {
           if (e.getCode() != 404 || client.resource(lb).get() == null) {
             throw e;
           }
-          statusSubresource = false; // Harvester's CRD: no status subresource
+          // No status subresource after all (Harvester's CRD): the object itself, this time.
         }
       }
       client.resource(lb).patch(PatchContext.of(PatchType.JSON_MERGE), body);

@@ -24,9 +24,7 @@ import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.engine.PoolView;
 import org.ipam.core.net.Cidr;
-import org.ipam.core.net.IpParser;
 import org.ipam.core.net.IpRange;
-import org.ipam.core.net.Parsed;
 import org.ipam.mandelsoft.model.IPAMRange;
 import org.ipam.mandelsoft.model.IPAMRangeStatus;
 import org.ipam.mandelsoft.model.IPAMRequest;
@@ -50,6 +48,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   private final LedgerFeed ledgers;
   private final RoundRobinCursors cursors;
   private final Clock clock;
+  private final Takeovers.Snapshot takeover;
 
   IPAMRangeBinding(
       KubernetesClient client,
@@ -58,7 +57,9 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
       RangeServing serving,
       LedgerFeed ledgers,
       RoundRobinCursors cursors,
-      Clock clock) {
+      Clock clock,
+      Takeovers.Snapshot takeover) {
+    this.takeover = takeover;
     this.client = client;
     this.range = range;
     this.key = key;
@@ -103,12 +104,29 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
 
   @Override
   public AllocationRequest request(IPAMRequest request) {
+    // A request that shows a block the engine does not hold for it (served by the controller this
+    // one replaces, whose only record is the request's status): it asks for exactly that block,
+    // before anything else is decided (docs/compat/mandelsoft.md row 24). A range being deleted
+    // records it too: the block is in use, and the range waits for it as for any held block.
+    Optional<Cidr> shown = Takeovers.shownBlock(request);
+    if (!serving.valid()) {
+      // The range's problem: told in state and message; a shown block stays shown (reportFailed).
+      return new AllocationRequest.Unservable(rangeName() + " not valid: " + serving.problem());
+    }
+    if (shown.isPresent()) {
+      return new AllocationRequest.SpecificBlock(shown.get());
+    }
     if (deleting()) {
       // Upstream's text: a range being deleted refuses new requests.
       return new AllocationRequest.Unservable(rangeName() + " not valid: IPRange deleted");
     }
-    if (!serving.valid()) {
-      return new AllocationRequest.Unservable(rangeName() + " not valid: " + serving.problem());
+    if (takeover.pending()) {
+      // Blocks served before are recorded first: until then nothing else is decided, so that no
+      // request is handed a block a served request still uses. The request holds nothing and
+      // loses nothing; it is decided in the pass after the last shown block is recorded (or
+      // refused, and its request told so).
+      takeover.holdBack(request.getMetadata().getUid());
+      return new AllocationRequest.Unservable(takeoverMessage());
     }
     Ask ask = RequestRules.against(request, serving.shape(), rangeName());
     if (ask instanceof Ask.Refused refused) {
@@ -116,12 +134,6 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
     }
     if (ask instanceof Ask.Exact exact) {
       return new AllocationRequest.SpecificBlock(exact.block());
-    }
-    Optional<Cidr> shown = shownCidr(request);
-    if (shown.isPresent()) {
-      // A request that shows a block the engine does not hold for it (left by the controller this
-      // one replaces, whose only record is the request's status): it asks for exactly that block.
-      return new AllocationRequest.SpecificBlock(shown.get());
     }
     int prefix = ((Ask.Sized) ask).prefixLength();
     if (serving.shape().roundRobin()) {
@@ -138,17 +150,18 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
     return new AllocationRequest.Block(prefix, BlockPlacement.BEST_FIT);
   }
 
-  /** The block a Ready request's status shows, if it parses and is aligned. */
-  private static Optional<Cidr> shownCidr(IPAMRequest request) {
-    if (request.getStatus() == null
-        || request.getStatus().getCidr() == null
-        || !MandelsoftApi.STATE_READY.equals(request.getStatus().getState())) {
-      return Optional.empty();
-    }
-    return IpParser.parseCidr(request.getStatus().getCidr()) instanceof Parsed.Valid<Cidr> valid
-            && !valid.value().hasHostBits()
-        ? Optional.of(valid.value())
-        : Optional.empty();
+  private String takeoverMessage() {
+    return "waiting: "
+        + rangeName()
+        + " first records the "
+        + takeover.count()
+        + " block(s) its requests show (served before this controller)";
+  }
+
+  /** Whether a failure is the range's (not valid, being deleted), not the request's. */
+  private boolean rangeFailure(AllocationFailure failure) {
+    return failure instanceof AllocationFailure.InvalidRequest
+        && failure.message().startsWith(rangeName() + " not valid: ");
   }
 
   @Override
@@ -176,6 +189,37 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
 
   @Override
   public void reportFailed(IPAMRequest request, AllocationFailure failure) {
+    if (failure instanceof AllocationFailure.InvalidRequest
+        && failure.message().equals(takeoverMessage())) {
+      // Held back while the range takes over shown blocks: told why, nothing else touched.
+      if (MandelsoftApi.STATE_BUSY.equals(stateOf(request))
+          && failure.message().equals(request.getStatus().getMessage())) {
+        return;
+      }
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("state", MandelsoftApi.STATE_BUSY);
+      status.put("message", failure.message());
+      ObjectWrites.patchStatus(client, request, status);
+      return;
+    }
+    Optional<Cidr> shown = Takeovers.shownBlock(request);
+    if (shown.isPresent()
+        && !(failure instanceof AllocationFailure.AddressTaken)
+        && !(failure instanceof AllocationFailure.OutsideSegments)) {
+      // A shown block that is not refused for good (the range is not valid, a write failed): the
+      // request keeps showing it, since its consumer may use it; it is recorded when it can be.
+      String state = rangeFailure(failure) ? MandelsoftApi.STATE_INVALID : stateOf(request);
+      if (Objects.equals(state, stateOf(request))
+          && failure.message().equals(request.getStatus().getMessage())) {
+        return;
+      }
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("state", state);
+      status.put("message", failure.message());
+      status.put("cidr", request.getStatus().getCidr());
+      ObjectWrites.patchStatus(client, request, status);
+      return;
+    }
     String state;
     String message;
     boolean asked =
@@ -188,7 +232,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
       message = failure.message();
     } else if (failure instanceof AllocationFailure.AddressTaken taken) {
       if (!asked
-          && shownCidr(request).isEmpty()
+          && Takeovers.shownBlock(request).isEmpty()
           && serving.valid()
           && serving.shape().roundRobin()) {
         // A RoundRobin choice another writer took first: the pointer has moved on, and the next
@@ -196,9 +240,9 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
         return;
       }
       String block =
-          asked
-              ? request.getSpec().getRequest().trim()
-              : shownCidr(request).map(Cidr::toString).orElse("the block");
+          Takeovers.shownBlock(request)
+              .map(Cidr::toString)
+              .orElse(asked ? request.getSpec().getRequest().trim() : "the block");
       state = MandelsoftApi.STATE_BUSY;
       message = block + " already busy (" + taken.message() + ")";
     } else if (failure instanceof AllocationFailure.Exhausted) {
@@ -231,6 +275,10 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
     if (MandelsoftApi.STATE_BUSY.equals(state)) {
       Events.warning(client, clock, range, "allocation", message);
     }
+  }
+
+  private static String stateOf(IPAMRequest request) {
+    return request.getStatus() == null ? null : request.getStatus().getState();
   }
 
   // ---------------------------------------------------------------- release

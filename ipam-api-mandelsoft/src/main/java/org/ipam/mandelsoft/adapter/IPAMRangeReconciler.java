@@ -18,8 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.EngineFeed;
+import org.ipam.core.engine.LedgerEntry;
 import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PassReport;
@@ -57,6 +59,7 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   private final LedgerFeed ledgers;
   private final PerVersion<PoolKey, RangeServing> servings = new PerVersion<>();
   private final Map<PoolKey, RoundRobinCursors> cursors = new ConcurrentHashMap<>();
+  private final Takeovers takeovers = new Takeovers();
 
   @Inject
   public IPAMRangeReconciler(AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
@@ -96,11 +99,13 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
 
               @Override
               public void seen(PoolKey pool, IPAMRequest request) {
+                takeovers.seen(pool, request);
                 engine.claimSeen(pool, request, MandelsoftRecords.facts(request));
               }
 
               @Override
               public void gone(PoolKey pool, IPAMRequest request) {
+                takeovers.gone(pool, request);
                 engine.claimGone(pool, request.getMetadata().getUid());
               }
             }));
@@ -122,6 +127,7 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
       engine.forget(key);
       servings.forget(key);
       cursors.remove(key);
+      takeovers.forget(key);
       return UpdateControl.noUpdate();
     }
     boolean deleting = range.getMetadata().getDeletionTimestamp() != null;
@@ -140,8 +146,13 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
             () -> RangeServing.of(range));
     RoundRobinCursors rr = cursors.computeIfAbsent(key, k -> new RoundRobinCursors());
     rr.restore(range.getStatus() == null ? null : range.getStatus().getRoundRobin());
+    Takeovers.Snapshot takeover = takeovers.snapshot(key, recordedUids(range));
+    if (!takeover.pending()) {
+      // The shown blocks are recorded (or refused): the requests held back are decided now.
+      takeovers.release(key).forEach(uid -> engine.claimTouched(key, uid));
+    }
     PassReport report =
-        engine.run(new IPAMRangeBinding(client, range, key, serving, ledgers, rr, clock));
+        engine.run(new IPAMRangeBinding(client, range, key, serving, ledgers, rr, clock, takeover));
     if (deleting) {
       if (engine.holdsAnything(key)) {
         return UpdateControl.<IPAMRange>noUpdate().rescheduleAfter(DELETION_RECHECK);
@@ -150,5 +161,12 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
       return UpdateControl.noUpdate();
     }
     return report.control();
+  }
+
+  /** The uids the range's ledger holds entries for. */
+  static Set<String> recordedUids(IPAMRange range) {
+    return RangeLedger.entriesOf(range).stream()
+        .map(LedgerEntry::claimUid)
+        .collect(Collectors.toSet());
   }
 }
