@@ -176,6 +176,9 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
 
   @Override
   public void reportAllocated(IPAMRequest request, Allocation allocation, List<Holding> held) {
+    // Before its status shows the block: the cache may show that status before the range's new
+    // ledger, and the block must not look like one served before this controller.
+    takeover.served(request.getMetadata().getUid());
     if (!ObjectWrites.addFinalizer(client, request, MandelsoftApi.FINALIZER)) {
       return; // the request is gone; its entry is released as an orphan
     }

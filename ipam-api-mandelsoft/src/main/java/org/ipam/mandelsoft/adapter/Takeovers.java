@@ -24,6 +24,12 @@ final class Takeovers {
   /** Per range: the block each live request shows, by uid (parsable, aligned blocks only). */
   private final Map<PoolKey, Map<String, String>> shown = new ConcurrentHashMap<>();
 
+  /**
+   * Per range: the requests this process served (their block committed to the ledger by it). The
+   * cache can show such a request's status before the range's new ledger: it is no takeover.
+   */
+  private final Map<PoolKey, Set<String>> served = new ConcurrentHashMap<>();
+
   /** Per range: the requests a pass held back while a takeover was pending. */
   private final Map<PoolKey, Set<String>> heldBack = new ConcurrentHashMap<>();
 
@@ -56,6 +62,10 @@ final class Takeovers {
     if (ofRange != null) {
       ofRange.remove(request.getMetadata().getUid());
     }
+    Set<String> ours = served.get(range);
+    if (ours != null) {
+      ours.remove(request.getMetadata().getUid());
+    }
     Set<String> back = heldBack.get(range);
     if (back != null) {
       synchronized (back) {
@@ -66,17 +76,19 @@ final class Takeovers {
 
   void forget(PoolKey range) {
     shown.remove(range);
+    served.remove(range);
     heldBack.remove(range);
   }
 
   /** The range's takeover as it stands, given the uids its ledger holds entries for. */
   Snapshot snapshot(PoolKey range, Set<String> recorded) {
     Map<String, String> pending = new HashMap<>();
+    Set<String> ours = served.getOrDefault(range, Set.of());
     shown
         .getOrDefault(range, Map.of())
         .forEach(
             (uid, block) -> {
-              if (!recorded.contains(uid)) {
+              if (!recorded.contains(uid) && !ours.contains(uid)) {
                 pending.put(uid, block);
               }
             });
@@ -120,6 +132,11 @@ final class Takeovers {
     /** Whether this request is one whose shown block waits to be recorded. */
     boolean isPending(String uid) {
       return pending.containsKey(uid);
+    }
+
+    /** A request whose block this process committed: never a takeover. */
+    void served(String uid) {
+      served.computeIfAbsent(range, k -> ConcurrentHashMap.newKeySet()).add(uid);
     }
 
     /** A request this pass does not decide: looked at again once the takeover is done. */
