@@ -8,18 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.capi.PoolReference;
-import org.ipam.core.webhook.LookupThreads;
+import org.ipam.core.webhook.DeadlineReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +50,9 @@ public final class LiveLookups implements InUseAddresses, ClaimLookup {
    */
   static final int WAITING = 64;
 
-  /**
-   * Daemon threads: a read that outlives its deadline must not keep the JVM from stopping. Idle
-   * ones end, so a controller whose webhooks are quiet keeps none.
-   */
-  private static final ThreadPoolExecutor READS = readers();
-
-  private static ThreadPoolExecutor readers() {
-    return LookupThreads.create("incluster-webhook-lookup-", READERS, WAITING);
-  }
+  /** The reads, on threads of their own (see {@link DeadlineReads}). */
+  private static final DeadlineReads READS =
+      new DeadlineReads("incluster-webhook-lookup-", READERS, WAITING, DEADLINE);
 
   private final KubernetesClient client;
 
@@ -127,31 +114,6 @@ public final class LiveLookups implements InUseAddresses, ClaimLookup {
   }
 
   private static <T> T withinDeadline(Supplier<T> read) {
-    Future<T> future;
-    try {
-      Callable<T> call = read::get;
-      future = READS.submit(call);
-    } catch (RejectedExecutionException e) {
-      throw new IllegalStateException(
-          "the webhook's lookups are all busy (" + READERS + " reading, " + WAITING + " waiting)",
-          e);
-    }
-    try {
-      return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      // Interrupts the read, or takes it out of the queue, so that it holds no place any more.
-      future.cancel(true);
-      READS.purge();
-      throw new IllegalStateException(
-          "no answer from the API server within " + DEADLINE.toSeconds() + " s", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException runtime
-          ? runtime
-          : new IllegalStateException(String.valueOf(cause), cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return READS.read(read);
   }
 }

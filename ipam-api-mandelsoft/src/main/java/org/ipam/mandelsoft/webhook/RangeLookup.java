@@ -3,13 +3,7 @@ package org.ipam.mandelsoft.webhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.ipam.core.webhook.LookupThreads;
+import org.ipam.core.webhook.DeadlineReads;
 import org.ipam.mandelsoft.model.IPAMRange;
 
 /**
@@ -33,37 +27,18 @@ public interface RangeLookup {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
-    private final ThreadPoolExecutor reads;
+    private final DeadlineReads reads =
+        new DeadlineReads("mandelsoft-webhook-lookup-", READERS, WAITING, DEADLINE);
 
     private Live(KubernetesClient client) {
       this.client = client;
-      reads = LookupThreads.create("mandelsoft-webhook-lookup-", READERS, WAITING);
     }
 
     @Override
     public Optional<IPAMRange> find(String namespace, String name) {
-      Future<IPAMRange> future;
-      try {
-        future =
-            reads.submit(
-                () ->
-                    client.resources(IPAMRange.class).inNamespace(namespace).withName(name).get());
-      } catch (RejectedExecutionException e) {
-        throw new IllegalStateException("the webhook's range lookups are all busy", e);
-      }
-      try {
-        return Optional.ofNullable(future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        reads.purge();
-        throw new IllegalStateException(
-            "no answer from the API server within " + DEADLINE.toSeconds() + " s", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
+      return Optional.ofNullable(
+          reads.read(
+              () -> client.resources(IPAMRange.class).inNamespace(namespace).withName(name).get()));
     }
   }
 }
