@@ -42,10 +42,6 @@ final class WebhookServer implements AutoCloseable {
     this.tls = tls;
   }
 
-  /**
-   * Takes the port at once (before anything else can), answering 404 until {@link #serve} adds the
-   * webhooks; on {@code address}, or on every interface when it is null.
-   */
   /** More than the API server's concurrent admission calls to one webhook in a burst. */
   static final int THREADS = 64;
 
@@ -55,6 +51,10 @@ final class WebhookServer implements AutoCloseable {
     return thread;
   }
 
+  /**
+   * Takes the port at once (before anything else can), answering 404 until {@link #serve} adds the
+   * webhooks; on {@code address}, or on every interface when it is null.
+   */
   static WebhookServer bind(InetAddress address, int port, TlsMaterial tls) throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(address, port), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
@@ -64,6 +64,10 @@ final class WebhookServer implements AutoCloseable {
     // (MixedDialectsIT, 40 concurrent writes). Threads are cheap next to a refused user write.
     ExecutorService threads = Executors.newFixedThreadPool(THREADS, WebhookServer::daemon);
     server.setExecutor(threads);
+    // Every path the webhooks do not take: the JDK server's own 404 closes the connection without
+    // reading the request body, and the unread bytes make the socket close with a reset that the
+    // client can see before the answer (a flaky WebhookServerTest under load).
+    server.createContext("/", WebhookServer::notFound);
     server.start();
     return new WebhookServer(server, threads, tls);
   }
@@ -126,6 +130,27 @@ final class WebhookServer implements AutoCloseable {
         return;
       }
       send(exchange, 200, "application/json", answer);
+    }
+  }
+
+  private static void notFound(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      try (InputStream in = exchange.getRequestBody()) {
+        byte[] discard = new byte[8192];
+        for (long read = 0; read < MAX_BODY; ) {
+          int n = in.read(discard);
+          if (n < 0) {
+            break;
+          }
+          read += n;
+        }
+      }
+      send(
+          exchange,
+          404,
+          "text/plain",
+          ("no webhook at " + exchange.getRequestURI().getPath() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
   }
 

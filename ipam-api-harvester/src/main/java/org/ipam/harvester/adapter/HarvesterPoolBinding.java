@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.PoolSpec;
@@ -104,6 +105,12 @@ final class HarvesterPoolBinding implements LedgerBinding<HarvesterClaim> {
       return new AllocationRequest.Unservable(pool.describe() + " is being deleted");
     }
     return claim.request();
+  }
+
+  /** Round robin goes on after {@code status.lastAllocated} when the allocator is built anew. */
+  @Override
+  public Optional<Ip> roundRobinCursor() {
+    return Optional.ofNullable(PoolRanges.lastAllocated(pool));
   }
 
   @Override

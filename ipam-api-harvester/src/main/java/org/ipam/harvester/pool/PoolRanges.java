@@ -24,8 +24,9 @@ import org.ipam.harvester.model.PoolRange;
  * Defaults as upstream: start the subnet's second address, end the address before the IPv4
  * broadcast (the last address for IPv6), gateway the second address; an IPv4 /32 (IPv6 /128) is its
  * one address with no gateway. A start after the end is swapped, as upstream does. A round-robin
- * pool's ranges are handed to the allocator starting just after {@code status.lastAllocated}
- * ({@link RoundRobinStart}), so a new allocator goes on where the last one stopped.
+ * pool's allocator goes on just after {@code status.lastAllocated} ({@link #lastAllocated}) when
+ * the engine builds it anew, as upstream's iterator does: the rest of that range, the following
+ * ranges, then round to where it stopped.
  *
  * <p>A spec that cannot be served (a range that does not parse, an address outside its subnet,
  * ranges of two families, ranges that overlap) serves nothing new: {@link #problem} names the pool,
@@ -111,9 +112,7 @@ public record PoolRanges(PoolSpec allocator, long total, String problem) {
     PoolSpec spec =
         new PoolSpec(
             segments.get(0).range().family(),
-            order == OrderPolicy.NEXT_AFTER_LAST
-                ? RoundRobinStart.after(segments, lastAllocated(pool))
-                : segments,
+            segments,
             new ReservedAddresses(List.of(), false, gateways, List.of()),
             Map.of(),
             Map.of(),
@@ -134,7 +133,7 @@ public record PoolRanges(PoolSpec allocator, long total, String problem) {
   }
 
   /** {@code status.lastAllocated}, where round robin goes on; null when absent or no address. */
-  private static Ip lastAllocated(HarvesterIPPool pool) {
+  public static Ip lastAllocated(HarvesterIPPool pool) {
     String text = pool.getStatus() == null ? null : pool.getStatus().getLastAllocated();
     return text != null && IpParser.parseAddress(text) instanceof Parsed.Valid<Ip> ip
         ? ip.value()

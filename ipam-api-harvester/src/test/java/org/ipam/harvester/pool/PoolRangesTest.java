@@ -11,6 +11,7 @@ import org.ipam.core.alloc.PoolAllocator;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.net.Ip;
 import org.ipam.harvester.model.HarvesterApi;
+import org.ipam.harvester.model.HarvesterIPPool;
 import org.ipam.harvester.model.IPPool;
 import org.ipam.harvester.model.IPPoolStatus;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,17 @@ class PoolRangesTest {
   }
 
   private static List<String> firstAddresses(PoolSpec spec, int count) {
-    PoolAllocator allocator = new PoolAllocator(spec);
+    return firstAddresses(new PoolAllocator(spec), count);
+  }
+
+  /** As the engine builds a round-robin pool's allocator: cursor restored from lastAllocated. */
+  private static List<String> resumed(HarvesterIPPool pool, int count) {
+    PoolAllocator allocator = new PoolAllocator(PoolRanges.of(pool).allocator());
+    allocator.restoreCursor(PoolRanges.lastAllocated(pool));
+    return firstAddresses(allocator, count);
+  }
+
+  private static List<String> firstAddresses(PoolAllocator allocator, int count) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       out.add(((Allocation) allocator.allocate("lb-" + i)).address().toString());
@@ -125,24 +136,19 @@ class PoolRangesTest {
    */
   @Test
   void roundRobinGoesOnAfterLastAllocatedInANewAllocator() {
-    assertThat(
-            firstAddresses(
-                PoolRanges.of(roundRobin("[{subnet: 10.0.0.0/29}]", "10.0.0.4")).allocator(), 5))
+    assertThat(resumed(roundRobin("[{subnet: 10.0.0.0/29}]", "10.0.0.4"), 5))
         .containsExactly("10.0.0.5", "10.0.0.6", "10.0.0.2", "10.0.0.3", "10.0.0.4");
-    PoolRanges two =
-        PoolRanges.of(
-            roundRobin(
-                "[{subnet: 10.0.2.0/29}, {subnet: 10.0.1.0/29}, {subnet: 10.0.3.0/29}]",
-                "10.0.1.6"));
-    assertThat(two.total()).isEqualTo(15);
-    assertThat(firstAddresses(two.allocator(), 7))
+    HarvesterIPPool two =
+        roundRobin(
+            "[{subnet: 10.0.2.0/29}, {subnet: 10.0.1.0/29}, {subnet: 10.0.3.0/29}]", "10.0.1.6");
+    assertThat(PoolRanges.of(two).total()).isEqualTo(15);
+    assertThat(resumed(two, 7))
         .containsExactly(
             "10.0.3.2", "10.0.3.3", "10.0.3.4", "10.0.3.5", "10.0.3.6", "10.0.2.2", "10.0.2.3");
     // The address carries its own range's gateway and prefix, whichever piece it came from.
-    PoolAllocator allocator =
-        new PoolAllocator(
-            PoolRanges.of(roundRobin("[{subnet: 10.0.0.0/24}, {subnet: 10.0.1.0/24}]", "10.0.0.9"))
-                .allocator());
+    HarvesterIPPool wide = roundRobin("[{subnet: 10.0.0.0/24}, {subnet: 10.0.1.0/24}]", "10.0.0.9");
+    PoolAllocator allocator = new PoolAllocator(PoolRanges.of(wide).allocator());
+    allocator.restoreCursor(PoolRanges.lastAllocated(wide));
     Allocation next = (Allocation) allocator.allocate("x");
     assertThat(next.address()).isEqualTo(Ip.parse("10.0.0.10"));
     assertThat(next.segment().gateway()).isEqualTo(Ip.parse("10.0.0.1"));
@@ -152,9 +158,7 @@ class PoolRangesTest {
   @Test
   void roundRobinStartsAtTheFirstRangeWhenLastAllocatedIsInNoRange() {
     for (String last : List.of("", "10.9.9.9", "fd00::1", "not an address")) {
-      assertThat(
-              firstAddresses(
-                  PoolRanges.of(roundRobin("[{subnet: 10.0.0.0/29}]", last)).allocator(), 2))
+      assertThat(resumed(roundRobin("[{subnet: 10.0.0.0/29}]", last), 2))
           .as(last)
           .containsExactly("10.0.0.2", "10.0.0.3");
     }

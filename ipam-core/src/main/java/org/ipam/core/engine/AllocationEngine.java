@@ -292,7 +292,7 @@ public final class AllocationEngine implements AutoCloseable {
     try {
       state = (PoolState<C>) states.computeIfAbsent(pool, PoolState::new);
       flight.state = state;
-      state.follow(binding.spec());
+      state.follow(binding.spec(), binding.roundRobinCursor());
       wake = earliest(wake, state.expire(now, PATIENCE).orElse(null));
       java.util.function.Predicate<String> watched = kind -> watches(binding, kind);
       flight.orphans.addAll(state.orphansDue(now, orphanGrace, watched));

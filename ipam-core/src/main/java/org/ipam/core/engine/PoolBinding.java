@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.PoolSpec;
+import org.ipam.core.net.Ip;
 
 /**
  * The seam between the engine and a dialect, for one pool during one pass (C is the dialect's claim
@@ -64,6 +65,16 @@ public interface PoolBinding<C> {
 
   /** What the claim asks for, read from its fields (and the pool's, such as pre-allocations). */
   AllocationRequest request(C claim);
+
+  /**
+   * Where {@link org.ipam.core.alloc.OrderPolicy#NEXT_AFTER_LAST} goes on when the engine builds
+   * the pool's allocator anew (start, restart, spec change): the last address the dialect persisted
+   * (Harvester's {@code status.lastAllocated}). Within an allocator's life its own cursor moves on.
+   * Empty, the default, starts from the first segment. Read under the pool's lock: no I/O.
+   */
+  default Optional<Ip> roundRobinCursor() {
+    return Optional.empty();
+  }
 
   /**
    * Whether the claim already shows this allocation (status, finalizer); if not, the engine calls

@@ -18,6 +18,7 @@ import org.ipam.core.alloc.ExistingAllocation;
 import org.ipam.core.alloc.PoolAllocator;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.alloc.RebuildConflict;
+import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpRange;
 
 /**
@@ -471,11 +472,30 @@ final class PoolState<C> {
    * anew from what is held (oldest object first, so the oldest wins a clash).
    */
   void follow(PoolSpec newSpec) {
+    follow(newSpec, Optional.empty());
+  }
+
+  /**
+   * As {@link #follow(PoolSpec)}; a new allocator goes on after {@code cursor} (a round-robin
+   * cursor the dialect persists). A change of preferences alone is applied to the allocator in
+   * place: a dialect whose preferences move with every release (Harvester's history) must not pay a
+   * rebuild per pass, nor lose its round-robin cursor to one.
+   */
+  void follow(PoolSpec newSpec, Optional<Ip> cursor) {
     if (allocator != null && newSpec.equals(spec)) {
+      return;
+    }
+    if (allocator != null && newSpec.withPreferred(Map.of()).equals(spec.withPreferred(Map.of()))) {
+      spec.preferred().keySet().stream()
+          .filter(owner -> !newSpec.preferred().containsKey(owner))
+          .forEach(allocator::forget);
+      newSpec.preferred().forEach(allocator::prefer);
+      spec = newSpec;
       return;
     }
     spec = newSpec;
     allocator = new PoolAllocator(newSpec);
+    cursor.ifPresent(allocator::restoreCursor);
     Map<String, Slot> pending = new HashMap<>();
     for (String name : pendingSlots) {
       Slot slot = slots.get(name);
