@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.alloc.Allocation;
 import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.BlockPlacement;
@@ -49,6 +51,12 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   private final RoundRobinCursors cursors;
   private final Clock clock;
   private final Takeovers.Snapshot takeover;
+
+  /** This pass's requests whose shown block lies outside the range: their status.cidr goes. */
+  private final Set<String> refusedShown = ConcurrentHashMap.newKeySet();
+
+  /** This pass's requests whose block another range records: their status.cidr stays. */
+  private final Set<String> movedAway = ConcurrentHashMap.newKeySet();
 
   IPAMRangeBinding(
       KubernetesClient client,
@@ -104,17 +112,42 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
 
   @Override
   public AllocationRequest request(IPAMRequest request) {
-    // A request that shows a block the engine does not hold for it (served by the controller this
-    // one replaces, whose only record is the request's status): it asks for exactly that block,
-    // before anything else is decided (docs/compat/mandelsoft.md row 24). A range being deleted
-    // records it too: the block is in use, and the range waits for it as for any held block.
-    Optional<Cidr> shown = Takeovers.shownBlock(request);
+    String uid = request.getMetadata().getUid();
+    Optional<String> allocatedIn = takeover.recordedElsewhere(uid);
+    if (allocatedIn.isPresent()) {
+      // spec.ipam was changed after the request was served (webhooks off): its block stays in the
+      // range it came from until the request is deleted (compat row 10), and its status shows it.
+      movedAway.add(uid);
+      return new AllocationRequest.Unservable(
+          "spec.ipam: "
+              + rangeName()
+              + " cannot serve this request: "
+              + allocatedIn.get()
+              + " holds "
+              + request.getStatus().getCidr()
+              + " for it (spec.ipam cannot change after allocation; delete and create the request"
+              + " again to move it)");
+    }
     if (!serving.valid()) {
       // The range's problem: told in state and message; a shown block stays shown (reportFailed).
       return new AllocationRequest.Unservable(rangeName() + " not valid: " + serving.problem());
     }
+    // A request that shows a block the engine does not hold for it (served by the controller this
+    // one replaces, whose only record is the request's status): it asks for exactly that block,
+    // before anything else is decided (docs/compat/mandelsoft.md row 24), whatever its spec asks,
+    // as upstream keeps it. A range being deleted records it too: the block is in use, and the
+    // range waits for it as for any held block.
+    Optional<Cidr> shown = Takeovers.shownBlock(request);
     if (shown.isPresent()) {
-      return new AllocationRequest.SpecificBlock(shown.get());
+      Cidr block = shown.get();
+      if (block.family() != serving.shape().family() || !serving.shape().contains(block.range())) {
+        // Can never be recorded here: told, and its status.cidr cleared (reportFailed), so that it
+        // holds the range's other requests back no longer.
+        refusedShown.add(uid);
+        return new AllocationRequest.Unservable(
+            "status.cidr: " + block + " is not inside " + rangeName() + " and cannot be kept");
+      }
+      return new AllocationRequest.SpecificBlock(block);
     }
     if (deleting()) {
       // Upstream's text: a range being deleted refuses new requests.
@@ -206,12 +239,18 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
       return;
     }
     Optional<Cidr> shown = Takeovers.shownBlock(request);
+    String uid = request.getMetadata().getUid();
     if (shown.isPresent()
         && !(failure instanceof AllocationFailure.AddressTaken)
-        && !(failure instanceof AllocationFailure.OutsideSegments)) {
-      // A shown block that is not refused for good (the range is not valid, a write failed): the
-      // request keeps showing it, since its consumer may use it; it is recorded when it can be.
-      String state = rangeFailure(failure) ? MandelsoftApi.STATE_INVALID : stateOf(request);
+        && !(failure instanceof AllocationFailure.OutsideSegments)
+        && !refusedShown.contains(uid)) {
+      // A shown block that is not refused for good (the range is not valid, another range holds
+      // it, a write failed): the request keeps showing it, since its consumer may use it; it is
+      // recorded when it can be.
+      String state =
+          rangeFailure(failure) || movedAway.contains(uid)
+              ? MandelsoftApi.STATE_INVALID
+              : stateOf(request);
       if (Objects.equals(state, stateOf(request))
           && failure.message().equals(request.getStatus().getMessage())) {
         return;

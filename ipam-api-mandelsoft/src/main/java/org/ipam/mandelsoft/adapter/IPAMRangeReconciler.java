@@ -146,7 +146,8 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
             () -> RangeServing.of(range));
     RoundRobinCursors rr = cursors.computeIfAbsent(key, k -> new RoundRobinCursors());
     rr.restore(range.getStatus() == null ? null : range.getStatus().getRoundRobin());
-    Takeovers.Snapshot takeover = takeovers.snapshot(key, recordedUids(range));
+    Takeovers.Snapshot takeover =
+        takeovers.snapshot(key, recordedUids(range), uid -> recordedElsewhere(context, range, uid));
     if (!takeover.pending()) {
       // The shown blocks are recorded (or refused): the requests held back are decided now.
       takeovers.release(key).forEach(uid -> engine.claimTouched(key, uid));
@@ -154,13 +155,29 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
     PassReport report =
         engine.run(new IPAMRangeBinding(client, range, key, serving, ledgers, rr, clock, takeover));
     if (deleting) {
-      if (engine.holdsAnything(key)) {
+      // A block a request shows and the ledger does not hold yet is in use all the same: the range
+      // waits for it, or a range created again under the name could hand it out.
+      if (engine.holdsAnything(key) || takeover.pending()) {
         return UpdateControl.<IPAMRange>noUpdate().rescheduleAfter(DELETION_RECHECK);
       }
       ObjectWrites.removeFinalizer(client, range, MandelsoftApi.FINALIZER);
       return UpdateControl.noUpdate();
     }
     return report.control();
+  }
+
+  /**
+   * The cached range, other than {@code range}, whose ledger records {@code uid}: asked only for a
+   * request that shows a block this range does not record (rare: a takeover, or a request moved).
+   */
+  private static Optional<String> recordedElsewhere(
+      Context<IPAMRange> context, IPAMRange range, String uid) {
+    return context
+        .getPrimaryCache()
+        .list(other -> !other.getMetadata().getUid().equals(range.getMetadata().getUid()))
+        .filter(other -> recordedUids(other).contains(uid))
+        .map(other -> MandelsoftRecords.describeRange(keyOf(other)))
+        .findFirst();
   }
 
   /** The uids the range's ledger holds entries for. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.net.Cidr;
 import org.ipam.core.net.IpParser;
@@ -21,12 +22,18 @@ import org.ipam.mandelsoft.model.IPAMRequest;
  * through a {@link Snapshot}, taken before the pass (no I/O under the range's lock).
  */
 final class Takeovers {
-  /** Per range: the block each live request shows, by uid (parsable, aligned blocks only). */
+  /**
+   * Per range: the live requests that show a block (parsable and aligned), by uid. Fed by the
+   * request informer, so it outlives the range object: a range deleted and created again under its
+   * name finds the blocks its requests still show.
+   */
   private final Map<PoolKey, Map<String, String>> shown = new ConcurrentHashMap<>();
 
   /**
-   * Per range: the requests this process served (their block committed to the ledger by it). The
-   * cache can show such a request's status before the range's new ledger: it is no takeover.
+   * Per range: the requests this process served whose entry the cached range does not show yet. The
+   * cache can show such a request's status before the range's new ledger: it is no takeover. A uid
+   * leaves once the ledger shows its entry, so that a ledger lost afterwards (its status
+   * overwritten) makes the block a takeover again rather than a free block.
    */
   private final Map<PoolKey, Set<String>> served = new ConcurrentHashMap<>();
 
@@ -74,25 +81,46 @@ final class Takeovers {
     }
   }
 
+  /**
+   * The range object is gone. What its requests show stays: they still name the range, and a range
+   * created again under the name must record their blocks before it hands out any.
+   */
   void forget(PoolKey range) {
-    shown.remove(range);
     served.remove(range);
     heldBack.remove(range);
   }
 
-  /** The range's takeover as it stands, given the uids its ledger holds entries for. */
-  Snapshot snapshot(PoolKey range, Set<String> recorded) {
+  /**
+   * The range's takeover as it stands.
+   *
+   * @param recorded the uids the range's ledger holds entries for
+   * @param recordedElsewhere the range whose ledger records a uid's block, if another one does (a
+   *     request whose {@code spec.ipam} was changed after it was served: its block stays where it
+   *     was allocated, and is no takeover here)
+   */
+  Snapshot snapshot(
+      PoolKey range, Set<String> recorded, Function<String, Optional<String>> recordedElsewhere) {
     Map<String, String> pending = new HashMap<>();
-    Set<String> ours = served.getOrDefault(range, Set.of());
+    Map<String, String> elsewhere = new HashMap<>();
+    Set<String> ours = served.get(range);
+    if (ours != null) {
+      ours.removeIf(recorded::contains);
+    }
     shown
         .getOrDefault(range, Map.of())
         .forEach(
             (uid, block) -> {
-              if (!recorded.contains(uid) && !ours.contains(uid)) {
+              if (recorded.contains(uid) || (ours != null && ours.contains(uid))) {
+                return;
+              }
+              Optional<String> other = recordedElsewhere.apply(uid);
+              if (other.isPresent()) {
+                elsewhere.put(uid, other.get());
+              } else {
                 pending.put(uid, block);
               }
             });
-    return new Snapshot(range, Map.copyOf(pending));
+    return new Snapshot(range, recorded, Map.copyOf(pending), Map.copyOf(elsewhere));
   }
 
   /**
@@ -112,11 +140,19 @@ final class Takeovers {
   /** What one pass knows of its range's takeover. */
   final class Snapshot {
     private final PoolKey range;
+    private final Set<String> recorded;
     private final Map<String, String> pending;
+    private final Map<String, String> elsewhere;
 
-    private Snapshot(PoolKey range, Map<String, String> pending) {
+    private Snapshot(
+        PoolKey range,
+        Set<String> recorded,
+        Map<String, String> pending,
+        Map<String, String> elsewhere) {
       this.range = range;
+      this.recorded = recorded;
       this.pending = pending;
+      this.elsewhere = elsewhere;
     }
 
     /** Whether a request shows a block the ledger does not hold yet. */
@@ -129,13 +165,20 @@ final class Takeovers {
       return pending.size();
     }
 
-    /** Whether this request is one whose shown block waits to be recorded. */
-    boolean isPending(String uid) {
-      return pending.containsKey(uid);
+    /** The range that records this request's shown block, when it is another one. */
+    Optional<String> recordedElsewhere(String uid) {
+      return Optional.ofNullable(elsewhere.get(uid));
     }
 
-    /** A request whose block this process committed: never a takeover. */
+    /**
+     * A request whose block this process committed (or reports again): no takeover until the ledger
+     * shows it. One the pass's ledger already shows is not remembered: from there on, only the
+     * ledger counts.
+     */
     void served(String uid) {
+      if (recorded.contains(uid)) {
+        return;
+      }
       served.computeIfAbsent(range, k -> ConcurrentHashMap.newKeySet()).add(uid);
     }
 

@@ -3,7 +3,9 @@ package org.ipam.mandelsoft.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.mandelsoft.model.IPAMRequest;
 import org.ipam.mandelsoft.model.IPAMRequestStatus;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Which shown blocks count as a takeover still to record. */
 class TakeoversTest {
   private static final PoolKey RANGE = MandelsoftRecords.rangeKey("default", "pool");
+  private static final Function<String, Optional<String>> NOWHERE = uid -> Optional.empty();
 
   private static IPAMRequest showing(String uid, String cidr) {
     IPAMRequest request = new IPAMRequest();
@@ -29,8 +32,8 @@ class TakeoversTest {
     Takeovers takeovers = new Takeovers();
     takeovers.seen(RANGE, showing("a", "10.0.0.0/25"));
 
-    assertThat(takeovers.snapshot(RANGE, Set.of()).pending()).isTrue();
-    assertThat(takeovers.snapshot(RANGE, Set.of("a")).pending()).isFalse();
+    assertThat(takeovers.snapshot(RANGE, Set.of(), NOWHERE).pending()).isTrue();
+    assertThat(takeovers.snapshot(RANGE, Set.of("a"), NOWHERE).pending()).isFalse();
   }
 
   /**
@@ -40,10 +43,10 @@ class TakeoversTest {
   @Test
   void aBlockThisControllerServedIsNeverATakeoverEvenBeforeTheLedgerShowsIt() {
     Takeovers takeovers = new Takeovers();
-    takeovers.snapshot(RANGE, Set.of()).served("a");
+    takeovers.snapshot(RANGE, Set.of(), NOWHERE).served("a");
     takeovers.seen(RANGE, showing("a", "10.0.0.0/25"));
 
-    assertThat(takeovers.snapshot(RANGE, Set.of()).pending()).isFalse();
+    assertThat(takeovers.snapshot(RANGE, Set.of(), NOWHERE).pending()).isFalse();
   }
 
   /** Bad inputs tried: a status cidr with host bits, one that does not parse. */
@@ -53,6 +56,39 @@ class TakeoversTest {
     takeovers.seen(RANGE, showing("a", "10.0.0.1/25"));
     takeovers.seen(RANGE, showing("b", "not-a-cidr"));
 
-    assertThat(takeovers.snapshot(RANGE, Set.of()).pending()).isFalse();
+    assertThat(takeovers.snapshot(RANGE, Set.of(), NOWHERE).pending()).isFalse();
+  }
+
+  /** Served by this process counts only until the ledger shows it: a lost ledger is a takeover. */
+  @Test
+  void aServedBlockIsATakeoverAgainOnceTheLedgerShowedItAndLostIt() {
+    Takeovers takeovers = new Takeovers();
+    takeovers.snapshot(RANGE, Set.of(), NOWHERE).served("a");
+    takeovers.seen(RANGE, showing("a", "10.0.0.0/25"));
+    assertThat(takeovers.snapshot(RANGE, Set.of("a"), NOWHERE).pending()).isFalse();
+
+    assertThat(takeovers.snapshot(RANGE, Set.of(), NOWHERE).pending()).isTrue();
+  }
+
+  /** The range object going does not forget what its requests show. */
+  @Test
+  void whatRequestsShowOutlivesTheRangeObject() {
+    Takeovers takeovers = new Takeovers();
+    takeovers.seen(RANGE, showing("a", "10.0.0.0/25"));
+    takeovers.forget(RANGE);
+
+    assertThat(takeovers.snapshot(RANGE, Set.of(), NOWHERE).pending()).isTrue();
+  }
+
+  /** A block another range records for the request is no takeover here. */
+  @Test
+  void aBlockRecordedByAnotherRangeIsNoTakeover() {
+    Takeovers takeovers = new Takeovers();
+    takeovers.seen(RANGE, showing("a", "10.0.0.0/25"));
+    Takeovers.Snapshot snapshot =
+        takeovers.snapshot(RANGE, Set.of(), uid -> Optional.of("IPAMRange default/old"));
+
+    assertThat(snapshot.pending()).isFalse();
+    assertThat(snapshot.recordedElsewhere("a")).contains("IPAMRange default/old");
   }
 }
