@@ -1,7 +1,9 @@
 package org.ipam.harvester.adapter;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +52,28 @@ final class ClaimRoutes {
   }
 
   // ---------------------------------------------------------------- pools
+
+  /**
+   * Every pool and its ledger as a live list shows them, before the first claim is routed after a
+   * start: routing a claim before the pool that holds its address is known would send it to another
+   * pool (the global one, say), where it would get a new address. Both claim feeds call it (the
+   * second call changes nothing).
+   */
+  synchronized void seed(List<? extends HarvesterIPPool> listed) {
+    for (HarvesterIPPool pool : listed) {
+      pools
+          .computeIfAbsent(pool.getMetadata().getName(), n -> new LinkedHashMap<>())
+          .put(pool.group(), PoolCandidate.of(pool));
+    }
+    for (HarvesterIPPool pool : listed) {
+      if (!shadowed(pool)) {
+        Set<String> holders = new HashSet<>();
+        HarvesterRecords.entriesOf(pool).forEach(e -> holders.add(e.claimUid()));
+        ledgerSeen(pool.getMetadata().getName(), holders);
+      }
+    }
+    rerouteAll();
+  }
 
   /** A pool as its reconciler sees it now; routes follow when its selector changed. */
   synchronized void poolSeen(HarvesterIPPool pool) {
@@ -109,13 +133,25 @@ final class ClaimRoutes {
    * (a Service's status names no pool; a restart forgot the routes).
    */
   synchronized void ledgerSeen(String pool, Set<String> uids) {
-    Set<String> before = heldIn.put(pool, uids);
+    Set<String> before = heldIn.put(pool, Set.copyOf(uids));
     if (before != null) {
-      before.stream().filter(uid -> !uids.contains(uid)).forEach(uid -> held.remove(uid, pool));
+      for (String uid : before) {
+        if (!uids.contains(uid) && held.remove(uid, pool)) {
+          // Held elsewhere too (it moved, and this pool let go first): that pool holds it now.
+          heldIn.forEach(
+              (other, holders) -> {
+                if (holders.contains(uid)) {
+                  held.putIfAbsent(uid, other);
+                }
+              });
+        }
+      }
     }
     for (String uid : uids) {
-      held.put(uid, pool);
-      if (claims.containsKey(uid) && !pool.equals(routes.get(uid))) {
+      // The first pool seen holding it keeps it: a claim held in two pools for a while (it moved)
+      // must not be routed to and fro as their ledgers are seen in turn.
+      held.putIfAbsent(uid, pool);
+      if (claims.containsKey(uid) && !held.get(uid).equals(routes.get(uid))) {
         route(claims.get(uid));
       }
     }
@@ -143,6 +179,11 @@ final class ClaimRoutes {
   /** The pool a claim is routed to now; empty when none. */
   synchronized Optional<String> routeOf(String uid) {
     return Optional.ofNullable(routes.get(uid));
+  }
+
+  /** The pool whose ledger is taken to hold the claim's address (the first seen holding it). */
+  synchronized Optional<String> holderOf(String uid) {
+    return Optional.ofNullable(held.get(uid));
   }
 
   /** Whether a pool's ledger, as last seen, holds an address of this claim. */

@@ -1,6 +1,7 @@
 package org.ipam.harvester.adapter;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -30,6 +31,7 @@ import org.ipam.harvester.model.AllocatedAddress;
 import org.ipam.harvester.model.HarvesterApi;
 import org.ipam.harvester.model.HarvesterCondition;
 import org.ipam.harvester.model.HarvesterIPPool;
+import org.ipam.harvester.model.LoadBalancer;
 import org.ipam.harvester.pool.PoolRanges;
 
 /**
@@ -211,7 +213,41 @@ final class HarvesterPoolBinding implements LedgerBinding<HarvesterClaim> {
     if (live == null || !entry.claimUid().equals(live.getMetadata().getUid())) {
       return true;
     }
-    return !routes.routeOf(entry.claimUid()).map(key.name()::equals).orElse(false);
+    Optional<String> route = routes.routeOf(entry.claimUid());
+    if (route.map(key.name()::equals).orElse(false)) {
+      return false;
+    }
+    // It left this pool and still exists: the address goes only once the claim no longer shows
+    // it, or two claims could show one address (this pool hands it out again at once).
+    return stopsShowing(live, entry.addresses().first().toString(), route.orElse(null));
+  }
+
+  /**
+   * Whether the live claim shows nothing of this entry's address now: true if it shows another
+   * address (or none), or once its address is taken away with a write guarded by the
+   * resourceVersion read (false on a 409: another pool's write came first, asked again later).
+   */
+  private boolean stopsShowing(HasMetadata live, String ip, String movedTo) {
+    String why =
+        ip
+            + " of "
+            + pool.describe()
+            + " is released: "
+            + (movedTo == null
+                ? "no pool serves this claim now"
+                : "it is served by IPPool " + movedTo + " now");
+    if (live instanceof LoadBalancer lb) {
+      AllocatedAddress shown = lb.getStatus() == null ? null : lb.getStatus().getAllocatedAddress();
+      if (shown == null || !ip.equals(shown.getIp())) {
+        return true;
+      }
+      return writers.loadBalancers().clearAddress(lb, why, clock.instant());
+    }
+    Service service = (Service) live;
+    if (!ServiceWrites.ingressIps(service).contains(ip)) {
+      return true;
+    }
+    return writers.services().clearIngress(service, why);
   }
 
   @Override

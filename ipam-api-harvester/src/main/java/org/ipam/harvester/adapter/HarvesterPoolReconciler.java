@@ -91,8 +91,10 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     sources.add(wakeup);
     if (feedsLoadBalancers) {
       sources.add(
-          new ClaimFeed<>(LoadBalancer.class, poolType, context, routes, LoadBalancerClaim::new));
-      sources.add(new ClaimFeed<>(Service.class, poolType, context, routes, ServiceClaim::new));
+          new ClaimFeed<>(
+              LoadBalancer.class, poolType, context, routes, known, LoadBalancerClaim::new));
+      sources.add(
+          new ClaimFeed<>(Service.class, poolType, context, routes, known, ServiceClaim::new));
     }
     return sources;
   }

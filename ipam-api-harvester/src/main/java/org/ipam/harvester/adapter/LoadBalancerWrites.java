@@ -108,14 +108,40 @@ final class LoadBalancerWrites {
       status.put("allocatedAddress", address);
     }
     status.put("conditions", conditionsWith(lb, ready, message, now));
-    String body = Serialization.asJson(Map.of("status", status));
+    return patch(lb, Map.of("status", status));
+  }
+
+  /**
+   * Takes the allocated address away (Ready False, saying why), if the LoadBalancer is still at the
+   * resourceVersion it was read at: false on a 409, so that an address another pool wrote meanwhile
+   * is not erased. False too when it is gone.
+   */
+  boolean clearAddress(LoadBalancer live, String message, Instant now) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("allocatedAddress", null);
+    status.put("conditions", conditionsWith(live, false, message, now));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("metadata", Map.of("resourceVersion", live.getMetadata().getResourceVersion()));
+    body.put("status", status);
+    try {
+      return patch(live, body);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private boolean patch(LoadBalancer lb, Map<String, Object> body) {
+    String json = Serialization.asJson(body);
     try {
       if (!Boolean.FALSE.equals(statusSubresource())) {
         try {
           client
               .resource(lb)
               .subresource("status")
-              .patch(PatchContext.of(PatchType.JSON_MERGE), body);
+              .patch(PatchContext.of(PatchType.JSON_MERGE), json);
           return true;
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404 || client.resource(lb).get() == null) {
@@ -124,7 +150,7 @@ final class LoadBalancerWrites {
           // No status subresource after all (Harvester's CRD): the object itself, this time.
         }
       }
-      client.resource(lb).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+      client.resource(lb).patch(PatchContext.of(PatchType.JSON_MERGE), json);
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {

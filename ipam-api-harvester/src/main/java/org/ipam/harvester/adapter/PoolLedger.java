@@ -56,13 +56,18 @@ final class PoolLedger implements LedgerStore {
     return ledger;
   }
 
-  /** The ledger an object carries, with its resourceVersion and spec generation. */
-  private static Ledger ledgerOf(HarvesterIPPool pool) {
+  /**
+   * The ledger an object carries, with its resourceVersion and spec generation, and the addresses
+   * its {@code status.allocated} gives to holders the ledger does not record (upstream's, or
+   * written by hand): checked by the same read that guards the write, so no commit takes them.
+   */
+  static Ledger ledgerOf(HarvesterIPPool pool) {
     Long generation = pool.getMetadata().getGeneration();
     return new Ledger(
         pool.getMetadata().getResourceVersion(),
         HarvesterRecords.entriesOf(pool),
-        generation == null ? 0 : generation);
+        generation == null ? 0 : generation,
+        HarvesterRecords.foreignOf(pool));
   }
 
   /** The generation of the pool the pass's spec was read from. */
@@ -70,6 +75,34 @@ final class PoolLedger implements LedgerStore {
   public long specGeneration() {
     Long generation = pool.getMetadata().getGeneration();
     return generation == null ? 0 : generation;
+  }
+
+  /**
+   * Bytes the pool's JSON spends on the allocations and what upstream's fields keep besides: the
+   * ledger (status.allocations) and status.allocated carry each allocation once, and both carry its
+   * names, whatever their length. Bytes left for history, spec and metadata: {@link #MAX_HISTORY}
+   * history entries of the longest names fit beside a full ledger.
+   */
+  static final long CAPACITY_BYTES = 900_000;
+
+  /**
+   * The most addresses {@code status.allocatedHistory} remembers: upstream's map grows with every
+   * address ever released; beyond this, the addresses first in text order are forgotten first, save
+   * those the same write released (a history entry is a preference, never a hold).
+   */
+  static final int MAX_HISTORY = 1_000;
+
+  /** About what one allocation costs in the pool's JSON (both fields, keys and punctuation). */
+  @Override
+  public long cost(LedgerEntry entry) {
+    long ip = entry.addresses().first().toString().length();
+    long names = entry.claimNamespace().length() + entry.claimName().length();
+    return 2 * (ip + names) + entry.claimUid().length() + entry.claimKind().length() + 60;
+  }
+
+  @Override
+  public long capacity() {
+    return CAPACITY_BYTES;
   }
 
   @Override
@@ -127,9 +160,20 @@ final class PoolLedger implements LedgerStore {
         status.setLastAllocated(ip);
       }
     }
+    Set<String> released = new HashSet<>();
     for (LedgerEntry entry : before) {
       if (!now.contains(ip(entry))) {
         history.put(ip(entry), id(entry));
+        released.add(ip(entry));
+      }
+    }
+    if (history.size() > MAX_HISTORY) {
+      // Bounded: what this write released stays; of the rest, the first in text order go first.
+      var older = history.keySet().iterator();
+      while (history.size() > MAX_HISTORY && older.hasNext()) {
+        if (!released.contains(older.next())) {
+          older.remove();
+        }
       }
     }
     status.setAllocations(records);

@@ -5,6 +5,10 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +84,19 @@ final class ServiceWrites {
     return ObjectWrites.patchStatus(client, service, status);
   }
 
+  /** Whether the ingress is the one address our condition says we allocated. */
+  private static boolean showsOurs(Service service) {
+    List<String> ips = ingressIps(service);
+    return ips.size() == 1
+        && Conditions.find(conditions(service), HarvesterApi.SERVICE_CONDITION)
+            .map(
+                c ->
+                    "True".equals(c.getStatus())
+                        && c.getMessage() != null
+                        && c.getMessage().startsWith(allocatedMessage(ips.get(0), "")))
+            .orElse(false);
+  }
+
   /** Our condition False with the reason and message; the ingress left as it is. */
   void failed(Service service, String reason, String message) {
     ObjectWrites.patchStatus(
@@ -99,9 +116,39 @@ final class ServiceWrites {
     List<Condition> others = new ArrayList<>(conditions(service));
     others.removeIf(c -> HarvesterApi.SERVICE_CONDITION.equals(c.getType()));
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("loadBalancer", Map.of("ingress", List.of()));
+    if (showsOurs(service)) {
+      // Only the ingress we wrote: the controller of the Service's new class may have written its
+      // own by now.
+      status.put("loadBalancer", Map.of("ingress", List.of()));
+    }
     status.put("conditions", others);
     ObjectWrites.patchStatus(client, service, status);
+  }
+
+  /**
+   * Takes the ingress away (our condition False, saying why), if the Service is still at the
+   * resourceVersion it was read at: false on a 409 (an address another pool wrote meanwhile stays),
+   * or when it is gone.
+   */
+  boolean clearIngress(Service live, String message) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("loadBalancer", Map.of("ingress", List.of()));
+    status.put("conditions", withCondition(live, false, "Moving", message));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("metadata", Map.of("resourceVersion", live.getMetadata().getResourceVersion()));
+    body.put("status", status);
+    try {
+      client
+          .resource(live)
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(body));
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 || e.getCode() == 409) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private List<Condition> withCondition(

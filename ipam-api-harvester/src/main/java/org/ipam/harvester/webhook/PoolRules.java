@@ -53,6 +53,9 @@ public final class PoolRules {
             .filter(o -> !sameObject(o, pool))
             .sorted(Comparator.comparing(o -> o.getMetadata().getName()))
             .toList();
+    if (stored == null) {
+      sameNameInOtherGroup(name, pool, others, problems);
+    }
     overlaps(name, ranges, sorted, problems);
     selector(name, pool, sorted, problems);
     if (stored != null) {
@@ -79,6 +82,30 @@ public final class PoolRules {
             + "\" is "
             + first.getValue()
             + "'s): release them first");
+  }
+
+  /**
+   * A LoadBalancer's {@code spec.ipPool} names a pool by name alone, so the pools of both groups
+   * share one name space: a second pool of a name taken in the other group would shadow one of them
+   * (docs/compat/harvester.md).
+   */
+  private static void sameNameInOtherGroup(
+      String name,
+      HarvesterIPPool pool,
+      Collection<? extends HarvesterIPPool> others,
+      List<String> problems) {
+    for (HarvesterIPPool other : others) {
+      if (other.getMetadata().getName().equals(pool.getMetadata().getName())
+          && !Objects.equals(other.group(), pool.group())) {
+        problems.add(
+            name
+                + ": metadata.name \""
+                + pool.getMetadata().getName()
+                + "\" is taken by "
+                + other.describe()
+                + " (spec.ipPool names a pool by name, whatever its group)");
+      }
+    }
   }
 
   private static boolean sameObject(HarvesterIPPool a, HarvesterIPPool b) {

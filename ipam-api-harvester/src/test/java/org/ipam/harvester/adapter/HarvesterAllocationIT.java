@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.ipam.core.testing.ControlPlaneExtension;
 import org.ipam.harvester.model.AllocatedAddress;
 import org.ipam.harvester.model.HarvesterApi;
@@ -60,7 +63,18 @@ class HarvesterAllocationIT {
   }
 
   private static AllocatedAddress served(KubernetesClient client, LoadBalancer lb) {
-    eventually().until(() -> addressOf(client, lb) != null);
+    try {
+      eventually().until(() -> addressOf(client, lb) != null);
+    } catch (ConditionTimeoutException e) {
+      // Say why, from what the LoadBalancer itself shows.
+      throw new AssertionError(
+          lb.getMetadata().getName()
+              + " not served; it shows "
+              + client
+                  .getKubernetesSerialization()
+                  .asYaml(HarvesterHarness.live(client, lb).getStatus()),
+          e);
+    }
     return addressOf(client, lb);
   }
 
@@ -217,5 +231,59 @@ class HarvesterAllocationIT {
                     .orElse(false));
     assertThat(LoadBalancerWrites.ready(HarvesterHarness.live(client, lb)).get().getMessage())
         .isEqualTo("IPPool missing (spec.ipPool) does not exist");
+  }
+
+  /**
+   * Cold review: a LoadBalancer moved to another pool (its spec.ipPool changed) that cannot serve
+   * it went on showing its old address while the pool it left released that address after the
+   * orphan grace and handed it to the next claim: two LoadBalancers showed one address. Now the old
+   * pool takes the address off the LoadBalancer's status before it releases it: when the waiting z
+   * is served that address, x no longer shows it.
+   */
+  @Test
+  void aLoadBalancerMovedAwayStopsShowingItsOldAddressBeforeItIsHandedOut(KubernetesClient client) {
+    HarvesterHarness.createNamespace(client, "moving");
+    for (String name : new String[] {"move-from", "move-to"}) {
+      String subnet = name.equals("move-from") ? "10.88.0" : "10.89.0";
+      HarvesterHarness.createPool(
+          client,
+          name,
+          "ranges:\n- subnet: "
+              + subnet
+              + ".0/24\n  rangeStart: "
+              + subnet
+              + ".2\n  rangeEnd: "
+              + subnet
+              + ".2");
+    }
+    LoadBalancer x = inPool("moving", "x", "move-from");
+    assertThat(served(client, client.resource(x).create()).getIp()).isEqualTo("10.88.0.2");
+    assertThat(served(client, client.resource(inPool("moving", "y", "move-to")).create()).getIp())
+        .isEqualTo("10.89.0.2");
+    LoadBalancer z = client.resource(inPool("moving", "z", "move-from")).create();
+
+    LoadBalancer moved = HarvesterHarness.live(client, x);
+    moved.getSpec().setIpPool("move-to");
+    client.resource(moved).update();
+
+    // After the orphan grace (30 s) of the pool x left.
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> addressOf(client, z) != null);
+    AllocatedAddress handedOn = addressOf(client, z);
+    assertThat(handedOn.getIp()).isEqualTo("10.88.0.2");
+    LoadBalancer after = HarvesterHarness.live(client, x);
+    assertThat(after.getStatus().getAllocatedAddress())
+        .as("x, moved to a full pool, no longer shows the address z was handed")
+        .satisfiesAnyOf(
+            shown -> assertThat(shown).isNull(),
+            shown -> assertThat(shown.getIp()).isNotEqualTo("10.88.0.2"));
+  }
+
+  private static LoadBalancer inPool(String namespace, String name, String pool) {
+    LoadBalancer lb = loadBalancer(namespace, name, Map.of());
+    lb.getSpec().setIpPool(pool);
+    return lb;
   }
 }

@@ -16,6 +16,7 @@ import org.ipam.core.engine.OperatorStartup;
 import org.ipam.core.testing.LocalControlPlane;
 import org.ipam.harvester.model.AllocatedAddress;
 import org.ipam.harvester.model.HarvesterApi;
+import org.ipam.harvester.model.IPPool;
 import org.ipam.harvester.model.LoadBalancer;
 import org.ipam.harvester.model.LoadBalancerSpec;
 
@@ -52,6 +53,22 @@ final class HarvesterHarness implements AutoCloseable {
     operator.stop();
     engine.close();
     controllerClient.close();
+  }
+
+  /** Creates an IPPool of the code's group; {@code spec} is the YAML under {@code spec:}. */
+  static IPPool createPool(KubernetesClient client, String name, String spec) {
+    return client
+        .resource(
+            client
+                .getKubernetesSerialization()
+                .unmarshal(
+                    "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: IPPool\n"
+                        + "metadata:\n  name: "
+                        + name
+                        + "\nspec:\n"
+                        + spec.indent(2),
+                    IPPool.class))
+        .create();
   }
 
   static void createNamespace(KubernetesClient client, String name) {

@@ -48,21 +48,13 @@ class HarvesterServiceBurstIT {
     try (HarvesterHarness harness = HarvesterHarness.start(client)) {
       for (int i = 0; i < NAMESPACES.size(); i++) {
         HarvesterHarness.createNamespace(client, NAMESPACES.get(i));
-        client
-            .resource(
-                client
-                    .getKubernetesSerialization()
-                    .unmarshal(
-                        "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: IPPool\n"
-                            + "metadata:\n  name: "
-                            + NAMESPACES.get(i)
-                            + "\nspec:\n  ranges:\n  - subnet: "
-                            + SUBNETS.get(i)
-                            + "\n  selector:\n    scope:\n    - namespace: "
-                            + NAMESPACES.get(i)
-                            + "\n",
-                        IPPool.class))
-            .create();
+        HarvesterHarness.createPool(
+            client,
+            NAMESPACES.get(i),
+            "ranges:\n- subnet: "
+                + SUBNETS.get(i)
+                + "\nselector:\n  scope:\n  - namespace: "
+                + NAMESPACES.get(i));
       }
       long start = System.nanoTime();
       createAtOnce(client);

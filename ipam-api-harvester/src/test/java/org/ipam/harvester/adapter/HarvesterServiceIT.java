@@ -45,21 +45,10 @@ class HarvesterServiceIT {
 
   /** A pool serving one namespace, in the code's group. */
   private static IPPool pool(KubernetesClient client, String name, String subnet, String ns) {
-    return client
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .unmarshal(
-                    "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: IPPool\n"
-                        + "metadata:\n  name: "
-                        + name
-                        + "\nspec:\n  ranges:\n  - subnet: "
-                        + subnet
-                        + "\n  selector:\n    scope:\n    - namespace: "
-                        + ns
-                        + "\n",
-                    IPPool.class))
-        .create();
+    return HarvesterHarness.createPool(
+        client,
+        name,
+        "ranges:\n- subnet: " + subnet + "\nselector:\n  scope:\n  - namespace: " + ns);
   }
 
   static Service service(String namespace, String name, String loadBalancerClass) {

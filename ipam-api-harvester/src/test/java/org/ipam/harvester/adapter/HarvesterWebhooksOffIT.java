@@ -77,18 +77,7 @@ class HarvesterWebhooksOffIT {
   }
 
   private static IPPool pool(KubernetesClient client, String name, String spec) {
-    return client
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .unmarshal(
-                    "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: IPPool\n"
-                        + "metadata:\n  name: "
-                        + name
-                        + "\nspec:\n"
-                        + spec.indent(2),
-                    IPPool.class))
-        .create();
+    return HarvesterHarness.createPool(client, name, spec);
   }
 
   private static Optional<HarvesterCondition> ready(KubernetesClient client, String pool) {

@@ -180,6 +180,11 @@ class PoolRulesTest {
             networkingPool("n", TEN),
             "IPPool n (networking.harvesterhci.io)"),
         refused(
+            "a name taken in the other group",
+            pool("n", "ranges:\n- subnet: 10.9.0.0/24"),
+            networkingPool("n", TEN),
+            "metadata.name \"n\" is taken by IPPool n (networking.harvesterhci.io)"),
+        refused(
             "overlaps in IPv6",
             pool("p", "ranges:\n- subnet: fd00::/64"),
             pool("q", "ranges:\n- subnet: fd00::/48"),

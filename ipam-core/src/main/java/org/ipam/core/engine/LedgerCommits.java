@@ -52,12 +52,17 @@ public final class LedgerCommits {
         // Decided under a spec the pool no longer has: decide again once the cache shows it.
         return allOf(pending, new CommitOutcome.Conflict());
       }
-      Index index = new Index(pool, current.entries());
+      Index index = new Index(pool, current.entries(), current.foreign());
       List<LedgerEntry> merged = new ArrayList<>(current.entries());
+      long used = 0;
+      for (LedgerEntry entry : merged) {
+        used += store.cost(entry);
+      }
       Map<String, CommitOutcome> outcomes = new LinkedHashMap<>();
       for (Pending next : pending) {
         CommitOutcome outcome = index.check(next);
-        if (outcome == null && merged.size() >= MAX_ENTRIES) {
+        LedgerEntry entry = LedgerEntry.of(next.claim(), next.addresses());
+        if (outcome == null && used + store.cost(entry) > store.capacity()) {
           outcome =
               new CommitOutcome.Failed(
                   "the pool's ledger holds "
@@ -65,7 +70,7 @@ public final class LedgerCommits {
                       + " allocations, its limit (etcd's object size): release some first");
         }
         if (outcome == null) {
-          LedgerEntry entry = LedgerEntry.of(next.claim(), next.addresses());
+          used += store.cost(entry);
           merged.add(entry);
           index.add(entry);
           outcome = new CommitOutcome.Committed();
@@ -166,8 +171,12 @@ public final class LedgerCommits {
     private final Map<String, LedgerEntry> byUid = new HashMap<>();
     private boolean disjoint = true;
 
-    Index(PoolKey pool, List<LedgerEntry> entries) {
+    /** Addresses taken outside the ledger: never recorded for a claim. */
+    private final List<Holding> foreign;
+
+    Index(PoolKey pool, List<LedgerEntry> entries, List<Holding> foreign) {
       this.pool = pool;
+      this.foreign = foreign;
       entries.forEach(this::add);
     }
 
@@ -188,6 +197,13 @@ public final class LedgerCommits {
         return own.addresses().equals(next.addresses())
             ? CommitOutcome.Committed.found()
             : taken(own, "the ledger already records " + own.addresses() + " for this claim");
+      }
+      for (Holding other : foreign) {
+        if (other.addresses().overlaps(next.addresses())) {
+          return new CommitOutcome.Taken(
+              other.addresses() + " is marked taken outside the ledger (" + other.object() + ")",
+              other);
+        }
       }
       LedgerEntry clash = overlapping(next.addresses());
       return clash == null

@@ -36,4 +36,22 @@ public interface LedgerStore {
   default long specGeneration() {
     return 0;
   }
+
+  /**
+   * What one entry costs against {@link #capacity()}: 1 by default, so that the capacity counts
+   * entries. A store whose object carries more per entry (Harvester's pool keeps each allocation
+   * twice, with names of any length) counts bytes instead.
+   */
+  default long cost(LedgerEntry entry) {
+    return 1;
+  }
+
+  /**
+   * How much the ledger's object can carry ({@link #cost}) and stay under etcd's request limit: a
+   * commit that would pass it is refused as the ledger being full, instead of a write the API
+   * server refuses.
+   */
+  default long capacity() {
+    return LedgerCommits.MAX_ENTRIES;
+  }
 }
