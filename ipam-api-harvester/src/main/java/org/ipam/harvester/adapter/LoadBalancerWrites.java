@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.ipam.core.engine.Conditions;
+import org.ipam.core.engine.ObjectWrites;
 import org.ipam.harvester.model.AllocatedAddress;
 import org.ipam.harvester.model.HarvesterApi;
 import org.ipam.harvester.model.HarvesterCondition;
@@ -133,8 +134,9 @@ final class LoadBalancerWrites {
     }
   }
 
+  /** A merge patch of the LoadBalancer read (its uid a precondition); false when it is gone. */
   private boolean patch(LoadBalancer lb, Map<String, Object> body) {
-    String json = Serialization.asJson(body);
+    String json = Serialization.asJson(ObjectWrites.guardedByUid(lb, body));
     try {
       if (!Boolean.FALSE.equals(statusSubresource())) {
         try {
@@ -153,7 +155,7 @@ final class LoadBalancerWrites {
       client.resource(lb).patch(PatchContext.of(PatchType.JSON_MERGE), json);
       return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
+      if (e.getCode() == 404 || ObjectWrites.otherIncarnation(client, lb, e)) {
         return false;
       }
       throw e;

@@ -144,8 +144,20 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
         // Can never be recorded here: told, and its status.cidr cleared (reportFailed), so that it
         // holds the range's other requests back no longer.
         refusedShown.add(uid);
+        String where =
+            block.family() != serving.shape().family()
+                ? " is of another IP family than " + rangeName()
+                : " is not inside " + rangeName();
         return new AllocationRequest.Unservable(
-            "status.cidr: " + block + " is not inside " + rangeName() + " and cannot be kept");
+            MandelsoftApi.REQUEST_KIND
+                + " "
+                + request.getMetadata().getNamespace()
+                + "/"
+                + request.getMetadata().getName()
+                + ": status.cidr "
+                + block
+                + where
+                + " and cannot be kept");
       }
       return new AllocationRequest.SpecificBlock(block);
     }
@@ -211,7 +223,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   public void reportAllocated(IPAMRequest request, Allocation allocation, List<Holding> held) {
     // Before its status shows the block: the cache may show that status before the range's new
     // ledger, and the block must not look like one served before this controller.
-    takeover.served(request.getMetadata().getUid());
+    takeover.served(request.getMetadata().getUid(), ledgers.versionOf(key));
     if (!ObjectWrites.addFinalizer(client, request, MandelsoftApi.FINALIZER)) {
       return; // the request is gone; its entry is released as an orphan
     }
@@ -352,21 +364,26 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
    */
   @Override
   public boolean claimIsGone(Holding entry) {
+    Optional<String> namespace = claimNamespaceOf(entry);
+    if (namespace.isEmpty()) {
+      // Known from a live read the cache does not show yet: its namespace (a request may name a
+      // range of another namespace) comes with the cache; a read in a guessed one would miss it.
+      return false;
+    }
     IPAMRequest live =
         client
             .resources(IPAMRequest.class)
-            .inNamespace(claimNamespaceOf(entry))
+            .inNamespace(namespace.get())
             .withName(entry.claimName())
             .get();
     return live == null || !entry.claimUid().equals(live.getMetadata().getUid());
   }
 
-  private String claimNamespaceOf(Holding entry) {
+  private Optional<String> claimNamespaceOf(Holding entry) {
     return RangeLedger.entriesOf(range).stream()
         .filter(e -> e.claimUid().equals(entry.claimUid()))
         .map(LedgerEntry::claimNamespace)
-        .findFirst()
-        .orElse(range.getMetadata().getNamespace());
+        .findFirst();
   }
 
   @Override
@@ -385,12 +402,16 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   public void reportPool(PoolView view) {
     String state;
     String message;
-    if (!serving.valid()) {
+    if (deleting()) {
+      // Upstream's state while a range waits for its requests, valid or not.
+      state = MandelsoftApi.STATE_DELETING;
+      message =
+          serving.valid()
+              ? MandelsoftApi.DELETING_MESSAGE
+              : MandelsoftApi.DELETING_MESSAGE + "; " + serving.problem();
+    } else if (!serving.valid()) {
       state = MandelsoftApi.STATE_INVALID;
       message = serving.problem();
-    } else if (deleting()) {
-      state = MandelsoftApi.STATE_DELETING;
-      message = MandelsoftApi.DELETING_MESSAGE;
     } else {
       state = MandelsoftApi.STATE_READY;
       message = "";

@@ -61,6 +61,11 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   private final Map<PoolKey, RoundRobinCursors> cursors = new ConcurrentHashMap<>();
   private final Takeovers takeovers = new Takeovers();
 
+  /** A range's ledger as its object at one resourceVersion carries it, parsed once. */
+  private record Recorded(List<LedgerEntry> entries, Set<String> uids) {}
+
+  private final PerVersion<PoolKey, Recorded> recorded = new PerVersion<>();
+
   @Inject
   public IPAMRangeReconciler(AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
     this.engine = engine;
@@ -128,17 +133,16 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
       servings.forget(key);
       cursors.remove(key);
       takeovers.forget(key);
+      recorded.forget(key);
       return UpdateControl.noUpdate();
     }
     boolean deleting = range.getMetadata().getDeletionTimestamp() != null;
     if (!deleting && !ObjectWrites.addFinalizer(client, range, MandelsoftApi.FINALIZER)) {
       return UpdateControl.noUpdate();
     }
+    Recorded ledger = recordedIn(range);
     ledgers.deliver(
-        key,
-        range.getMetadata().getResourceVersion(),
-        RangeLedger.entriesOf(range),
-        clock.instant());
+        key, range.getMetadata().getResourceVersion(), ledger.entries(), clock.instant());
     RangeServing serving =
         servings.get(
             key,
@@ -147,7 +151,11 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
     RoundRobinCursors rr = cursors.computeIfAbsent(key, k -> new RoundRobinCursors());
     rr.restore(range.getStatus() == null ? null : range.getStatus().getRoundRobin());
     Takeovers.Snapshot takeover =
-        takeovers.snapshot(key, recordedUids(range), uid -> recordedElsewhere(context, range, uid));
+        takeovers.snapshot(
+            key,
+            ledger.uids(),
+            range.getMetadata().getResourceVersion(),
+            uid -> recordedElsewhere(context, range, uid));
     if (!takeover.pending()) {
       // The shown blocks are recorded (or refused): the requests held back are decided now.
       takeovers.release(key).forEach(uid -> engine.claimTouched(key, uid));
@@ -169,21 +177,26 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   /**
    * The cached range, other than {@code range}, whose ledger records {@code uid}: asked only for a
    * request that shows a block this range does not record (rare: a takeover, or a request moved).
+   * Each ledger is parsed once per resourceVersion.
    */
-  private static Optional<String> recordedElsewhere(
+  private Optional<String> recordedElsewhere(
       Context<IPAMRange> context, IPAMRange range, String uid) {
     return context
         .getPrimaryCache()
         .list(other -> !other.getMetadata().getUid().equals(range.getMetadata().getUid()))
-        .filter(other -> recordedUids(other).contains(uid))
+        .filter(other -> recordedIn(other).uids().contains(uid))
         .map(other -> MandelsoftRecords.describeRange(keyOf(other)))
         .findFirst();
   }
 
-  /** The uids the range's ledger holds entries for. */
-  static Set<String> recordedUids(IPAMRange range) {
-    return RangeLedger.entriesOf(range).stream()
-        .map(LedgerEntry::claimUid)
-        .collect(Collectors.toSet());
+  private Recorded recordedIn(IPAMRange range) {
+    return recorded.get(
+        keyOf(range),
+        range.getMetadata().getUid() + "/" + range.getMetadata().getResourceVersion(),
+        () -> {
+          List<LedgerEntry> entries = RangeLedger.entriesOf(range);
+          return new Recorded(
+              entries, entries.stream().map(LedgerEntry::claimUid).collect(Collectors.toSet()));
+        });
   }
 }

@@ -92,7 +92,8 @@ public final class IPAMRequestReconciler implements Reconciler<IPAMRequest> {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("state", MandelsoftApi.STATE_INVALID);
     status.put("message", message);
-    status.put("cidr", null);
+    // status.cidr stays: a block a request shows (served before a takeover, or held by the range it
+    // moved away from) is what it holds until a range's ledger says otherwise.
     ObjectWrites.patchStatus(client, request, status);
   }
 }

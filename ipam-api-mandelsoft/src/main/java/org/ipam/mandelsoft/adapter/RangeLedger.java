@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.ipam.core.engine.Ledger;
 import org.ipam.core.engine.LedgerEntry;
@@ -66,6 +67,27 @@ final class RangeLedger implements LedgerStore {
   public long specGeneration() {
     Long generation = range.getMetadata().getGeneration();
     return generation == null ? 0 : generation;
+  }
+
+  /**
+   * Bytes the range's JSON may spend on its ledger: etcd takes objects up to 1.5 MiB; the spec, the
+   * metadata and the rest of the status fit in what is left.
+   */
+  static final long CAPACITY_BYTES = 1_400_000;
+
+  /** About what one entry costs in the range's JSON: its four fields, keys and punctuation. */
+  @Override
+  public long cost(LedgerEntry entry) {
+    return entry.addresses().toString().length()
+        + Objects.toString(entry.claimNamespace(), "").length()
+        + Objects.toString(entry.claimName(), "").length()
+        + Objects.toString(entry.claimUid(), "").length()
+        + 50;
+  }
+
+  @Override
+  public long capacity() {
+    return CAPACITY_BYTES;
   }
 
   private static Ledger ledgerOf(IPAMRange object) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.core.net.Cidr;
 import org.ipam.core.net.IpParser;
@@ -30,12 +31,15 @@ final class Takeovers {
   private final Map<PoolKey, Map<String, String>> shown = new ConcurrentHashMap<>();
 
   /**
-   * Per range: the requests this process served whose entry the cached range does not show yet. The
-   * cache can show such a request's status before the range's new ledger: it is no takeover. A uid
-   * leaves once the ledger shows its entry, so that a ledger lost afterwards (its status
-   * overwritten) makes the block a takeover again rather than a free block.
+   * Per range: the requests this process served whose entry the cached range does not show yet,
+   * with the resourceVersion of the ledger that recorded it (the newest this process had read or
+   * written when it reported the block; null if none). The cache can show such a request's status
+   * before the range's new ledger: it is no takeover. A uid leaves once the cached ledger shows its
+   * entry, or is at that version or later without it (a later write, another writer's or
+   * upstream's, dropped the entry): from there on its shown block is a takeover again rather than a
+   * free block.
    */
-  private final Map<PoolKey, Set<String>> served = new ConcurrentHashMap<>();
+  private final Map<PoolKey, Map<String, Optional<String>>> served = new ConcurrentHashMap<>();
 
   /** Per range: the requests a pass held back while a takeover was pending. */
   private final Map<PoolKey, Set<String>> heldBack = new ConcurrentHashMap<>();
@@ -69,7 +73,7 @@ final class Takeovers {
     if (ofRange != null) {
       ofRange.remove(request.getMetadata().getUid());
     }
-    Set<String> ours = served.get(range);
+    Map<String, Optional<String>> ours = served.get(range);
     if (ours != null) {
       ours.remove(request.getMetadata().getUid());
     }
@@ -94,23 +98,34 @@ final class Takeovers {
    * The range's takeover as it stands.
    *
    * @param recorded the uids the range's ledger holds entries for
+   * @param version the resourceVersion of the range that ledger was read from
    * @param recordedElsewhere the range whose ledger records a uid's block, if another one does (a
    *     request whose {@code spec.ipam} was changed after it was served: its block stays where it
    *     was allocated, and is no takeover here)
    */
   Snapshot snapshot(
-      PoolKey range, Set<String> recorded, Function<String, Optional<String>> recordedElsewhere) {
+      PoolKey range,
+      Set<String> recorded,
+      String version,
+      Function<String, Optional<String>> recordedElsewhere) {
     Map<String, String> pending = new HashMap<>();
     Map<String, String> elsewhere = new HashMap<>();
-    Set<String> ours = served.get(range);
+    Map<String, Optional<String>> ours = served.get(range);
     if (ours != null) {
-      ours.removeIf(recorded::contains);
+      ours.entrySet()
+          .removeIf(
+              served ->
+                  recorded.contains(served.getKey())
+                      || served
+                          .getValue()
+                          .map(at -> !LedgerFeed.olderThan(version, at))
+                          .orElse(false));
     }
     shown
         .getOrDefault(range, Map.of())
         .forEach(
             (uid, block) -> {
-              if (recorded.contains(uid) || (ours != null && ours.contains(uid))) {
+              if (recorded.contains(uid) || (ours != null && ours.containsKey(uid))) {
                 return;
               }
               Optional<String> other = recordedElsewhere.apply(uid);
@@ -171,15 +186,15 @@ final class Takeovers {
     }
 
     /**
-     * A request whose block this process committed (or reports again): no takeover until the ledger
-     * shows it. One the pass's ledger already shows is not remembered: from there on, only the
-     * ledger counts.
+     * A request whose block this process committed (or reports again), recorded in the ledger of
+     * {@code ledgerVersion}: no takeover until the cache shows that ledger or a later one. One the
+     * pass's ledger already shows is not remembered: from there on, only the ledger counts.
      */
-    void served(String uid) {
+    void served(String uid, Optional<String> ledgerVersion) {
       if (recorded.contains(uid)) {
         return;
       }
-      served.computeIfAbsent(range, k -> ConcurrentHashMap.newKeySet()).add(uid);
+      served.computeIfAbsent(range, k -> new ConcurrentHashMap<>()).put(uid, ledgerVersion);
     }
 
     /** A request this pass does not decide: looked at again once the takeover is done. */

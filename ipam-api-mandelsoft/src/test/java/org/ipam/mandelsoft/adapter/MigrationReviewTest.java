@@ -12,9 +12,11 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.EngineListener;
@@ -176,7 +178,10 @@ class MigrationReviewTest {
           cached.getMetadata().getResourceVersion(),
           RangeLedger.entriesOf(cached),
           Clock.systemUTC().instant());
-      last = takeovers.snapshot(key, IPAMRangeReconciler.recordedUids(cached), elsewhere);
+      Set<String> recorded = new HashSet<>();
+      RangeLedger.entriesOf(cached).forEach(entry -> recorded.add(entry.claimUid()));
+      last =
+          takeovers.snapshot(key, recorded, cached.getMetadata().getResourceVersion(), elsewhere);
       if (!last.pending()) {
         takeovers.release(key).forEach(uid -> engine.claimTouched(key, uid));
       }
@@ -458,7 +463,9 @@ class MigrationReviewTest {
           .containsEntry("state", "Invalid")
           .containsEntry("cidr", null);
       assertThat((String) api.requestStatus.get("b").get("message"))
-          .contains("status.cidr: fd00::/64 is not inside IPAMRange default/pool");
+          .contains(
+              "IPAMRequest default/b: status.cidr fd00::/64 is of another IP family than"
+                  + " IPAMRange default/pool");
       assertThat(api.requestStatus.get("d"))
           .containsEntry("state", "Invalid")
           .containsEntry("cidr", null);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ipam.core.net.IpRange;
 
@@ -62,12 +63,17 @@ public final class LedgerFeed {
    * increasing integers, which is what this relies on, and only to skip a stale delivery: two that
    * do not both parse are never called older.
    */
-  static boolean olderThan(String version, String than) {
+  public static boolean olderThan(String version, String than) {
     try {
       return Long.parseLong(version) < Long.parseLong(than);
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /** The resourceVersion of the newest ledger delivered for the pool, if any. */
+  public Optional<String> versionOf(PoolKey pool) {
+    return Optional.ofNullable(delivered.get(pool)).map(Delivered::resourceVersion);
   }
 
   /** The pool is gone: its entries are forgotten with it (the engine keeps its own view). */

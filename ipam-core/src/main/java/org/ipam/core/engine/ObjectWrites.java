@@ -54,12 +54,57 @@ public final class ObjectWrites {
     return mergePatch(client, object, Map.of("metadata", metadata), false);
   }
 
-  /** Merge-patches the status subresource; false when the object no longer exists. */
+  /**
+   * Merge-patches the status subresource of the incarnation {@code object} is (its uid, when it has
+   * one, is a precondition the API server checks); false when that object no longer exists, even if
+   * another of the same name does: a late write for a deleted claim must not show its successor an
+   * address the pool has freed.
+   */
   public static boolean patchStatus(
       KubernetesClient client, HasMetadata object, Map<String, Object> status) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status);
-    return mergePatch(client, object, body, true);
+    try {
+      return mergePatch(client, object, guardedByUid(object, body), true);
+    } catch (KubernetesClientException e) {
+      if (otherIncarnation(client, object, e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The merge patch {@code body} with the object's uid in its metadata (beside what is there): the
+   * API server refuses it (409 or 422) when the object of that name is another incarnation.
+   */
+  public static Map<String, Object> guardedByUid(HasMetadata object, Map<String, Object> body) {
+    String uid = object.getMetadata().getUid();
+    if (uid == null) {
+      return body;
+    }
+    Map<String, Object> guarded = new LinkedHashMap<>(body);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> given = (Map<String, Object>) body.get("metadata");
+    Map<String, Object> metadata =
+        given == null ? new LinkedHashMap<>() : new LinkedHashMap<>(given);
+    metadata.put("uid", uid);
+    guarded.put("metadata", metadata);
+    return guarded;
+  }
+
+  /**
+   * Whether a refused {@link #guardedByUid} write was refused because the object of that name is no
+   * longer the one we read (one GET, on that refusal only).
+   */
+  public static boolean otherIncarnation(
+      KubernetesClient client, HasMetadata object, KubernetesClientException refused) {
+    String uid = object.getMetadata().getUid();
+    if (uid == null || (refused.getCode() != 409 && refused.getCode() != 422)) {
+      return false;
+    }
+    HasMetadata live = client.resource(object).get();
+    return live == null || !uid.equals(live.getMetadata().getUid());
   }
 
   private static boolean mergePatch(

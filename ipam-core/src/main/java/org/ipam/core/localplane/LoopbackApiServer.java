@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A kube-apiserver and etcd on the loopback interface, through io.fabric8:kube-api-test, from the
@@ -19,6 +22,8 @@ import java.util.List;
  * LoopbackBinaries}.
  */
 public final class LoopbackApiServer {
+  private static final Logger LOG = LoggerFactory.getLogger(LoopbackApiServer.class);
+
   /**
    * The ClusterIP range of the local control plane's Services. kube-api-test gives them
    * 10.0.0.0/24, 254 addresses: too few for a test of hundreds of Services of type LoadBalancer
@@ -43,15 +48,46 @@ public final class LoopbackApiServer {
 
   private LoopbackApiServer() {}
 
+  /** Starts of a control plane tried before the last failure is thrown. */
+  static final int START_ATTEMPTS = 3;
+
   /**
    * Starts a control plane and returns once it serves the default namespace. Offline mode is set in
    * code: kube-api-test would otherwise try to download binaries from hosts these machines cannot
-   * reach, and its offline environment variable is broken in 7.5.2. If the start fails, both
-   * processes are stopped before the exception leaves.
+   * reach, and its offline environment variable is broken in 7.5.2. If a start fails, both
+   * processes are stopped and a fresh pair is started, up to {@link #START_ATTEMPTS} times:
+   * kube-api-test picks each port by opening and closing a socket, so on a busy machine another
+   * process (a client connection's ephemeral port, another build's server) can take it before etcd
+   * or the API server binds it, and that process exits ("stopped unexpectedly"); the next start
+   * picks other ports.
    *
    * @param version the Kubernetes version to run, or null for the newest installed one
    */
   public static KubeAPIServer start(String version) {
+    return startFresh(() -> new KubeAPIServer(config(version).build()));
+  }
+
+  /** Starts a server {@code fresh} makes, each attempt with a new one. */
+  static KubeAPIServer startFresh(Supplier<KubeAPIServer> fresh) {
+    RuntimeException failure = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      KubeAPIServer server = fresh.get();
+      try {
+        startAcrossMidnight(server);
+        return server;
+      } catch (RuntimeException e) {
+        stopQuietly(server, e);
+        if (failure != null) {
+          e.addSuppressed(failure);
+        }
+        failure = e;
+        LOG.warn("control plane start {} of {} failed: {}", attempt, START_ATTEMPTS, e.toString());
+      }
+    }
+    throw failure;
+  }
+
+  private static KubeAPIServerConfigBuilder config(String version) {
     KubeAPIServerConfigBuilder config =
         KubeAPIServerConfigBuilder.anAPIServerConfig()
             .withTestDir(LoopbackBinaries.prepare(LoopbackBinaries.kubeApiTestDir()).toString())
@@ -61,13 +97,18 @@ public final class LoopbackApiServer {
     if (version != null && !version.isBlank()) {
       config.withApiServerVersion(version);
     }
-    KubeAPIServer server = new KubeAPIServer(config.build());
+    return config;
+  }
+
+  /**
+   * Stops what a failed start left running. kube-api-test may have stopped it already and removed
+   * etcd's data directory, and then fails to remove it again: that must not hide why it failed.
+   */
+  private static void stopQuietly(KubeAPIServer server, RuntimeException why) {
     try {
-      startAcrossMidnight(server);
-      return server;
-    } catch (RuntimeException e) {
       server.stop();
-      throw e;
+    } catch (RuntimeException e) {
+      why.addSuppressed(e);
     }
   }
 
