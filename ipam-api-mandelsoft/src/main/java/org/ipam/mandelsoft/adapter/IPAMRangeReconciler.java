@@ -57,6 +57,7 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   private final Clock clock;
   private final WatchFilter watchFilter;
   private final LedgerFeed ledgers;
+  private final KnownRanges known;
   private final PerVersion<PoolKey, RangeServing> servings = new PerVersion<>();
   private final Map<PoolKey, RoundRobinCursors> cursors = new ConcurrentHashMap<>();
   private final Takeovers takeovers = new Takeovers();
@@ -67,10 +68,12 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   private final PerVersion<PoolKey, Recorded> recorded = new PerVersion<>();
 
   @Inject
-  public IPAMRangeReconciler(AllocationEngine engine, Clock clock, WatchFilter watchFilter) {
+  public IPAMRangeReconciler(
+      AllocationEngine engine, Clock clock, WatchFilter watchFilter, KnownRanges known) {
     this.engine = engine;
     this.clock = clock;
     this.watchFilter = watchFilter;
+    this.known = known;
     this.ledgers = new LedgerFeed(engine);
   }
 
@@ -128,6 +131,7 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
     KubernetesClient client = context.getClient();
     PoolKey key = keyOf(range);
     if (context.isPrimaryResourceDeleted()) {
+      known.gone(key);
       ledgers.forget(key);
       engine.forget(key);
       servings.forget(key);
@@ -136,6 +140,7 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
       recorded.forget(key);
       return UpdateControl.noUpdate();
     }
+    known.seen(key);
     boolean deleting = range.getMetadata().getDeletionTimestamp() != null;
     if (!deleting && !ObjectWrites.addFinalizer(client, range, MandelsoftApi.FINALIZER)) {
       return UpdateControl.noUpdate();

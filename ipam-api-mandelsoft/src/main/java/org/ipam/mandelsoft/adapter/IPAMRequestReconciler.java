@@ -33,11 +33,14 @@ public final class IPAMRequestReconciler implements Reconciler<IPAMRequest> {
 
   private final AllocationEngine engine;
   private final WatchFilter watchFilter;
+  private final KnownRanges known;
 
   @Inject
-  public IPAMRequestReconciler(AllocationEngine engine, WatchFilter watchFilter) {
+  public IPAMRequestReconciler(
+      AllocationEngine engine, WatchFilter watchFilter, KnownRanges known) {
     this.engine = engine;
     this.watchFilter = watchFilter;
+    this.known = known;
   }
 
   @Override
@@ -65,6 +68,11 @@ public final class IPAMRequestReconciler implements Reconciler<IPAMRequest> {
         invalid(client, request, problems.lines().get(0));
       }
       return UpdateControl.noUpdate();
+    }
+    if (known.exists(key.get())) {
+      // The range's to serve. Looked at again after a while: the range may be deleted meanwhile,
+      // and then this request is told so here.
+      return UpdateControl.<IPAMRequest>noUpdate().rescheduleAfter(MISSING_RECHECK);
     }
     IPAMRange range =
         client

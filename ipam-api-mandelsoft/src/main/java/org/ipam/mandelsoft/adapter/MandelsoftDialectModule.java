@@ -1,5 +1,6 @@
 package org.ipam.mandelsoft.adapter;
 
+import com.google.inject.Singleton;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -71,5 +72,6 @@ public final class MandelsoftDialectModule extends DialectModule {
     var reconcilers = Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {});
     reconcilers.addBinding().to(IPAMRangeReconciler.class);
     reconcilers.addBinding().to(IPAMRequestReconciler.class);
+    bind(KnownRanges.class).in(Singleton.class);
   }
 }
