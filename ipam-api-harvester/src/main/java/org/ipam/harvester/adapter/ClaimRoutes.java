@@ -221,8 +221,9 @@ final class ClaimRoutes {
     String before = routes.get(uid);
     String after;
     if (claim.releasing()) {
-      // On its way out: released where it is held, wherever selection would send it now.
-      after = before != null ? before : held.get(uid);
+      // On its way out: released where it is held, wherever selection would send it now; a pool
+      // that no longer exists holds nothing of it (no route: it is let go).
+      after = known(before) ? before : known(held.get(uid)) ? held.get(uid) : null;
       if (after == null && claim instanceof LoadBalancerClaim) {
         after = chosen(claim); // its status names the pool that holds it
       }
@@ -243,6 +244,10 @@ final class ClaimRoutes {
     routes.put(uid, after);
     engine.claimSeen(HarvesterRecords.poolKey(after), claim, claim.facts());
     wake(after);
+  }
+
+  private boolean known(String pool) {
+    return pool != null && pools.containsKey(pool);
   }
 
   private String chosen(HarvesterClaim claim) {

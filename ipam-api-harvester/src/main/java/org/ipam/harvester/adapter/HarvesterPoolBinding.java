@@ -270,8 +270,21 @@ final class HarvesterPoolBinding implements LedgerBinding<HarvesterClaim> {
             .add(view.counts().outOfRange())
             .min(BigInteger.valueOf(Long.MAX_VALUE))
             .longValue();
+    // A pool being deleted waits for what it holds (upstream dropped its allocator at once): the
+    // user is told why it stays.
+    boolean waits = pool.getMetadata().getDeletionTimestamp() != null && used > 0;
+    boolean ready = ranges.usable() && !waits;
+    String message =
+        !ranges.usable()
+            ? ranges.problem()
+            : waits
+                ? pool.describe()
+                    + " is being deleted: it waits until the "
+                    + used
+                    + " address(es) it holds are released (status.allocated names their holders)"
+                : "";
     List<HarvesterCondition> conditions =
-        poolConditions(ranges.usable(), ranges.usable() ? "" : ranges.problem());
+        poolConditions(ready, waits && ranges.usable() ? "Deleting" : "InvalidSpec", message);
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("total", ranges.total());
     status.put("available", Math.max(0, ranges.total() - used));
@@ -280,7 +293,7 @@ final class HarvesterPoolBinding implements LedgerBinding<HarvesterClaim> {
         pool.getStatus() != null
             && pool.getStatus().getTotal() == ranges.total()
             && pool.getStatus().getAvailable() == Math.max(0, ranges.total() - used)
-            && readyIs(ranges.usable(), ranges.usable() ? "" : ranges.problem());
+            && readyIs(ready, message);
     if (!same) {
       ObjectWrites.patchStatus(client, pool, status);
     }
@@ -297,14 +310,14 @@ final class HarvesterPoolBinding implements LedgerBinding<HarvesterClaim> {
   }
 
   /** Ready as upstream writes it (True, empty message), or False naming what is wrong. */
-  private List<HarvesterCondition> poolConditions(boolean ready, String message) {
+  private List<HarvesterCondition> poolConditions(boolean ready, String reason, String message) {
     List<HarvesterCondition> conditions = new ArrayList<>();
     String now = Conditions.timestamp(clock.instant());
     HarvesterCondition condition =
         new HarvesterCondition(
             HarvesterApi.READY_CONDITION,
             ready ? "True" : "False",
-            ready ? null : "InvalidSpec",
+            ready ? null : reason,
             message,
             now);
     if (pool.getStatus() != null && pool.getStatus().getConditions() != null) {

@@ -110,9 +110,23 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     }
     KubernetesClient client = context.getClient();
     PoolKey key = HarvesterRecords.poolKey(pool.getMetadata().getName());
+    if (context.isPrimaryResourceDeleted()) {
+      // Gone (its finalizer removed by hand, or a shadowed pool that never had ours): forgotten
+      // before anything routes a claim to it again.
+      forget(pool, key);
+      return UpdateControl.noUpdate();
+    }
     routes.poolSeen(pool);
     if (routes.shadowed(pool)) {
-      // Its name is served by the loadbalancer.harvesterhci.io pool: this one hands out nothing.
+      // Its name is served by the loadbalancer.harvesterhci.io pool: this one hands out nothing,
+      // and what its status held went with the name (the engine's pool is the other one's). Being
+      // deleted, it goes at once.
+      known.seen(pool);
+      if (pool.getMetadata().getDeletionTimestamp() != null) {
+        routes.poolGone(pool);
+        known.gone(pool);
+        ObjectWrites.removeFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER);
+      }
       return UpdateControl.noUpdate();
     }
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
@@ -129,6 +143,7 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     routes.ledgerSeen(pool.getMetadata().getName(), holders);
     deliverForeign(key, pool);
     known.seen(pool);
+    known.listOnceFor(pool, () -> PoolListing.all(client));
     PoolRanges ranges = known.judged(pool, PoolRanges.of(pool));
     PoolSpec spec = ranges.allocator().withPreferred(history(pool));
     PassReport report =
@@ -207,12 +222,24 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     if (engine.holdsAnything(key)) {
       return UpdateControl.<P>noUpdate().rescheduleAfter(DELETION_RECHECK);
     }
+    forget(pool, key);
+    ObjectWrites.removeFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * The pool is no more: its routes, its rules' view and, unless the pool of its name in the other
+   * group serves on (whose engine pool this is too), the engine's view of it.
+   */
+  private void forget(P pool, PoolKey key) {
+    boolean otherGroupServes = routes.shadowed(pool);
     routes.poolGone(pool);
     known.gone(pool);
+    if (otherGroupServes) {
+      return;
+    }
     ledgers.forget(key);
     engine.forget(key);
     foreign.remove(key);
-    ObjectWrites.removeFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER);
-    return UpdateControl.noUpdate();
   }
 }

@@ -2,21 +2,28 @@ package org.ipam.harvester.adapter;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.ipam.core.alloc.Segment;
 import org.ipam.core.net.Ip;
+import org.ipam.core.net.IpRange;
 import org.ipam.harvester.model.HarvesterIPPool;
 import org.ipam.harvester.pool.PoolRanges;
 import org.ipam.harvester.webhook.PoolRules;
 
 /**
  * The pools of both groups as their reconcilers last saw them, for the webhook's pool rules when
- * webhooks are off: a pool that conflicts with an older one (overlapping ranges, a priority or
- * scope taken, a second global pool) hands out nothing new and says why on its Ready condition,
- * while the older one serves on. The older is the one created first (then by group and name), so
- * every controller picks the same one: the one a webhook would have admitted.
+ * webhooks are off: a pool that conflicts with an older one (a priority or scope taken, a second
+ * global pool) hands out nothing new and says why on its Ready condition, while the older one
+ * serves on. The older is the one created first (then by group and name), so every controller picks
+ * the same one: the one a webhook would have admitted. Where ranges overlap, the older pool hands
+ * out nothing of the newer one's ranges either: two pools created at once may each miss the other.
+ * A pool of the other group with the same name is left out: one of the two is shadowed and hands
+ * out nothing (docs/compat/harvester.md).
  */
 final class KnownPools {
   private static final Comparator<HarvesterIPPool> AGE =
@@ -24,6 +31,9 @@ final class KnownPools {
           .thenComparing(p -> p.group() + "/" + p.getMetadata().getName());
 
   private final Map<String, HarvesterIPPool> pools = new ConcurrentHashMap<>();
+
+  /** Per pool, the uid and generation a live list was last taken for. */
+  private final Map<String, String> listedFor = new ConcurrentHashMap<>();
 
   void seen(HarvesterIPPool pool) {
     pools.put(key(pool), pool);
@@ -34,23 +44,63 @@ final class KnownPools {
     listed.forEach(pool -> pools.putIfAbsent(key(pool), pool));
   }
 
-  void gone(HarvesterIPPool pool) {
-    pools.remove(key(pool));
+  /**
+   * Once per spec generation of {@code pool}, before it is judged: every pool as a live list shows
+   * it, so that a pool created a moment before this one is known though its own pass has not run.
+   * Of two pools created at once, at least one lists the other (each lists after its own create).
+   */
+  void listOnceFor(HarvesterIPPool pool, Supplier<List<HarvesterIPPool>> live) {
+    String version = pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration();
+    if (version.equals(listedFor.put(key(pool), version))) {
+      return;
+    }
+    List<HarvesterIPPool> listed = live.get();
+    Set<String> present = new HashSet<>();
+    for (HarvesterIPPool other : listed) {
+      present.add(key(other));
+      if (!key(other).equals(key(pool))) {
+        pools.put(key(other), other);
+      }
+    }
+    pools.keySet().removeIf(k -> !present.contains(k) && !k.equals(key(pool)));
   }
 
-  /** The pool's ranges, refused when it conflicts with an older pool. */
+  void gone(HarvesterIPPool pool) {
+    pools.remove(key(pool));
+    listedFor.remove(key(pool));
+  }
+
+  /**
+   * The pool's ranges: refused when it conflicts with an older pool; without the addresses a newer
+   * pool's ranges cover (the newer one is refused for the overlap once it sees this one, but it may
+   * have served before it did, and nothing else keeps the two pools apart).
+   */
   PoolRanges judged(HarvesterIPPool pool, PoolRanges ranges) {
     if (!ranges.usable()) {
       return ranges;
     }
-    List<HarvesterIPPool> older =
+    List<HarvesterIPPool> others =
         pools.values().stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .filter(p -> AGE.compare(p, pool) < 0)
+            .filter(p -> !p.getMetadata().getName().equals(pool.getMetadata().getName()))
             .toList();
-    List<String> problems = new ArrayList<>(PoolRules.check(pool, null, older));
+    List<HarvesterIPPool> older = others.stream().filter(p -> AGE.compare(p, pool) < 0).toList();
+    List<String> problems = new ArrayList<>(PoolRules.conflicts(pool, older));
     problems.addAll(coversHeld(pool, ranges));
-    return problems.isEmpty() ? ranges : ranges.refused(String.join("; ", problems));
+    if (!problems.isEmpty()) {
+      return ranges.refused(String.join("; ", problems));
+    }
+    List<Segment> mine = ranges.allocator().segments();
+    List<IpRange> newerOverlap = new ArrayList<>();
+    others.stream()
+        .filter(p -> AGE.compare(p, pool) > 0)
+        .map(PoolRanges::of)
+        .filter(PoolRanges::usable)
+        .flatMap(theirs -> theirs.allocator().segments().stream())
+        .map(Segment::range)
+        .filter(theirs -> mine.stream().anyMatch(m -> m.range().overlaps(theirs)))
+        .forEach(newerOverlap::add);
+    return ranges.excluding(newerOverlap);
   }
 
   /**

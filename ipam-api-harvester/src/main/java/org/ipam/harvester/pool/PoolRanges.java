@@ -47,6 +47,29 @@ public record PoolRanges(PoolSpec allocator, long total, String problem) {
     return new PoolRanges(PoolSpec.of(allocator.family(), List.of()), total, why);
   }
 
+  /**
+   * The same pool handing out nothing in {@code taken} (a newer pool's ranges over its own,
+   * webhooks off: of two pools created at once, each may have missed the other): what it holds
+   * there stays held.
+   */
+  public PoolRanges excluding(List<IpRange> taken) {
+    if (taken.isEmpty()) {
+      return this;
+    }
+    ReservedAddresses reserved = allocator.reserved();
+    List<IpRange> excluded = new ArrayList<>(reserved.excluded());
+    excluded.addAll(taken);
+    return new PoolRanges(
+        allocator.withReserved(
+            new ReservedAddresses(
+                reserved.networkAndBroadcastOf(),
+                reserved.allocateReserved(),
+                reserved.gateways(),
+                excluded)),
+        total,
+        problem);
+  }
+
   public boolean usable() {
     return problem == null;
   }

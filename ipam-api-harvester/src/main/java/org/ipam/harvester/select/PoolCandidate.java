@@ -7,15 +7,26 @@ import org.ipam.harvester.model.Selector;
 
 /**
  * A pool as selection sees it: its name, network, priority and scope tuples. A pool whose scope
- * does not parse has no tuples and so matches nothing.
+ * does not parse has no tuples and so matches nothing new; the claims it holds stay with it.
  *
  * @param deleting a pool being deleted keeps what it holds but is chosen for nobody new
+ * @param scopeUnreadable its {@code spec.selector.scope} does not parse (webhooks off)
  */
 public record PoolCandidate(
-    String name, String network, long priority, List<ScopeTuple> scope, boolean deleting) {
+    String name,
+    String network,
+    long priority,
+    List<ScopeTuple> scope,
+    boolean deleting,
+    boolean scopeUnreadable) {
   public PoolCandidate {
     network = network == null ? "" : network;
     scope = List.copyOf(scope);
+  }
+
+  public PoolCandidate(
+      String name, String network, long priority, List<ScopeTuple> scope, boolean deleting) {
+    this(name, network, priority, scope, deleting, false);
   }
 
   public static PoolCandidate of(HarvesterIPPool pool) {
@@ -25,7 +36,10 @@ public record PoolCandidate(
         selector == null ? "" : selector.getNetwork(),
         selector == null || selector.getPriority() == null ? 0 : selector.getPriority(),
         selector == null || selector.getScope() == null ? List.of() : selector.getScope().tuples(),
-        pool.getMetadata().getDeletionTimestamp() != null);
+        pool.getMetadata().getDeletionTimestamp() != null,
+        selector != null
+            && selector.getScope() != null
+            && selector.getScope().problem().isPresent());
   }
 
   /**

@@ -84,8 +84,15 @@ public final class PoolSelector {
     return new Selection.NoPool("no matched IPPool with requirement " + r);
   }
 
-  /** Whether a pool would serve the requirement, leaving priorities aside. */
+  /**
+   * Whether a pool would serve the requirement, leaving priorities aside. A pool whose scope does
+   * not parse keeps the claims it holds: a typo must not send them to another pool (a new address)
+   * and release theirs.
+   */
   static boolean admits(PoolCandidate pool, Requirement r) {
+    if (pool.scopeUnreadable()) {
+      return true;
+    }
     if (pool.isGlobal()) {
       return pool.network().isEmpty() || pool.network().equals(r.network());
     }

@@ -47,12 +47,7 @@ public final class PoolRules {
       return problems; // the cross-pool rules need ranges and a scope that parse
     }
     String name = pool.describe();
-    List<HarvesterIPPool> sorted =
-        others.stream()
-            .<HarvesterIPPool>map(o -> o)
-            .filter(o -> !sameObject(o, pool))
-            .sorted(Comparator.comparing(o -> o.getMetadata().getName()))
-            .toList();
+    List<HarvesterIPPool> sorted = byName(others, pool);
     if (stored == null) {
       sameNameInOtherGroup(name, pool, others, problems);
     }
@@ -62,6 +57,35 @@ public final class PoolRules {
       keepsHeld(name, ranges, stored, problems);
     }
     return problems;
+  }
+
+  /**
+   * What a controller checks with webhooks off, where no webhook ordered the pools' writes: the
+   * rules a webhook would have applied to {@code pool} against the {@code older} pools (ranges,
+   * priority, scope, global role), leaving out the name rule (a pool of a name taken in the other
+   * group is shadowed instead).
+   */
+  public static List<String> conflicts(
+      HarvesterIPPool pool, Collection<? extends HarvesterIPPool> older) {
+    List<String> problems = new ArrayList<>();
+    PoolRanges ranges = PoolRanges.of(pool);
+    if (!ranges.usable()) {
+      problems.add(ranges.problem());
+      return problems;
+    }
+    List<HarvesterIPPool> sorted = byName(older, pool);
+    overlaps(pool.describe(), ranges, sorted, problems);
+    selector(pool.describe(), pool, sorted, problems);
+    return problems;
+  }
+
+  private static List<HarvesterIPPool> byName(
+      Collection<? extends HarvesterIPPool> others, HarvesterIPPool pool) {
+    return others.stream()
+        .<HarvesterIPPool>map(o -> o)
+        .filter(o -> !sameObject(o, pool))
+        .sorted(Comparator.comparing(o -> o.getMetadata().getName()))
+        .toList();
   }
 
   /** The problem with deleting a pool: it still holds addresses. */
