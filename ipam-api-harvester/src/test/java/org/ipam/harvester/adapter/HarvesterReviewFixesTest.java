@@ -72,23 +72,7 @@ class HarvesterReviewFixesTest {
       """;
 
   private static LoadBalancer lbShowing(String pool, String ip) {
-    return Serialization.unmarshal(
-        """
-        apiVersion: loadbalancer.harvesterhci.io/v1beta1
-        kind: LoadBalancer
-        metadata:
-          name: lb
-          namespace: default
-          uid: u1
-          creationTimestamp: "2026-01-01T00:00:00Z"
-          finalizers: [wrangler.cattle.io/harvester-lb-controller]
-        spec:
-          ipam: pool
-        status:
-          allocatedAddress: {ipPool: %s, ip: %s}
-        """
-            .formatted(pool, ip),
-        LoadBalancer.class);
+    return HarvesterSecondReviewTest.lb(pool, ip, false);
   }
 
   /**

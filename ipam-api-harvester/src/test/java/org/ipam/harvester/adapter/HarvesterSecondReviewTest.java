@@ -44,7 +44,8 @@ class HarvesterSecondReviewTest {
         IPPool.class);
   }
 
-  private static LoadBalancer lb(String pool, String ip, boolean deleting) {
+  /** The LoadBalancer default/lb (uid u1) showing {@code ip} of {@code pool}. */
+  static LoadBalancer lb(String pool, String ip, boolean deleting) {
     return Serialization.unmarshal(
         """
         apiVersion: loadbalancer.harvesterhci.io/v1beta1
