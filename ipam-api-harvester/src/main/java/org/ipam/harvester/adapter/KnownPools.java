@@ -2,13 +2,12 @@ package org.ipam.harvester.adapter;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.ipam.core.alloc.Segment;
+import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.net.Ip;
 import org.ipam.core.net.IpRange;
 import org.ipam.harvester.model.HarvesterIPPool;
@@ -39,30 +38,48 @@ final class KnownPools {
     pools.put(key(pool), pool);
   }
 
-  /** The pools a live list showed at start; one a reconciler saw already is kept as it saw it. */
+  /**
+   * The pools a live list showed at start; one a reconciler saw already is kept as it saw it. The
+   * list counts as each listed pool's own {@link #listOnceFor}: it was taken after they were made.
+   */
   void seenAll(List<? extends HarvesterIPPool> listed) {
-    listed.forEach(pool -> pools.putIfAbsent(key(pool), pool));
+    listed.forEach(
+        pool -> {
+          pools.putIfAbsent(key(pool), pool);
+          listedFor.putIfAbsent(key(pool), versionOf(pool));
+        });
   }
 
   /**
    * Once per spec generation of {@code pool}, before it is judged: every pool as a live list shows
    * it, so that a pool created a moment before this one is known though its own pass has not run.
-   * Of two pools created at once, at least one lists the other (each lists after its own create).
+   * Of two pools created at once, at least one lists the other (each lists after its own create). A
+   * listed pool replaces what is known of it only if newer; nothing is removed (a pool goes on its
+   * delete event), so a slow list cannot undo what another pass learnt meanwhile. A list that fails
+   * is taken again on the next pass.
    */
   void listOnceFor(HarvesterIPPool pool, Supplier<List<HarvesterIPPool>> live) {
-    String version = pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration();
-    if (version.equals(listedFor.put(key(pool), version))) {
+    String version = versionOf(pool);
+    if (version.equals(listedFor.get(key(pool)))) {
       return;
     }
-    List<HarvesterIPPool> listed = live.get();
-    Set<String> present = new HashSet<>();
-    for (HarvesterIPPool other : listed) {
-      present.add(key(other));
+    for (HarvesterIPPool other : live.get()) {
       if (!key(other).equals(key(pool))) {
-        pools.put(key(other), other);
+        pools.merge(key(other), other, KnownPools::newer);
       }
     }
-    pools.keySet().removeIf(k -> !present.contains(k) && !k.equals(key(pool)));
+    listedFor.put(key(pool), version);
+  }
+
+  private static HarvesterIPPool newer(HarvesterIPPool known, HarvesterIPPool listed) {
+    return LedgerFeed.olderThan(
+            known.getMetadata().getResourceVersion(), listed.getMetadata().getResourceVersion())
+        ? listed
+        : known;
+  }
+
+  private static String versionOf(HarvesterIPPool pool) {
+    return pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration();
   }
 
   void gone(HarvesterIPPool pool) {

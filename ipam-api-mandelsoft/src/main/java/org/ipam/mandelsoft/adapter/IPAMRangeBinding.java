@@ -48,6 +48,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   private final PoolKey key;
   private final RangeServing serving;
   private final LedgerFeed ledgers;
+  private List<IpRange> heldInCachedLedger;
   private final RoundRobinCursors cursors;
   private final Clock clock;
   private final Takeovers.Snapshot takeover;
@@ -182,8 +183,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
     }
     int prefix = ((Ask.Sized) ask).prefixLength();
     if (serving.shape().roundRobin()) {
-      List<IpRange> held =
-          RangeLedger.entriesOf(range).stream().map(LedgerEntry::addresses).toList();
+      List<IpRange> held = heldInCachedLedger();
       Optional<Cidr> next =
           cursors.choose(
               serving.shape().family(), serving.shape().intervals(), held, prefix, clock.instant());
@@ -193,6 +193,18 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
     }
     // FirstMatch: best fit, as upstream (differences: docs/compat/mandelsoft.md).
     return new AllocationRequest.Block(prefix, BlockPlacement.BEST_FIT);
+  }
+
+  /**
+   * The blocks the cached range's ledger records, parsed once per pass (this binding lives for one
+   * pass; RoundRobin asks for every request it decides).
+   */
+  private List<IpRange> heldInCachedLedger() {
+    if (heldInCachedLedger == null) {
+      heldInCachedLedger =
+          RangeLedger.entriesOf(range).stream().map(LedgerEntry::addresses).toList();
+    }
+    return heldInCachedLedger;
   }
 
   private String takeoverMessage() {

@@ -125,7 +125,11 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   }
 
   private UpdateControl<IPAMRange> reconcileRange(IPAMRange range, Context<IPAMRange> context) {
-    if (engine.isFenced() || !watchFilter.admits(range)) {
+    if (!watchFilter.admits(range)) {
+      known.gone(keyOf(range)); // no longer ours: its requests read it live again
+      return UpdateControl.noUpdate();
+    }
+    if (engine.isFenced()) {
       return UpdateControl.noUpdate();
     }
     KubernetesClient client = context.getClient();

@@ -32,12 +32,13 @@ final class Takeovers {
 
   /**
    * Per range: the requests this process served whose entry the cached range does not show yet,
-   * with the resourceVersion of the ledger that recorded it (the newest this process had read or
-   * written when it reported the block; null if none). The cache can show such a request's status
-   * before the range's new ledger: it is no takeover. A uid leaves once the cached ledger shows its
-   * entry, or is at that version or later without it (a later write, another writer's or
-   * upstream's, dropped the entry): from there on its shown block is a takeover again rather than a
-   * free block.
+   * with the resourceVersion of the ledger its commit read (the newest this process had delivered
+   * when it reported the block; empty if none). The cache can show such a request's status before
+   * the range's new ledger: it is no takeover. A uid leaves once the cached ledger shows its entry,
+   * or is past that version without it: the commit's write was guarded by that version, so any
+   * later version is the commit's or comes after it, and one without the entry means a later write
+   * (another writer's, or upstream's) dropped it: from there on its shown block is a takeover again
+   * rather than a free block.
    */
   private final Map<PoolKey, Map<String, Optional<String>>> served = new ConcurrentHashMap<>();
 
@@ -118,7 +119,7 @@ final class Takeovers {
                   recorded.contains(served.getKey())
                       || served
                           .getValue()
-                          .map(at -> !LedgerFeed.olderThan(version, at))
+                          .map(at -> LedgerFeed.olderThan(at, version))
                           .orElse(false));
     }
     shown
@@ -186,9 +187,9 @@ final class Takeovers {
     }
 
     /**
-     * A request whose block this process committed (or reports again), recorded in the ledger of
-     * {@code ledgerVersion}: no takeover until the cache shows that ledger or a later one. One the
-     * pass's ledger already shows is not remembered: from there on, only the ledger counts.
+     * A request whose block this process committed (or reports again) on the ledger of {@code
+     * ledgerVersion}: no takeover until the cache shows a later ledger without it. One the pass's
+     * ledger already shows is not remembered: from there on, only the ledger counts.
      */
     void served(String uid, Optional<String> ledgerVersion) {
       if (recorded.contains(uid)) {
