@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.ipam.core.engine.Crds;
 
 /**
  * The API server's raw write limit for a claim-like load: a trivial custom resource ({@code
@@ -76,16 +77,7 @@ final class ThroughputRawLimit {
         .v1()
         .customResourceDefinitions()
         .withName(PLURAL + "." + GROUP)
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-            2,
-            TimeUnit.MINUTES);
+        .waitUntilCondition(Crds::established, 2, TimeUnit.MINUTES);
   }
 
   /**

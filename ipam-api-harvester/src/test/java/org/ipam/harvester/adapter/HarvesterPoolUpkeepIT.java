@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.HashMap;
 import java.util.Map;
+import org.ipam.core.engine.Crds;
 import org.ipam.core.testing.ControlPlaneExtension;
 import org.ipam.harvester.model.HarvesterApi;
 import org.ipam.harvester.model.IPPool;
@@ -245,11 +246,7 @@ class HarvesterPoolUpkeepIT {
                     .v1()
                     .customResourceDefinitions()
                     .withName(crd.getMetadata().getName())
-                    .get()
-                    .getStatus()
-                    .getConditions()
-                    .stream()
-                    .anyMatch(
-                        c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+                    .get(),
+            Crds::established);
   }
 }

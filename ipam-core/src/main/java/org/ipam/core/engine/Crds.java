@@ -126,7 +126,8 @@ public final class Crds {
     return schema.getProperties() == null ? null : schema.getProperties().get(step);
   }
 
-  private static boolean established(CustomResourceDefinition crd) {
+  /** Whether the CRD is established (its status may not have conditions yet: not yet). */
+  public static boolean established(CustomResourceDefinition crd) {
     return crd != null
         && crd.getStatus() != null
         && crd.getStatus().getConditions() != null

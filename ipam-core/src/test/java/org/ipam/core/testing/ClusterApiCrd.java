@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.concurrent.TimeUnit;
+import org.ipam.core.engine.Crds;
 
 /**
  * A minimal Cluster API {@code Cluster} CRD for tests (any spec kept): enough for the pause
@@ -40,14 +41,6 @@ public final class ClusterApiCrd {
         .v1()
         .customResourceDefinitions()
         .withName("clusters.cluster.x-k8s.io")
-        .waitUntilCondition(
-            crd ->
-                crd != null
-                    && crd.getStatus() != null
-                    && crd.getStatus().getConditions().stream()
-                        .anyMatch(
-                            c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-            60,
-            TimeUnit.SECONDS);
+        .waitUntilCondition(Crds::established, 60, TimeUnit.SECONDS);
   }
 }
