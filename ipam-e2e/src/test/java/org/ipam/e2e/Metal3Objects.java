@@ -130,6 +130,18 @@ final class Metal3Objects {
     client.resources(IPClaim.class).inNamespace(namespace).withName(name).delete();
   }
 
+  /**
+   * Deletes the IPClaim of this name and uid, never a later claim of the name: a delete by name
+   * that reaches the API server late (retried after a lost answer on a busy machine) would delete
+   * the claim created after it.
+   */
+  void deleteIpClaim(String name, String uid) {
+    IPClaim incarnation = new IPClaim();
+    incarnation.setMetadata(
+        new ObjectMetaBuilder().withNamespace(namespace).withName(name).withUid(uid).build());
+    org.ipam.core.engine.ObjectWrites.delete(client, incarnation);
+  }
+
   /** Whether a claim of this kind (IPClaim, IPAddressClaim) and name exists. */
   boolean claimExists(Class<? extends HasMetadata> kind, String name) {
     return client.resources(kind).inNamespace(namespace).withName(name).get() != null;

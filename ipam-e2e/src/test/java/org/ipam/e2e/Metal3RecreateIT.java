@@ -7,9 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -164,8 +167,12 @@ class Metal3RecreateIT {
           audit.withoutFinalizer(CLAIM_FINALIZER).size());
 
       SoftAssertions soft = new SoftAssertions();
+      TreeSet<String> missing = new TreeSet<>(expectedNames);
+      audit.claims().forEach(claim -> missing.remove(claim.name()));
       soft.assertThat(audit.claims().stream().map(AddressAudit.Claim::name).toList())
-          .as("the final claims")
+          .as(
+              "the final claims (missing, with what the churn did to each: %s)",
+              missing.stream().map(name -> name + " " + churn.history.get(name)).toList())
           .containsExactlyInAnyOrderElementsOf(expectedNames);
       soft.assertThat(audit.unserved())
           .as("final claims not served: %s", AddressAudit.some(audit.unserved()))
@@ -198,7 +205,7 @@ class Metal3RecreateIT {
       // ---------------------------------------------------------------- delete everything
       long deleting = System.nanoTime();
       for (AddressAudit.Claim claim : audit.claims()) {
-        objects.deleteIpClaim(claim.name());
+        objects.deleteIpClaim(claim.name(), claim.uid());
       }
       boolean released =
           Awaits.quietly(
@@ -266,16 +273,25 @@ class Metal3RecreateIT {
       this.objects = objects;
     }
 
-    /** {@value #ROUNDS} times create, pause, delete, pause; then create once more. */
+    /** Per name, what the churn did to it: "+uid" for a create, "-uid" for a delete, in order. */
+    final Map<String, List<String>> history = new ConcurrentHashMap<>();
+
+    /**
+     * {@value #ROUNDS} times create, pause, delete, pause; then create once more. Each delete names
+     * the uid the create returned: only that claim goes, never a later one of the name.
+     */
     void cycle(String name, Random random) {
+      List<String> steps = history.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
       String previous = null;
       for (int round = 0; round < ROUNDS; round++) {
         previous = create(name, previous);
+        steps.add("+" + previous);
         pause(random);
-        objects.deleteIpClaim(name);
+        objects.deleteIpClaim(name, previous);
+        steps.add("-" + previous);
         pause(random);
       }
-      create(name, previous);
+      steps.add("+" + create(name, previous));
     }
 
     /**

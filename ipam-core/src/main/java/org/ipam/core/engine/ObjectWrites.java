@@ -1,5 +1,6 @@
 package org.ipam.core.engine;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -135,15 +136,47 @@ public final class ObjectWrites {
     }
   }
 
-  /** Deletes an object; an object already gone counts as deleted. */
+  /**
+   * Deletes this incarnation of an object: the DELETE carries the object's uid as a precondition
+   * (fabric8's delete sends none), so a delete that reaches the API server late (a request retried
+   * after a lost answer, a slow one) cannot delete a new object that took the name meanwhile,
+   * another claim's. An object already gone, or a name now held by another incarnation (409: the
+   * only precondition sent is the uid), counts as deleted. An object without a uid, or of a kind
+   * whose resource path the type does not say, is deleted by name.
+   */
   public static void delete(KubernetesClient client, HasMetadata object) {
+    String uid = object.getMetadata().getUid();
     try {
-      client.resource(object).delete();
+      if (uid == null || object instanceof GenericKubernetesResource) {
+        client.resource(object).delete();
+        return;
+      }
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("apiVersion", "v1");
+      options.put("kind", "DeleteOptions");
+      options.put("preconditions", Map.of("uid", uid));
+      client.raw(resourcePath(object), "DELETE", options);
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
+      if (e.getCode() != 404 && e.getCode() != 409) {
         throw e;
       }
     }
+  }
+
+  /** The API path of a typed object: /api/v1/... or /apis/GROUP/VERSION/..., namespaced or not. */
+  static String resourcePath(HasMetadata object) {
+    String apiVersion = HasMetadata.getApiVersion(object.getClass());
+    StringBuilder path = new StringBuilder(apiVersion.contains("/") ? "/apis/" : "/api/");
+    path.append(apiVersion);
+    String namespace = object.getMetadata().getNamespace();
+    if (namespace != null && !namespace.isEmpty()) {
+      path.append("/namespaces/").append(namespace);
+    }
+    return path.append('/')
+        .append(HasMetadata.getPlural(object.getClass()))
+        .append('/')
+        .append(object.getMetadata().getName())
+        .toString();
   }
 
   /**

@@ -14,19 +14,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A status write lands on the incarnation it was decided for, never on a new object of the same
  * name: a late write of a claim deleted meanwhile would otherwise show the new claim an address
- * that is free in the pool (the uid in the patch is a precondition the API server checks).
+ * that is free in the pool (the uid in the patch is a precondition the API server checks). A
+ * delete, the same: it carries the uid, and a late one leaves the successor of the name alone.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class ObjectWritesIT {
 
   @Test
   void aStatusWriteForADeletedObjectDoesNotLandOnItsSuccessor(KubernetesClient client) {
-    Service first = client.resource(service("status-guard")).create();
-    client.resource(first).withGracePeriod(0).delete();
-    client
-        .resource(first)
-        .waitUntilCondition(s -> s == null, 30, java.util.concurrent.TimeUnit.SECONDS);
-    Service second = client.resource(service("status-guard")).create();
+    Service[] incarnations = deletedAndRecreated(client, "status-guard");
+    Service first = incarnations[0];
+    Service second = incarnations[1];
 
     boolean written = ObjectWrites.patchStatus(client, first, ingress("10.9.9.9"));
 
@@ -38,6 +36,57 @@ class ObjectWritesIT {
     assertThat(
             client.resource(second).get().getStatus().getLoadBalancer().getIngress().get(0).getIp())
         .isEqualTo("10.9.9.8");
+  }
+
+  @Test
+  void aDeleteOfAnEarlierIncarnationLeavesItsSuccessor(KubernetesClient client) {
+    Service[] incarnations = deletedAndRecreated(client, "delete-guard");
+    Service first = incarnations[0];
+    Service second = incarnations[1];
+
+    ObjectWrites.delete(client, first);
+
+    Service now = client.resource(second).get();
+    assertThat(now).as("the successor of the name").isNotNull();
+    assertThat(now.getMetadata().getUid()).isEqualTo(second.getMetadata().getUid());
+    assertThat(now.getMetadata().getDeletionTimestamp()).isNull();
+    ObjectWrites.delete(client, second);
+    client
+        .resource(second)
+        .waitUntilCondition(s -> s == null, 30, java.util.concurrent.TimeUnit.SECONDS);
+    ObjectWrites.delete(client, second);
+  }
+
+  @Test
+  void resourcePathsOfCoreAndGroupKinds() {
+    assertThat(ObjectWrites.resourcePath(service("a")))
+        .isEqualTo("/api/v1/namespaces/default/services/a");
+    io.fabric8.kubernetes.api.model.Namespace namespace =
+        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+            .withNewMetadata()
+            .withName("n")
+            .endMetadata()
+            .build();
+    assertThat(ObjectWrites.resourcePath(namespace)).isEqualTo("/api/v1/namespaces/n");
+    io.fabric8.kubernetes.api.model.coordination.v1.Lease lease =
+        new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+            .withNewMetadata()
+            .withNamespace("ns")
+            .withName("l")
+            .endMetadata()
+            .build();
+    assertThat(ObjectWrites.resourcePath(lease))
+        .isEqualTo("/apis/coordination.k8s.io/v1/namespaces/ns/leases/l");
+  }
+
+  /** A Service created, deleted until gone, and created again under its name: both, in order. */
+  private static Service[] deletedAndRecreated(KubernetesClient client, String name) {
+    Service first = client.resource(service(name)).create();
+    client.resource(first).withGracePeriod(0).delete();
+    client
+        .resource(first)
+        .waitUntilCondition(s -> s == null, 30, java.util.concurrent.TimeUnit.SECONDS);
+    return new Service[] {first, client.resource(service(name)).create()};
   }
 
   private static Map<String, Object> ingress(String ip) {
