@@ -5,9 +5,12 @@
 # latency on the idle controller, and the API server's raw write limit in the same run. Prints one THROUGHPUT line and
 # appends it to target/throughput/results.csv. docs/performance.md, section "Throughput harness", explains the figures.
 #
-#   hack/throughput.sh DIALECT N [CONCURRENCY]     one run; DIALECT: metal3, metal3-capi, incluster; CONCURRENCY default 8
+#   hack/throughput.sh DIALECT N [CONCURRENCY]     one run; DIALECT: metal3, metal3-capi, incluster, harvester, kubipam;
+#                                                   CONCURRENCY default 8
 #   hack/throughput.sh --jfr DIALECT N [CONC.]     the same with the controller profiled by JFR over the burst (the row
 #                                                   is marked profiled=true and left out of the plot)
+#   hack/throughput.sh --webhooks DIALECT N [C.]   the same with the dialect's webhooks registered (validating, and the
+#                                                   claim finalizers), as a deployment has them (row: webhooks=true)
 #   hack/throughput.sh plot [RESULTS.csv [OUT.png]] draws docs/performance-throughput.png from target/throughput/results.csv
 #   hack/throughput.sh profile FILE.jfr [TOP]       the hot frames of a recording
 #
@@ -23,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 OUT="${THROUGHPUT_OUT:-$ROOT/target/throughput}"
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 
 MVN=(mvn -B -q -o)
@@ -78,7 +81,7 @@ case "$1" in
   profile) shift; [[ $# -ge 1 ]] || usage; build; run_main ThroughputProfile "$@" ;;
   *)
     jfr=()
-    if [[ "$1" == --jfr ]]; then jfr=(--jfr); shift; fi
+    while [[ "${1:-}" == --jfr || "${1:-}" == --webhooks ]]; do jfr+=("$1"); shift; done
     [[ $# -ge 2 && $# -le 3 ]] || usage
     build
     K8S_VERSION="$KUBE_VERSION" bash hack/kube-bins/build.sh >/dev/null

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.ApiRateLimit;
@@ -30,6 +31,7 @@ import org.ipam.core.engine.DialectModule;
 import org.ipam.core.engine.OperatorStartup;
 import org.ipam.core.engine.WatchFilter;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ClaimFinalizerWebhook;
 import org.ipam.core.webhook.ConversionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -311,6 +313,7 @@ public final class IpamController implements Callable<Integer> {
             });
     List<AdmissionValidator<?>> validators = new ArrayList<>();
     List<ConversionHandler> conversions = new ArrayList<>();
+    List<ClaimFinalizerWebhook> finalizers = new ArrayList<>();
     Set<String> served = new java.util.LinkedHashSet<>();
     for (DialectModule dialect : dialects.values()) {
       List<String> missing = Crds.missing(client, dialect.requiredCrds());
@@ -350,6 +353,7 @@ public final class IpamController implements Callable<Integer> {
       log().info("adapter {} enabled", dialect.name());
       validators.addAll(dialect.validators(client));
       conversions.addAll(dialect.conversions());
+      finalizers.addAll(dialect.finalizerWebhooks(engine::serves, new WatchFilter(watchFilter)));
     }
     if (served.isEmpty()) {
       // JOSDK would refuse to start with a bare "No Controller exists": say why instead.
@@ -361,9 +365,16 @@ public final class IpamController implements Callable<Integer> {
     // Webhooks first: they need no informer, and operator.start() waits (up to JOSDK's cache sync
     // timeout) for informers that cannot sync, such as one whose CRD lacks the version we watch.
     if (webhooks != null) {
-      webhooks.serve(validators, conversions);
+      // A claim in a namespace this controller does not watch must not get a finalizer that
+      // nobody would remove.
+      Predicate<String> watched =
+          namespaces == null || namespaces.isEmpty()
+              ? namespace -> true
+              : Set.copyOf(namespaces)::contains;
+      webhooks.serve(validators, finalizers, watched, conversions);
       if (local) {
         LocalWebhooks.install(client, webhooks.port(), webhooks.caBundle(), validators);
+        LocalWebhooks.installFinalizers(client, webhooks.port(), webhooks.caBundle(), finalizers);
         LocalWebhooks.installConversions(client, webhooks.port(), webhooks.caBundle(), conversions);
       }
       log()
@@ -371,7 +382,9 @@ public final class IpamController implements Callable<Integer> {
               "webhooks on https://:{} at {}",
               webhooks.port(),
               Stream.concat(
-                      validators.stream().map(AdmissionValidator::path),
+                      Stream.concat(
+                          validators.stream().map(AdmissionValidator::path),
+                          finalizers.stream().map(ClaimFinalizerWebhook::path)),
                       conversions.stream().map(ConversionHandler::path).distinct())
                   .toList());
     }

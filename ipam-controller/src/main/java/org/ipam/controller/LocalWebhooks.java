@@ -1,5 +1,9 @@
 package org.ipam.controller;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
@@ -13,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ClaimFinalizerWebhook;
 import org.ipam.core.webhook.ConversionHandler;
 
 /**
@@ -53,6 +58,53 @@ final class LocalWebhooks {
     }
     ValidatingWebhookConfiguration configuration =
         new ValidatingWebhookConfigurationBuilder()
+            .withNewMetadata()
+            .withName(NAME)
+            .endMetadata()
+            .withWebhooks(webhooks)
+            .build();
+    client.resource(configuration).forceConflicts().serverSideApply();
+  }
+
+  /**
+   * The claim finalizer webhooks, as a MutatingWebhookConfiguration of the same name: CREATE only,
+   * failurePolicy Ignore (a claim made while the controller is away gets its finalizer from the
+   * controller, as without the webhook), no side effects, never reinvoked.
+   */
+  static void installFinalizers(
+      KubernetesClient client, int port, String caBundle, List<ClaimFinalizerWebhook> finalizers) {
+    if (finalizers.isEmpty()) {
+      // None served: an earlier local run's configuration would only cost failed calls.
+      client.resources(MutatingWebhookConfiguration.class).withName(NAME).delete();
+      return;
+    }
+    String ca = base64(caBundle);
+    List<MutatingWebhook> webhooks = new ArrayList<>();
+    for (ClaimFinalizerWebhook finalizer : finalizers) {
+      AdmissionValidator.Target target = finalizer.target();
+      webhooks.add(
+          new MutatingWebhookBuilder()
+              .withName(finalizer.name())
+              .withNewClientConfig()
+              .withUrl(url(port, finalizer.path()))
+              .withCaBundle(ca)
+              .endClientConfig()
+              .addNewRule()
+              .withApiGroups(target.group())
+              .withApiVersions(target.version())
+              .withResources(target.plural())
+              .withOperations("CREATE")
+              .endRule()
+              .withFailurePolicy("Ignore")
+              .withSideEffects("None")
+              .withMatchPolicy("Equivalent")
+              .withReinvocationPolicy("Never")
+              .withAdmissionReviewVersions("v1")
+              .withTimeoutSeconds(5)
+              .build());
+    }
+    MutatingWebhookConfiguration configuration =
+        new MutatingWebhookConfigurationBuilder()
             .withNewMetadata()
             .withName(NAME)
             .endMetadata()

@@ -15,18 +15,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.ipam.core.webhook.AdmissionReviews;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ClaimFinalizerWebhook;
 import org.ipam.core.webhook.ConversionHandler;
 import org.ipam.core.webhook.ConversionReviews;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTPS server for every enabled dialect's webhooks: each validating webhook at its own path,
- * and the conversion webhooks at theirs ({@code /convert}), where one ConversionReview endpoint
- * hands each object to the dialect that owns its group and kind. Answers on a small pool of
- * threads, so that a slow review does not hold up the others.
+ * One HTTPS server for every enabled dialect's webhooks: each validating webhook and each claim
+ * finalizer (mutating) webhook at its own path, and the conversion webhooks at theirs ({@code
+ * /convert}), where one ConversionReview endpoint hands each object to the dialect that owns its
+ * group and kind. Answers on a small pool of threads, so that a slow review does not hold up the
+ * others.
  */
 final class WebhookServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
@@ -73,6 +76,27 @@ final class WebhookServer implements AutoCloseable {
   }
 
   void serve(List<AdmissionValidator<?>> validators, List<ConversionHandler> conversions) {
+    serve(validators, List.of(), namespace -> true, conversions);
+  }
+
+  /**
+   * Serves the validating webhooks, the claim finalizer webhooks (adding the finalizer only to
+   * claims in a namespace {@code watched} admits) and the conversion webhooks, each at its path.
+   */
+  void serve(
+      List<AdmissionValidator<?>> validators,
+      List<ClaimFinalizerWebhook> finalizers,
+      Predicate<String> watched,
+      List<ConversionHandler> conversions) {
+    for (ClaimFinalizerWebhook finalizer : finalizers) {
+      server.createContext(
+          finalizer.path(),
+          exchange ->
+              answer(
+                  exchange,
+                  finalizer.path(),
+                  body -> AdmissionReviews.answerFinalizer(finalizer, watched, body)));
+    }
     for (AdmissionValidator<?> validator : validators) {
       server.createContext(
           validator.path(),

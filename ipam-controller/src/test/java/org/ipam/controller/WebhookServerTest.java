@@ -19,6 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.ipam.incluster.conversion.IPPoolConversionHandler;
 import org.ipam.incluster.webhook.InClusterValidators;
 import org.ipam.incluster.webhook.InUseAddresses;
+import org.ipam.mandelsoft.adapter.MandelsoftDialectModule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,12 @@ class WebhookServerTest {
     TlsMaterial tls = TlsMaterial.selfSigned();
     server = WebhookServer.bind(InetAddress.getLoopbackAddress(), 0, tls);
     server.serve(
-        InClusterValidators.all(InUseAddresses.none()), List.of(new IPPoolConversionHandler()));
+        InClusterValidators.all(InUseAddresses.none()),
+        new MandelsoftDialectModule()
+            .finalizerWebhooks(
+                pool -> pool.name().equals("served"), org.ipam.core.engine.WatchFilter.NONE),
+        "watched"::equals,
+        List.of(new IPPoolConversionHandler()));
     http = HttpClient.newBuilder().sslContext(trusting(tls.caBundle())).build();
   }
 
@@ -110,6 +116,34 @@ class WebhookServerTest {
         .isEqualTo(
             "InClusterIPPool default/p: spec.addresses[0] \"10.0.0.300\" is not a valid IP, range,"
                 + " nor CIDR");
+  }
+
+  @Test
+  void addsTheFinalizerAtTheFinalizerWebhooksPathForServedRangesInWatchedNamespacesOnly()
+      throws Exception {
+    String review =
+        """
+        {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+         "request": {"uid": "u4", "operation": "CREATE", "namespace": "%s",
+          "object": {"apiVersion": "ipam.mandelsoft.org/v1alpha1", "kind": "IPAMRequest",
+            "metadata": {"name": "r"}, "spec": {"ipam": {"name": "%s"}, "size": 32}}}}
+        """;
+    String path = "/mutate-mandelsoft-ipam-mandelsoft-org-v1alpha1-ipamrequest";
+    JsonNode served = post(path, review.formatted("watched", "served")).path("response");
+    assertThat(served.path("allowed").asBoolean()).isTrue();
+    assertThat(
+            new String(
+                java.util.Base64.getDecoder().decode(served.path("patch").asText()),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\","
+                + "\"value\":[\"mandelsoft.org/ipam\"]}]");
+    for (String[] unserved :
+        new String[][] {{"other", "served"}, {"watched", "unknown"}, {"watched", ""}}) {
+      JsonNode answer = post(path, review.formatted(unserved[0], unserved[1])).path("response");
+      assertThat(answer.path("allowed").asBoolean()).isTrue();
+      assertThat(answer.has("patch")).as(String.join(" ", unserved)).isFalse();
+    }
   }
 
   @Test

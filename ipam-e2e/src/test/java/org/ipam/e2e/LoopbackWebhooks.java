@@ -1,9 +1,13 @@
 package org.ipam.e2e;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -26,11 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The validating webhooks the deploy manifests register ({@code config/webhook/manifests.yaml}),
- * pointed by URL at a controller process on this machine instead of at the Service, the way {@code
- * --local} registers its own: the controller serves them with {@code --webhook-port} and a
- * certificate for 127.0.0.1 in {@code --webhook-cert-dir}, as in a cluster it serves them with the
- * Secret cert-manager writes.
+ * The webhooks the deploy manifests register ({@code config/webhook/manifests.yaml} and {@code
+ * mutating.yaml}), pointed by URL at a controller process on this machine instead of at the
+ * Service, the way {@code --local} registers its own: the controller serves them with {@code
+ * --webhook-port} and a certificate for 127.0.0.1 in {@code --webhook-cert-dir}, as in a cluster it
+ * serves them with the Secret cert-manager writes.
  *
  * <p>Only the webhooks of the API groups asked for are registered, each narrowed by an {@code
  * objectSelector} to objects carrying one label, so that a control plane other tests share sends
@@ -158,7 +162,9 @@ final class LoopbackWebhooks {
 
   /**
    * Registers the shipped webhooks of these API groups (a configuration named {@code name}) for
-   * objects labelled {@code labelKey=labelValue}, at {@code https://127.0.0.1:<port><path>}.
+   * objects labelled {@code labelKey=labelValue} (every object when {@code labelKey} is null), at
+   * {@code https://127.0.0.1:<port><path>}: the validating ones, and the claim finalizer (mutating)
+   * ones of {@code config/webhook/mutating.yaml}.
    */
   static void register(
       KubernetesClient client,
@@ -167,36 +173,59 @@ final class LoopbackWebhooks {
       Set<String> groups,
       String labelKey,
       String labelValue) {
-    ValidatingWebhookConfiguration shipped;
+    ValidatingWebhookConfiguration validating =
+        shipped(client, "manifests.yaml", ValidatingWebhookConfiguration.class);
+    List<ValidatingWebhook> checks =
+        validating.getWebhooks().stream()
+            .filter(w -> w.getRules().stream().allMatch(r -> groups.containsAll(r.getApiGroups())))
+            .toList();
+    for (ValidatingWebhook webhook : checks) {
+      webhook.setClientConfig(loopback(serving, webhook.getClientConfig()));
+      webhook.setObjectSelector(selector(labelKey, labelValue));
+    }
+    validating.getMetadata().setName(name);
+    validating.setWebhooks(checks);
+    client.resource(validating).forceConflicts().serverSideApply();
+
+    MutatingWebhookConfiguration mutating =
+        shipped(client, "mutating.yaml", MutatingWebhookConfiguration.class);
+    List<MutatingWebhook> finalizers =
+        mutating.getWebhooks().stream()
+            .filter(w -> w.getRules().stream().allMatch(r -> groups.containsAll(r.getApiGroups())))
+            .toList();
+    for (MutatingWebhook webhook : finalizers) {
+      webhook.setClientConfig(loopback(serving, webhook.getClientConfig()));
+      webhook.setObjectSelector(selector(labelKey, labelValue));
+    }
+    if (!finalizers.isEmpty()) {
+      mutating.getMetadata().setName(name);
+      mutating.setWebhooks(finalizers);
+      client.resource(mutating).forceConflicts().serverSideApply();
+    }
+  }
+
+  private static <T> T shipped(KubernetesClient client, String file, Class<T> kind) {
     try (InputStream yaml =
-        Files.newInputStream(
-            E2eSettings.repositoryRoot().resolve("config/webhook/manifests.yaml"))) {
-      shipped =
-          client.getKubernetesSerialization().unmarshal(yaml, ValidatingWebhookConfiguration.class);
+        Files.newInputStream(E2eSettings.repositoryRoot().resolve("config/webhook/" + file))) {
+      return client.getKubernetesSerialization().unmarshal(yaml, kind);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String ca =
-        Base64.getEncoder().encodeToString(serving.caBundle().getBytes(StandardCharsets.UTF_8));
-    List<ValidatingWebhook> webhooks =
-        shipped.getWebhooks().stream()
-            .filter(w -> w.getRules().stream().allMatch(r -> groups.containsAll(r.getApiGroups())))
-            .toList();
-    for (ValidatingWebhook webhook : webhooks) {
-      webhook.setClientConfig(
-          new WebhookClientConfigBuilder()
-              .withUrl(
-                  "https://127.0.0.1:"
-                      + serving.port()
-                      + webhook.getClientConfig().getService().getPath())
-              .withCaBundle(ca)
-              .build());
-      webhook.setObjectSelector(
-          new LabelSelectorBuilder().addToMatchLabels(labelKey, labelValue).build());
-    }
-    shipped.getMetadata().setName(name);
-    shipped.setWebhooks(webhooks);
-    client.resource(shipped).forceConflicts().serverSideApply();
+  }
+
+  /** The shipped client config's path, on this machine's controller, trusting its certificate. */
+  private static WebhookClientConfig loopback(Serving serving, WebhookClientConfig shipped) {
+    return new WebhookClientConfigBuilder()
+        .withUrl("https://127.0.0.1:" + serving.port() + shipped.getService().getPath())
+        .withCaBundle(
+            Base64.getEncoder().encodeToString(serving.caBundle().getBytes(StandardCharsets.UTF_8)))
+        .build();
+  }
+
+  private static LabelSelector selector(String labelKey, String labelValue) {
+    return labelKey == null
+        ? null
+        : new LabelSelectorBuilder().addToMatchLabels(labelKey, labelValue).build();
   }
 
   private static String pem(String type, byte[] der) {

@@ -133,6 +133,63 @@ class ManifestsIT {
   }
 
   /**
+   * The claim finalizer webhooks the dialects serve are exactly those the manifests register (name,
+   * path and resource each), CREATE only and never a rule (failurePolicy Ignore).
+   */
+  @Test
+  void everyClaimFinalizerWebhookIsRegistered() throws IOException {
+    String dist = Files.readString(DIST);
+    String mutating =
+        List.of(dist.split("(?m)^---$")).stream()
+            .filter(d -> d.contains("kind: MutatingWebhookConfiguration\n"))
+            .findFirst()
+            .orElseThrow();
+    List<org.ipam.core.webhook.ClaimFinalizerWebhook> served =
+        java.util.stream.Stream.of(
+                new org.ipam.metal3.adapter.Metal3DialectModule(),
+                new org.ipam.incluster.adapter.InClusterDialectModule(),
+                new org.ipam.mandelsoft.adapter.MandelsoftDialectModule(),
+                new org.ipam.harvester.adapter.HarvesterDialectModule())
+            .flatMap(
+                dialect ->
+                    dialect
+                        .finalizerWebhooks(pool -> true, org.ipam.core.engine.WatchFilter.NONE)
+                        .stream())
+            .toList();
+    assertThat(served).hasSize(2);
+    var registered =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                mutating,
+                io.fabric8.kubernetes.api.model.admissionregistration.v1
+                    .MutatingWebhookConfiguration.class)
+            .getWebhooks();
+    assertThat(registered)
+        .extracting(
+            w -> w.getName(),
+            w -> w.getClientConfig().getService().getPath(),
+            w -> w.getRules().get(0).getApiGroups().get(0),
+            w -> w.getRules().get(0).getApiVersions().get(0),
+            w -> w.getRules().get(0).getResources(),
+            w -> w.getRules().get(0).getOperations(),
+            w -> w.getFailurePolicy(),
+            w -> w.getSideEffects())
+        .containsExactlyInAnyOrderElementsOf(
+            served.stream()
+                .map(
+                    webhook ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            webhook.name(),
+                            webhook.path(),
+                            webhook.target().group(),
+                            webhook.target().version(),
+                            List.of(webhook.target().plural()),
+                            List.of("CREATE"),
+                            "Ignore",
+                            "None"))
+                .toList());
+  }
+
+  /**
    * What the generator cannot write and config/crd/incluster adds, as upstream's CRD patches do:
    * clusterctl's move-hierarchy label on the four pool kinds, and the conversion webhook on the two
    * kinds served in v1alpha1 and v1alpha2; and the in-cluster webhooks, pools with DELETE.

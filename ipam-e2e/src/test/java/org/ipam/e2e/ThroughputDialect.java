@@ -1,7 +1,10 @@
 package org.ipam.e2e;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
@@ -13,11 +16,22 @@ import org.ipam.metal3.model.IPClaim;
 /**
  * What the throughput harness ({@link ThroughputHarness}) needs of a dialect: its CRDs, the
  * controller's flags for it, one pool, one claim, and when a claim counts as served. One class per
- * dialect; {@link #of} is the list. The Harvester and kubipam dialects join here when they exist.
+ * dialect; {@link #of} is the list.
  */
 interface ThroughputDialect {
   /** The name on the command line and in the results. */
   String name();
+
+  /**
+   * Whether the controller runs with {@code --namespaces} of the run: false for a dialect whose
+   * pools are cluster-scoped (a controller limited to namespaces does not serve those).
+   */
+  default boolean namespaced() {
+    return true;
+  }
+
+  /** The API groups of the dialect's pools, claims and address objects (for its webhooks). */
+  java.util.Set<String> apiGroups();
 
   /** Installs the CRDs of the dialect's pools and claims when missing. */
   void installCrds(KubernetesClient client);
@@ -52,9 +66,15 @@ interface ThroughputDialect {
         return new Metal3Capi();
       case "incluster":
         return new InCluster();
+      case "harvester":
+        return new Harvester();
+      case "kubipam":
+        return new Kubipam();
       default:
         throw new IllegalArgumentException(
-            "unknown dialect " + name + " (known: metal3, metal3-capi, incluster)");
+            "unknown dialect "
+                + name
+                + " (known: metal3, metal3-capi, incluster, harvester, kubipam)");
     }
   }
 
@@ -65,27 +85,30 @@ interface ThroughputDialect {
       String namespace,
       Predicate<T> isServed,
       Consumer<String> served) {
-    return client
-        .resources(kind)
-        .inNamespace(namespace)
-        .inform(
-            new ResourceEventHandler<T>() {
-              @Override
-              public void onAdd(T claim) {
-                if (isServed.test(claim)) {
-                  served.accept(claim.getMetadata().getName());
-                }
-              }
+    return inform(client.resources(kind).inNamespace(namespace), isServed, served);
+  }
 
-              @Override
-              public void onUpdate(T before, T claim) {
-                onAdd(claim);
-              }
+  /** An informer on these objects that reports each claim seen served. */
+  static <T extends HasMetadata> SharedIndexInformer<T> inform(
+      Informable<T> claims, Predicate<T> isServed, Consumer<String> served) {
+    return claims.inform(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T claim) {
+            if (isServed.test(claim)) {
+              served.accept(claim.getMetadata().getName());
+            }
+          }
 
-              @Override
-              public void onDelete(T claim, boolean finalStateUnknown) {}
-            },
-            0);
+          @Override
+          public void onUpdate(T before, T claim) {
+            onAdd(claim);
+          }
+
+          @Override
+          public void onDelete(T claim, boolean finalStateUnknown) {}
+        },
+        0);
   }
 
   /** The first address of every pool of the Metal3 dialects; a pool reaches up into 10.0.0.0/8. */
@@ -105,6 +128,11 @@ interface ThroughputDialect {
     @Override
     public String name() {
       return "metal3";
+    }
+
+    @Override
+    public java.util.Set<String> apiGroups() {
+      return java.util.Set.of("ipam.metal3.io", "ipam.cluster.x-k8s.io");
     }
 
     /**
@@ -161,6 +189,11 @@ interface ThroughputDialect {
     }
 
     @Override
+    public java.util.Set<String> apiGroups() {
+      return java.util.Set.of("ipam.metal3.io", "ipam.cluster.x-k8s.io");
+    }
+
+    @Override
     public void installCrds(KubernetesClient client) {
       metal3.installCrds(client);
     }
@@ -214,11 +247,13 @@ interface ThroughputDialect {
     }
 
     @Override
+    public java.util.Set<String> apiGroups() {
+      return java.util.Set.of("ipam.cluster.x-k8s.io");
+    }
+
+    @Override
     public void installCrds(KubernetesClient client) {
-      org.ipam.core.engine.Crds.install(
-          client,
-          org.ipam.incluster.adapter.InClusterDialectModule.class.getClassLoader(),
-          new org.ipam.incluster.adapter.InClusterDialectModule().crdResources());
+      installCrdsOf(client, new org.ipam.incluster.adapter.InClusterDialectModule());
     }
 
     @Override
@@ -262,5 +297,194 @@ interface ThroughputDialect {
         KubernetesClient client, String namespace, Consumer<String> served) {
       return capi.informServed(client, namespace, served);
     }
+  }
+
+  /**
+   * Harvester LoadBalancers (loadbalancer.harvesterhci.io) on a cluster-scoped IPPool whose scope
+   * is the run's namespace: the versioned ledger in the pool's status.allocated. Served: the
+   * LoadBalancer's status.allocatedAddress names the pool and an ip. The controller runs without
+   * {@code --namespaces} (it would not serve a cluster-scoped pool). The pool's ledger holds at
+   * most 900 KB (docs/harvester.md): N = 10,000 does not fit one pool.
+   */
+  final class Harvester implements ThroughputDialect {
+    private static final ResourceDefinitionContext POOLS =
+        context("loadbalancer.harvesterhci.io", "v1beta1", "IPPool", "ippools", false);
+    private static final ResourceDefinitionContext LOAD_BALANCERS =
+        context("loadbalancer.harvesterhci.io", "v1beta1", "LoadBalancer", "loadbalancers", true);
+
+    @Override
+    public String name() {
+      return "harvester";
+    }
+
+    @Override
+    public java.util.Set<String> apiGroups() {
+      return java.util.Set.of("loadbalancer.harvesterhci.io", "networking.harvesterhci.io");
+    }
+
+    @Override
+    public boolean namespaced() {
+      return false;
+    }
+
+    @Override
+    public void installCrds(KubernetesClient client) {
+      installCrdsOf(client, new org.ipam.harvester.adapter.HarvesterDialectModule());
+    }
+
+    @Override
+    public List<String> controllerFlags() {
+      return List.of("--adapters=harvester");
+    }
+
+    /** Addresses 10.0.0.2 on (10.0.0.1, the subnet's second address, is its gateway). */
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String name, int size) {
+      client
+          .genericKubernetesResources(POOLS)
+          .resource(
+              yaml(
+                  client,
+                  "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: IPPool\n"
+                      + "metadata:\n  name: %s\nspec:\n  ranges:\n  - subnet: 10.0.0.0/8\n"
+                      + "    rangeStart: 10.0.0.2\n    rangeEnd: %s\n  selector:\n    scope:\n"
+                      + "    - namespace: %s\n",
+                  name,
+                  lastAddress(size + 1),
+                  namespace))
+          .create();
+    }
+
+    @Override
+    public void createClaim(KubernetesClient client, String namespace, String pool, String name) {
+      client
+          .genericKubernetesResources(LOAD_BALANCERS)
+          .inNamespace(namespace)
+          .resource(
+              yaml(
+                  client,
+                  "apiVersion: loadbalancer.harvesterhci.io/v1beta1\nkind: LoadBalancer\n"
+                      + "metadata:\n  name: %s\n  namespace: %s\nspec:\n  ipam: pool\n",
+                  name,
+                  namespace))
+          .create();
+    }
+
+    @Override
+    public String claimResource() {
+      return "loadbalancers";
+    }
+
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return inform(
+          client.genericKubernetesResources(LOAD_BALANCERS).inNamespace(namespace),
+          lb -> {
+            Object status = lb.getAdditionalProperties().get("status");
+            if (!(status instanceof java.util.Map<?, ?> fields)) {
+              return false;
+            }
+            Object allocated = fields.get("allocatedAddress");
+            return allocated instanceof java.util.Map<?, ?> address
+                && address.get("ip") instanceof String ip
+                && !ip.isEmpty()
+                && address.get("ipPool") instanceof String ipPool
+                && !ipPool.isEmpty();
+          },
+          served);
+    }
+  }
+
+  /**
+   * kubipam IPAMRequests of size 32 (one IPv4 address) on an IPAMRange of the run's namespace: the
+   * versioned ledger in the range's status.allocations. Served: state Ready with a cidr. A range's
+   * ledger holds at most 8,000 entries (docs/mandelsoft.md): N = 10,000 does not fit one range.
+   */
+  final class Kubipam implements ThroughputDialect {
+    @Override
+    public String name() {
+      return "kubipam";
+    }
+
+    @Override
+    public java.util.Set<String> apiGroups() {
+      return java.util.Set.of("ipam.mandelsoft.org");
+    }
+
+    @Override
+    public void installCrds(KubernetesClient client) {
+      installCrdsOf(client, new org.ipam.mandelsoft.adapter.MandelsoftDialectModule());
+    }
+
+    @Override
+    public List<String> controllerFlags() {
+      return List.of("--adapters=mandelsoft");
+    }
+
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String name, int size) {
+      var range = new org.ipam.mandelsoft.model.IPAMRange();
+      range.getMetadata().setName(name);
+      range.getMetadata().setNamespace(namespace);
+      var spec = new org.ipam.mandelsoft.model.IPAMRangeSpec();
+      spec.setRanges(List.of(FIRST_ADDRESS + "-" + lastAddress(size)));
+      range.setSpec(spec);
+      client.resource(range).create();
+    }
+
+    @Override
+    public void createClaim(KubernetesClient client, String namespace, String pool, String name) {
+      var request = new org.ipam.mandelsoft.model.IPAMRequest();
+      request.getMetadata().setName(name);
+      request.getMetadata().setNamespace(namespace);
+      var spec = new org.ipam.mandelsoft.model.IPAMRequestSpec();
+      spec.setIpam(new org.ipam.mandelsoft.model.ObjectReference(pool, null));
+      spec.setSize(32);
+      request.setSpec(spec);
+      client.resource(request).create();
+    }
+
+    @Override
+    public String claimResource() {
+      return "ipamrequests";
+    }
+
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return inform(
+          client,
+          org.ipam.mandelsoft.model.IPAMRequest.class,
+          namespace,
+          request ->
+              request.getStatus() != null
+                  && "Ready".equals(request.getStatus().getState())
+                  && request.getStatus().getCidr() != null,
+          served);
+    }
+  }
+
+  /** Installs the CRDs a dialect module ships. */
+  static void installCrdsOf(KubernetesClient client, org.ipam.core.engine.DialectModule dialect) {
+    org.ipam.core.engine.Crds.install(
+        client, dialect.getClass().getClassLoader(), dialect.crdResources());
+  }
+
+  static ResourceDefinitionContext context(
+      String group, String version, String kind, String plural, boolean namespaced) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(namespaced)
+        .build();
+  }
+
+  static GenericKubernetesResource yaml(KubernetesClient client, String format, Object... args) {
+    return client
+        .getKubernetesSerialization()
+        .unmarshal(format.formatted(args), GenericKubernetesResource.class);
   }
 }

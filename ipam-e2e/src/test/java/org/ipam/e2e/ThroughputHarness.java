@@ -97,8 +97,9 @@ public final class ThroughputHarness {
   private static int run(String[] args) throws Exception {
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     boolean jfr = rest.remove("--jfr");
+    boolean webhooks = rest.remove("--webhooks");
     if (rest.size() < 2 || rest.size() > 3) {
-      System.err.println("usage: ThroughputHarness [--jfr] DIALECT N [CONCURRENCY]");
+      System.err.println("usage: ThroughputHarness [--jfr] [--webhooks] DIALECT N [CONCURRENCY]");
       return 2;
     }
     ThroughputDialect dialect = ThroughputDialect.of(rest.get(0));
@@ -148,7 +149,17 @@ public final class ThroughputHarness {
       try (KubernetesClient client = plane.newClient()) {
         ThroughputResult result =
             measure(
-                client, kubeconfig, dialect, n, concurrency, runId, out, jfr, load, controllerRef);
+                client,
+                kubeconfig,
+                dialect,
+                n,
+                concurrency,
+                runId,
+                out,
+                jfr,
+                webhooks,
+                load,
+                controllerRef);
         System.out.println(result.line());
         Path csv = out.resolve("results.csv");
         result.append(csv);
@@ -171,6 +182,7 @@ public final class ThroughputHarness {
       String runId,
       Path out,
       boolean jfr,
+      boolean webhooks,
       double load,
       AtomicReference<ControllerProcess> controllerRef)
       throws Exception {
@@ -197,9 +209,13 @@ public final class ThroughputHarness {
       List<String> flags = new ArrayList<>();
       flags.add("--kubeconfig=" + kubeconfig.toAbsolutePath());
       flags.addAll(dialect.controllerFlags());
-      flags.add("--namespaces=" + NAMESPACE);
+      if (dialect.namespaced()) {
+        flags.add("--namespaces=" + NAMESPACE);
+      }
       flags.add("--no-leader-elect");
-      flags.add("--webhook-port=0");
+      LoopbackWebhooks.Serving serving =
+          webhooks ? LoopbackWebhooks.prepare(out.resolve(runId + "-webhook-certs")) : null;
+      flags.addAll(serving == null ? List.of("--webhook-port=0") : serving.flags());
       List<String> jvmOptions = controllerJvmOptions();
       log(
           "controller JVM options (%s): %s",
@@ -212,6 +228,12 @@ public final class ThroughputHarness {
       long pid = controller.handle().pid();
       controller.awaitReady(Duration.ofMinutes(3));
       log("controller pid %d ready, log %s", pid, controller.logFile());
+      if (serving != null) {
+        // Registered once the controller serves them (the validating ones refuse writes until
+        // then): every write of the dialect's groups goes through them, as in a cluster.
+        LoopbackWebhooks.register(client, "throughput", serving, dialect.apiGroups(), null, null);
+        log("webhooks of %s registered (validating and claim finalizers)", dialect.apiGroups());
+      }
       settle(client, Duration.ofSeconds(60));
 
       Path recording = out.resolve(runId + ".jfr");
@@ -402,7 +424,8 @@ public final class ThroughputHarness {
           createSeconds,
           load,
           jfr,
-          jarDigest());
+          jarDigest(),
+          webhooks);
     } finally {
       informer.close();
     }

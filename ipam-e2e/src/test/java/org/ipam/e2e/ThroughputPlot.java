@@ -86,6 +86,7 @@ public final class ThroughputPlot {
                     .computeIfAbsent(
                         r.dialect()
                             + (r.label().isBlank() ? "" : " " + r.label())
+                            + (r.webhooks() ? " (webhooks)" : "")
                             + (oneConcurrency ? "" : ", " + r.concurrency() + " workers"),
                         k -> new ArrayList<>())
                     .add(r));

@@ -42,13 +42,14 @@ record ThroughputResult(
     double createSeconds,
     double loadAverage,
     boolean profiled,
-    String jar) {
+    String jar,
+    boolean webhooks) {
 
   static final String HEADER =
       "timestamp,commit,label,dialect,n,concurrency,served,seconds,claimsPerSecond,writesPerClaim,"
           + "controllerWritesPerClaim,readsPerClaim,cpuSeconds,cpuMsPerClaim,startupCpuSeconds,"
           + "peakRssMiB,rawSeconds,rawLimitPerSecond,fractionOfRaw,singleClaimMs,firstServedMs,"
-          + "createSeconds,loadAverage,profiled,jar";
+          + "createSeconds,loadAverage,profiled,jar,webhooks";
 
   /** The result line, {@code THROUGHPUT dialect=... n=... ...}. */
   String line() {
@@ -58,7 +59,7 @@ record ThroughputResult(
             + " writesPerClaim=%.2f controllerWritesPerClaim=%.2f cpuSeconds=%.2f cpuMsPerClaim=%.2f"
             + " peakRssMiB=%.0f rawLimitPerSecond=%.1f fractionOfRaw=%.3f singleClaimMs=%.0f"
             + " served=%d readsPerClaim=%.2f startupCpuSeconds=%.2f rawSeconds=%.2f"
-            + " firstServedMs=%.0f createSeconds=%.2f loadAverage=%.2f profiled=%b commit=%s jar=%s%s",
+            + " firstServedMs=%.0f createSeconds=%.2f loadAverage=%.2f profiled=%b webhooks=%b commit=%s jar=%s%s",
         dialect,
         n,
         concurrency,
@@ -80,6 +81,7 @@ record ThroughputResult(
         createSeconds,
         loadAverage,
         profiled,
+        webhooks,
         commit,
         jar,
         label.isEmpty() ? "" : " label=" + label);
@@ -112,14 +114,27 @@ record ThroughputResult(
         f(createSeconds, 3),
         f(loadAverage, 2),
         Boolean.toString(profiled),
-        clean(jar));
+        clean(jar),
+        Boolean.toString(webhooks));
   }
 
-  /** Appends the row, with the header first when the file is new. */
+  /**
+   * Appends the row, with the header first when the file is new; a file of an older header (fewer
+   * columns) is rewritten with this one first, its rows kept.
+   */
   void append(Path csv) throws IOException {
     Files.createDirectories(csv.toAbsolutePath().getParent());
     StringBuilder text = new StringBuilder();
-    if (!Files.exists(csv) || Files.size(csv) == 0) {
+    if (Files.exists(csv) && Files.size(csv) > 0) {
+      List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      if (!lines.get(0).equals(HEADER)) {
+        StringBuilder rewritten = new StringBuilder(HEADER).append('\n');
+        for (ThroughputResult row : read(csv)) {
+          rewritten.append(row.csv()).append('\n');
+        }
+        Files.writeString(csv, rewritten, StandardCharsets.UTF_8);
+      }
+    } else {
       text.append(HEADER).append('\n');
     }
     text.append(csv()).append('\n');
@@ -175,7 +190,8 @@ record ThroughputResult(
               d(row, "createSeconds"),
               d(row, "loadAverage"),
               Boolean.parseBoolean(row.getOrDefault("profiled", "false")),
-              row.getOrDefault("jar", "")));
+              row.getOrDefault("jar", ""),
+              Boolean.parseBoolean(row.getOrDefault("webhooks", "false"))));
     }
     return rows;
   }

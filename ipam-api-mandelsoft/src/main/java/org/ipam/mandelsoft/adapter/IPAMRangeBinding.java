@@ -15,6 +15,7 @@ import org.ipam.core.alloc.AllocationFailure;
 import org.ipam.core.alloc.BlockPlacement;
 import org.ipam.core.alloc.PoolSpec;
 import org.ipam.core.engine.AllocationRequest;
+import org.ipam.core.engine.CoalescedEvents;
 import org.ipam.core.engine.CommitOutcome;
 import org.ipam.core.engine.Events;
 import org.ipam.core.engine.Holding;
@@ -51,6 +52,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   private List<IpRange> heldInCachedLedger;
   private final RoundRobinCursors cursors;
   private final Clock clock;
+  private final CoalescedEvents events;
   private final Takeovers.Snapshot takeover;
 
   /** This pass's requests whose shown block lies outside the range: their status.cidr goes. */
@@ -67,7 +69,9 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
       LedgerFeed ledgers,
       RoundRobinCursors cursors,
       Clock clock,
+      CoalescedEvents events,
       Takeovers.Snapshot takeover) {
+    this.events = events;
     this.takeover = takeover;
     this.client = client;
     this.range = range;
@@ -244,7 +248,8 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
     status.put("message", "");
     status.put("cidr", allocation.block().toString());
     ObjectWrites.patchStatus(client, request, status);
-    Events.normal(client, clock, range, "allocation", "cidr " + allocation.block() + " allocated");
+    // One event per range per second in a burst (upstream's recorder drops most of a burst's).
+    events.normal(range, "allocation", "cidr " + allocation.block() + " allocated");
   }
 
   @Override
@@ -364,8 +369,7 @@ final class IPAMRangeBinding implements LedgerBinding<IPAMRequest> {
   public void letGo(IPAMRequest request) {
     ObjectWrites.removeFinalizer(client, request, MandelsoftApi.FINALIZER);
     if (request.getStatus() != null && request.getStatus().getCidr() != null) {
-      Events.normal(
-          client, clock, range, "release", "cidr " + request.getStatus().getCidr() + " released");
+      events.normal(range, "release", "cidr " + request.getStatus().getCidr() + " released");
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.CoalescedEvents;
 import org.ipam.core.engine.EngineFeed;
 import org.ipam.core.engine.LedgerEntry;
 import org.ipam.core.engine.LedgerFeed;
@@ -62,6 +63,9 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   private final Map<PoolKey, RoundRobinCursors> cursors = new ConcurrentHashMap<>();
   private final Takeovers takeovers = new Takeovers();
 
+  /** The ranges' allocation and release events, one per range per second in a burst. */
+  private CoalescedEvents events;
+
   /** A range's ledger as its object at one resourceVersion carries it, parsed once. */
   private record Recorded(List<LedgerEntry> entries, Set<String> uids) {}
 
@@ -75,6 +79,13 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
     this.watchFilter = watchFilter;
     this.known = known;
     this.ledgers = new LedgerFeed(engine);
+  }
+
+  private synchronized CoalescedEvents eventsOf(KubernetesClient client) {
+    if (events == null) {
+      events = CoalescedEvents.writing(client, clock, engine);
+    }
+    return events;
   }
 
   private static PoolKey keyOf(IPAMRange range) {
@@ -170,7 +181,9 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
       takeovers.release(key).forEach(uid -> engine.claimTouched(key, uid));
     }
     PassReport report =
-        engine.run(new IPAMRangeBinding(client, range, key, serving, ledgers, rr, clock, takeover));
+        engine.run(
+            new IPAMRangeBinding(
+                client, range, key, serving, ledgers, rr, clock, eventsOf(client), takeover));
     if (deleting) {
       // A block a request shows and the ledger does not hold yet is in use all the same: the range
       // waits for it, or a range created again under the name could hand it out.

@@ -61,6 +61,34 @@ public final class MandelsoftDialectModule extends DialectModule {
         "META-INF/fabric8/" + REQUESTS_CRD + "-v1.yml");
   }
 
+  /**
+   * The request finalizer, put on an IPAMRequest as it is created when the range it names is one
+   * this process serves and the watch filter admits the request (the request reconciler's rule).
+   */
+  @Override
+  public List<org.ipam.core.webhook.ClaimFinalizerWebhook> finalizerWebhooks(
+      java.util.function.Predicate<org.ipam.core.engine.PoolKey> servedPools,
+      org.ipam.core.engine.WatchFilter watchFilter) {
+    return List.of(
+        new org.ipam.core.webhook.ClaimFinalizerWebhook(
+            name(),
+            new AdmissionValidator.Target(
+                MandelsoftApi.GROUP, MandelsoftApi.VERSION, "ipamrequests", "IPAMRequest"),
+            MandelsoftApi.FINALIZER,
+            (namespace, request) -> {
+              String range =
+                  org.ipam.core.webhook.ClaimFinalizerWebhook.text(request, "spec", "ipam", "name");
+              String rangeNamespace =
+                  org.ipam.core.webhook.ClaimFinalizerWebhook.text(
+                      request, "spec", "ipam", "namespace");
+              return !range.isEmpty()
+                  && watchFilter.admits(org.ipam.core.webhook.ClaimFinalizerWebhook.labels(request))
+                  && servedPools.test(
+                      MandelsoftRecords.rangeKey(
+                          rangeNamespace.isEmpty() ? namespace : rangeNamespace, range));
+            }));
+  }
+
   /** The range's webhook, and the request's (which reads the range it names, live). */
   @Override
   public List<AdmissionValidator<?>> validators(KubernetesClient client) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ipam.mandelsoft.adapter.MandelsoftHarness.eventually;
 import static org.ipam.mandelsoft.adapter.MandelsoftHarness.request;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -183,6 +184,46 @@ class MandelsoftAllocationIT {
                               r -> r.getMetadata().getUid(), r -> r.getStatus().getCidr()));
               assertThat(ledger).isEqualTo(shown);
             });
+    // Every allocation is told on the range, a burst's in one event per second (CoalescedEvents),
+    // not one each: 200 events would be 200 more writes.
+    eventually()
+        .untilAsserted(() -> assertThat(allocationsTold(client, "burst")).isEqualTo(served.size()));
+    assertThat(allocationEvents(client, "burst"))
+        .as("allocation events of the burst")
+        .hasSizeLessThan(served.size());
+    // A single request later is told alone, with upstream's message.
+    int before = allocationEvents(client, "burst").size();
+    client.resource(request("burst", "single", "mixed", 32, null)).create();
+    eventually()
+        .untilAsserted(() -> assertThat(allocationEvents(client, "burst")).hasSize(before + 1));
+    String block =
+        client
+            .resources(IPAMRequest.class)
+            .inNamespace("burst")
+            .withName("single")
+            .get()
+            .getStatus()
+            .getCidr();
+    assertThat(allocationEvents(client, "burst"))
+        .extracting(Event::getMessage)
+        .contains("cidr " + block + " allocated");
+  }
+
+  private static List<Event> allocationEvents(KubernetesClient client, String namespace) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> "allocation".equals(e.getReason()) && "Normal".equals(e.getType()))
+        .toList();
+  }
+
+  /** How many allocations the range's events tell: "N within 1 s: ..." counts N, else 1. */
+  private static int allocationsTold(KubernetesClient client, String namespace) {
+    int told = 0;
+    for (Event event : allocationEvents(client, namespace)) {
+      java.util.regex.Matcher several =
+          java.util.regex.Pattern.compile("^(\\d+) within ").matcher(event.getMessage());
+      told += several.find() ? Integer.parseInt(several.group(1)) : 1;
+    }
+    return told;
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.ipam.core.engine.AllocationEngine;
+import org.ipam.core.engine.CoalescedEvents;
 import org.ipam.core.engine.EngineListener;
 import org.ipam.core.engine.LedgerFeed;
 import org.ipam.core.engine.PoolKey;
@@ -194,6 +195,7 @@ class MigrationReviewTest {
               ledgers,
               cursors,
               Clock.systemUTC(),
+              CoalescedEvents.writing(api.client(), Clock.systemUTC(), engine),
               last));
     }
 

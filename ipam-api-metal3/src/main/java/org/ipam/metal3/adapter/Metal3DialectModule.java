@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
 import org.ipam.core.engine.DialectModule;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ClaimFinalizerWebhook;
 import org.ipam.metal3.webhook.IPAddressValidator;
 import org.ipam.metal3.webhook.IPClaimValidator;
 import org.ipam.metal3.webhook.IPPoolValidator;
@@ -71,5 +72,26 @@ public final class Metal3DialectModule extends DialectModule {
   @Override
   public List<AdmissionValidator<?>> validators() {
     return List.of(new IPPoolValidator(), new IPClaimValidator(), new IPAddressValidator());
+  }
+
+  /**
+   * The IPClaim finalizer, put on a claim of a pool this process serves as it is created (a pool
+   * serves claims of its own namespace). Cluster API claims get theirs from the controller: whether
+   * this process watches them is decided at its start, and a finalizer on one it does not watch
+   * would stay.
+   */
+  @Override
+  public List<ClaimFinalizerWebhook> finalizerWebhooks(
+      java.util.function.Predicate<org.ipam.core.engine.PoolKey> servedPools,
+      org.ipam.core.engine.WatchFilter watchFilter) {
+    return List.of(
+        new ClaimFinalizerWebhook(
+            name(),
+            new AdmissionValidator.Target("ipam.metal3.io", "v1alpha1", "ipclaims", "IPClaim"),
+            org.ipam.metal3.model.IPClaim.FINALIZER,
+            (namespace, claim) -> {
+              String pool = ClaimFinalizerWebhook.text(claim, "spec", "pool", "name");
+              return !pool.isEmpty() && servedPools.test(Metal3Records.poolKey(namespace, pool));
+            }));
   }
 }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +52,16 @@ final class MissingPoolNotices implements AutoCloseable {
   private final Clock clock;
   private final AllocationEngine engine;
   private final Predicate<PoolKey> poolCached;
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The latest event of each claim waiting for the worker: an event that comes while one is waiting
+   * replaces it, and one that comes while it runs is run after it (a dropped event could be a
+   * claim's delete, and its finalizer would stay).
+   */
+  private final Map<String, Seen> latest = new ConcurrentHashMap<>();
+
+  private record Seen(HasMetadata claim, Optional<PoolKey> pool) {}
+
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           task -> {
@@ -83,17 +91,20 @@ final class MissingPoolNotices implements AutoCloseable {
       return;
     }
     String uid = claim.getMetadata().getUid();
-    if (needsWord(claim, pool) && queued.add(uid)) {
+    if (needsWord(claim, pool) && latest.put(uid, new Seen(claim, pool)) == null) {
       worker.execute(
           () -> {
+            // Taken before the check: an event during it queues another run, with that event.
+            Seen seen = latest.remove(uid);
+            if (seen == null) {
+              return;
+            }
             try {
-              check(claim, pool);
+              check(seen.claim(), seen.pool());
             } catch (KubernetesClientException e) {
-              // The claim's next event brings it back; nothing is held meanwhile.
+              // A write refused for a changed claim: that change is an event that brings it back.
               LOG.debug(
                   "missing-pool check of {}: {}", claim.getMetadata().getName(), e.getMessage());
-            } finally {
-              queued.remove(uid);
             }
           });
     }

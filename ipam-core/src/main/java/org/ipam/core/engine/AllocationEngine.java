@@ -1478,6 +1478,16 @@ public final class AllocationEngine implements AutoCloseable {
   }
 
   /**
+   * Whether this process serves the pool: it has run a pass of it and not been told it is gone.
+   * Read without the pool's lock (a webhook asks it): a pass that has just begun or ended may be
+   * seen either way.
+   */
+  public boolean serves(PoolKey pool) {
+    PoolState<?> state = states.get(pool);
+    return state != null && state.serving();
+  }
+
+  /**
    * Whether the engine knows of any object, or any write of ours not yet in the cache, that holds
    * addresses of this pool: a pool is let go only once nothing does.
    */

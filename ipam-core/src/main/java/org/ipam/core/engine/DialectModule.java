@@ -72,6 +72,17 @@ public abstract class DialectModule extends AbstractModule {
   }
 
   /**
+   * The mutating webhooks that put the dialect's finalizer on its claims as they are created (one
+   * controller write less per claim); empty for none. A claim gets it only when the pool it names
+   * is one {@code servedPools} says this process serves, and the dialect's reconcilers admit it
+   * ({@code watchFilter}, for a dialect that honours it).
+   */
+  public List<org.ipam.core.webhook.ClaimFinalizerWebhook> finalizerWebhooks(
+      java.util.function.Predicate<PoolKey> servedPools, WatchFilter watchFilter) {
+    return List.of();
+  }
+
+  /**
    * The dialect's conversion webhooks, for kinds its CRDs serve in two versions (they name the
    * controller's {@link ConversionHandler#path()} with {@code strategy: Webhook}); empty for none.
    */

@@ -32,7 +32,7 @@ public final class Events {
     record(client, clock, object, "Warning", reason, message);
   }
 
-  private static void record(
+  static void record(
       KubernetesClient client,
       Clock clock,
       HasMetadata object,

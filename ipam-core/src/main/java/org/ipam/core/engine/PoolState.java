@@ -164,7 +164,7 @@ final class PoolState<C> {
   /** Orphans being released right now. */
   private final Set<ObjectKey> releasingOrphans = new HashSet<>();
 
-  private PoolSpec spec;
+  private volatile PoolSpec spec;
   private PoolAllocator allocator;
   private long changeCount;
 
@@ -1143,6 +1143,11 @@ final class PoolState<C> {
   void poolGone() {
     allocator = null;
     spec = null;
+  }
+
+  /** Whether a pass has followed the pool's spec since it was created (or last gone). */
+  boolean serving() {
+    return spec != null;
   }
 
   /** Whether any object of ours or any write of ours still holds addresses of this pool. */

@@ -25,10 +25,14 @@ public record WatchFilter(String value) {
 
   /** Whether the object is to be served. */
   public boolean admits(HasMetadata object) {
+    return admits(object.getMetadata().getLabels());
+  }
+
+  /** Whether an object of these labels (null for none) is to be served. */
+  public boolean admits(Map<String, String> labels) {
     if (value == null) {
       return true;
     }
-    Map<String, String> labels = object.getMetadata().getLabels();
     return labels != null && value.equals(labels.get(LABEL));
   }
 }

@@ -3,6 +3,7 @@ package org.ipam.core.webhook;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
@@ -65,6 +66,63 @@ public final class AdmissionReviews {
     answer.put("kind", "AdmissionReview");
     answer.set("response", response);
     return JSON.writeValueAsBytes(answer);
+  }
+
+  /**
+   * Answers a claim's CREATE review for a {@link ClaimFinalizerWebhook}: always allowed (the
+   * webhook is never a rule), with a JSON Patch that appends the finalizer when the claim is one
+   * this process serves, in a namespace the controller watches, and lacks it; with no patch
+   * otherwise (a dry run included), and a 400 the API server ignores when the review is not JSON.
+   */
+  public static byte[] answerFinalizer(
+      ClaimFinalizerWebhook webhook,
+      java.util.function.Predicate<String> watchedNamespace,
+      byte[] body)
+      throws IOException {
+    JsonNode review = JSON.readTree(body);
+    JsonNode request = review.path("request");
+    ObjectNode response = JSON.createObjectNode();
+    response.put("uid", request.path("uid").asText(""));
+    response.put("allowed", true);
+    JsonNode object = request.path("object");
+    JsonNode finalizers = object.path("metadata").path("finalizers");
+    String namespace = request.path("namespace").asText("");
+    boolean wanted =
+        "CREATE".equals(request.path("operation").asText())
+            && object.isObject()
+            && !request.path("dryRun").asBoolean(false)
+            && watchedNamespace.test(namespace)
+            && !contains(finalizers, webhook.finalizer())
+            && webhook.serves().test(namespace, object);
+    if (wanted) {
+      ArrayNode patch = JSON.createArrayNode();
+      ObjectNode add = patch.addObject();
+      add.put("op", "add");
+      if (finalizers.isArray()) {
+        add.put("path", "/metadata/finalizers/-");
+        add.put("value", webhook.finalizer());
+      } else {
+        add.put("path", "/metadata/finalizers");
+        add.putArray("value").add(webhook.finalizer());
+      }
+      response.put("patchType", "JSONPatch");
+      response.put(
+          "patch", java.util.Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(patch)));
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    answer.put("apiVersion", review.path("apiVersion").asText("admission.k8s.io/v1"));
+    answer.put("kind", "AdmissionReview");
+    answer.set("response", response);
+    return JSON.writeValueAsBytes(answer);
+  }
+
+  private static boolean contains(JsonNode array, String text) {
+    for (JsonNode item : array) {
+      if (text.equals(item.asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void deny(ObjectNode response, int code, String reason, String message) {

@@ -77,6 +77,14 @@ class ObjectWritesIT {
             .build();
     assertThat(ObjectWrites.resourcePath(lease))
         .isEqualTo("/apis/coordination.k8s.io/v1/namespaces/ns/leases/l");
+    org.ipam.core.capi.IPAddress address = new org.ipam.core.capi.IPAddress();
+    address.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withNamespace("ns")
+            .withName("pool-10-0-0-5")
+            .build());
+    assertThat(ObjectWrites.resourcePath(address))
+        .isEqualTo("/apis/ipam.cluster.x-k8s.io/v1beta2/namespaces/ns/ipaddresses/pool-10-0-0-5");
   }
 
   /** A Service created, deleted until gone, and created again under its name: both, in order. */
