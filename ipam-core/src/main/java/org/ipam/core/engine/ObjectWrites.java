@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,14 +38,53 @@ public final class ObjectWrites {
     return patchFinalizers(client, object, finalizers);
   }
 
-  /** Removes a finalizer if present; false when the object no longer exists. */
+  /**
+   * Removes a finalizer if present; false when the object (this incarnation of it) no longer
+   * exists.
+   *
+   * <p>An update, never a patch: when a write empties the finalizers of an object being deleted,
+   * the API server deletes what is stored under the name with the preconditions of the request, and
+   * a patch carries none. A patch judged against the API server's cached, older view (two
+   * controllers both letting go of a claim: the second patch of the old incarnation arriving just
+   * after a new claim of that name was created) passed its resourceVersion check against that view
+   * and deleted the new claim (seen in Metal3RecreateIT, read in the API server's audit log). An
+   * update carries the object's uid, which the API server makes a precondition of that delete. The
+   * object is read live first, whole, so that the update keeps every field as it is stored.
+   */
   public static boolean removeFinalizer(
       KubernetesClient client, HasMetadata object, String finalizer) {
-    List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers());
-    if (!finalizers.remove(finalizer)) {
+    if (!object.getMetadata().getFinalizers().contains(finalizer)) {
       return true;
     }
-    return patchFinalizers(client, object, finalizers);
+    var resources =
+        client.genericKubernetesResources(
+            ResourceDefinitionContext.fromResourceType(object.getClass()));
+    String namespace = object.getMetadata().getNamespace();
+    io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+            GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+        scoped =
+            namespace == null || namespace.isEmpty() ? resources : resources.inNamespace(namespace);
+    try {
+      GenericKubernetesResource live = scoped.withName(object.getMetadata().getName()).get();
+      String uid = object.getMetadata().getUid();
+      if (live == null || (uid != null && !uid.equals(live.getMetadata().getUid()))) {
+        return false;
+      }
+      List<String> finalizers = new ArrayList<>(live.getMetadata().getFinalizers());
+      if (!finalizers.remove(finalizer)) {
+        return true;
+      }
+      live.getMetadata().setFinalizers(finalizers);
+      scoped.resource(live).update();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private static boolean patchFinalizers(

@@ -43,6 +43,24 @@ public final class LoopbackApiServer {
           "--endpoint-reconciler-type=none",
           "--bind-address=127.0.0.1");
 
+  /**
+   * Extra kube-apiserver flags for a diagnosis, whitespace-separated, from the system property
+   * {@value #EXTRA_FLAGS_PROPERTY} (e.g. an audit policy and log: {@code
+   * -Dipam.localplane.apiServerFlags="--audit-policy-file=/tmp/p.yaml
+   * --audit-log-path=/tmp/a.log"}).
+   */
+  static final String EXTRA_FLAGS_PROPERTY = "ipam.localplane.apiServerFlags";
+
+  static List<String> flags() {
+    String extra = System.getProperty(EXTRA_FLAGS_PROPERTY, "").trim();
+    if (extra.isEmpty()) {
+      return FLAGS;
+    }
+    List<String> flags = new java.util.ArrayList<>(FLAGS);
+    flags.addAll(List.of(extra.split("\\s+")));
+    return flags;
+  }
+
   static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
@@ -92,7 +110,7 @@ public final class LoopbackApiServer {
         KubeAPIServerConfigBuilder.anAPIServerConfig()
             .withTestDir(LoopbackBinaries.prepare(LoopbackBinaries.kubeApiTestDir()).toString())
             .withOfflineMode(true)
-            .withApiServerFlags(FLAGS)
+            .withApiServerFlags(flags())
             .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis());
     if (version != null && !version.isBlank()) {
       config.withApiServerVersion(version);

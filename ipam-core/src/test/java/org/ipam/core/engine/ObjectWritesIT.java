@@ -57,6 +57,49 @@ class ObjectWritesIT {
     ObjectWrites.delete(client, second);
   }
 
+  /**
+   * The finalizer goes by an update of the live object: the object keeps every other field, and a
+   * removal meant for an earlier incarnation leaves its successor alone (reports it gone).
+   */
+  @Test
+  void aFinalizerIsRemovedFromItsOwnIncarnationOnly(KubernetesClient client) {
+    io.fabric8.kubernetes.api.model.ConfigMap first =
+        client.resource(configMap("finalizer-guard", "ipam.org/test")).create();
+    client.resource(first).delete();
+    assertThat(ObjectWrites.removeFinalizer(client, first, "ipam.org/test")).isTrue();
+    client
+        .resource(first)
+        .waitUntilCondition(c -> c == null, 30, java.util.concurrent.TimeUnit.SECONDS);
+    io.fabric8.kubernetes.api.model.ConfigMap second =
+        client.resource(configMap("finalizer-guard", "ipam.org/test", "keep.org/x")).create();
+
+    assertThat(ObjectWrites.removeFinalizer(client, first, "ipam.org/test"))
+        .as("the first incarnation is gone")
+        .isFalse();
+    io.fabric8.kubernetes.api.model.ConfigMap now = client.resource(second).get();
+    assertThat(now.getMetadata().getFinalizers()).containsExactly("ipam.org/test", "keep.org/x");
+    assertThat(ObjectWrites.removeFinalizer(client, second, "ipam.org/test")).isTrue();
+    now = client.resource(second).get();
+    assertThat(now.getMetadata().getFinalizers()).containsExactly("keep.org/x");
+    assertThat(now.getData()).containsEntry("kept", "as stored");
+    assertThat(now.getMetadata().getAnnotations()).containsEntry("kept", "too");
+    now.getMetadata().setFinalizers(List.of());
+    client.resource(now).update();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(
+      String name, String... finalizers) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withNamespace("default")
+        .withName(name)
+        .withFinalizers(finalizers)
+        .addToAnnotations("kept", "too")
+        .endMetadata()
+        .addToData("kept", "as stored")
+        .build();
+  }
+
   @Test
   void resourcePathsOfCoreAndGroupKinds() {
     assertThat(ObjectWrites.resourcePath(service("a")))
