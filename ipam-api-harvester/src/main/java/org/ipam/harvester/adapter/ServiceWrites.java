@@ -105,8 +105,8 @@ final class ServiceWrites {
 
   /**
    * Its address is released: our finalizer goes, and a Service that stays (no longer of our type or
-   * class) loses the ingress and our condition. The finalizer first: its patch is guarded by the
-   * resourceVersion the cache showed, which the status patch would move on.
+   * class) loses the ingress and our condition. The finalizer first (an update of the live Service,
+   * ObjectWrites.removeFinalizer), then the status.
    */
   void letGo(Service service) {
     if (!ObjectWrites.removeFinalizer(client, service, HarvesterApi.SERVICE_FINALIZER)

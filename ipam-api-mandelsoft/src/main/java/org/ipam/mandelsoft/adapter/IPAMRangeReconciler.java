@@ -138,6 +138,7 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
   private UpdateControl<IPAMRange> reconcileRange(IPAMRange range, Context<IPAMRange> context) {
     if (!watchFilter.admits(range)) {
       known.gone(keyOf(range)); // no longer ours: its requests read it live again
+      engine.forget(keyOf(range)); // nor served: the claim finalizer webhook adds none for it
       return UpdateControl.noUpdate();
     }
     if (engine.isFenced()) {
@@ -157,6 +158,9 @@ public final class IPAMRangeReconciler implements Reconciler<IPAMRange> {
     }
     known.seen(key);
     boolean deleting = range.getMetadata().getDeletionTimestamp() != null;
+    if (deleting) {
+      engine.closing(keyOf(range)); // the claim finalizer webhook adds none for it from now on
+    }
     if (!deleting && !ObjectWrites.addFinalizer(client, range, MandelsoftApi.FINALIZER)) {
       return UpdateControl.noUpdate();
     }

@@ -101,9 +101,12 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
     this.clusterApiVersion = clusterApiVersion;
   }
 
+  /** Set once the event sources are prepared (JOSDK does that before any reconcile). */
+  private volatile MissingPoolNotices notices;
+
   @Override
   public List<EventSource<?, IPPool>> prepareEventSources(EventSourceContext<IPPool> context) {
-    MissingPoolNotices notices =
+    notices =
         new MissingPoolNotices(
             context.getClient(),
             clock,
@@ -204,6 +207,7 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       @Override
       public void gone(PoolKey pool, R claim) {
         engine.claimGone(pool, claim.getMetadata().getUid());
+        notices.claimGone(Optional.of(pool), claim.getMetadata().getUid());
       }
     };
   }
@@ -234,6 +238,9 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
         Metal3Records.poolKey(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
     if (context.isPrimaryResourceDeleted()) {
       engine.forget(key);
+      if (notices != null) {
+        notices.poolForgotten(key);
+      }
       clashes.forget(key);
       poolEvents.forget(key);
       translations.forget(key);
@@ -248,6 +255,9 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       return UpdateControl.<IPPool>noUpdate().rescheduleAfter(PAUSED_RECHECK);
     }
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
+    if (deleting) {
+      engine.closing(key); // the claim finalizer webhook adds none for it from now on
+    }
     if (!deleting && !ObjectWrites.addFinalizer(client, pool, IPPool.FINALIZER)) {
       return UpdateControl.noUpdate();
     }

@@ -85,9 +85,25 @@ final class MissingPoolNotices implements AutoCloseable {
     this.poolCached = poolCached;
   }
 
+  /**
+   * Deleting claims with our finalizer whose pool was cached when their last event came: the pool's
+   * passes release them, unless the pool goes first (its last pass can run before the claim's
+   * delete event), and then {@link #poolForgotten} hands them to the worker.
+   */
+  private final Map<PoolKey, Map<String, HasMetadata>> parked = new ConcurrentHashMap<>();
+
   /** A claim's event: the pool it names (empty when it names none). */
   void claimSeen(Optional<PoolKey> pool, HasMetadata claim) {
-    if (!asksMetal3(claim) || (pool.isPresent() && poolCached.test(pool.get()))) {
+    if (!asksMetal3(claim)) {
+      return;
+    }
+    if (pool.isPresent() && poolCached.test(pool.get())) {
+      if (claim.getMetadata().getDeletionTimestamp() != null
+          && claim.getMetadata().getFinalizers().contains(Metal3Claim.of(claim).finalizer())) {
+        parked
+            .computeIfAbsent(pool.get(), key -> new ConcurrentHashMap<>())
+            .put(claim.getMetadata().getUid(), claim);
+      }
       return;
     }
     String uid = claim.getMetadata().getUid();
@@ -107,6 +123,22 @@ final class MissingPoolNotices implements AutoCloseable {
                   "missing-pool check of {}: {}", claim.getMetadata().getName(), e.getMessage());
             }
           });
+    }
+  }
+
+  /** A claim is gone from the API: nothing is left to release for it. */
+  void claimGone(Optional<PoolKey> pool, String uid) {
+    pool.map(parked::get).ifPresent(claims -> claims.remove(uid));
+  }
+
+  /**
+   * The pool is gone and forgotten: its deleting claims not released yet are checked as claims of a
+   * missing pool (their finalizer would otherwise stay, no further event coming).
+   */
+  void poolForgotten(PoolKey pool) {
+    Map<String, HasMetadata> claims = parked.remove(pool);
+    if (claims != null) {
+      claims.values().forEach(claim -> claimSeen(Optional.of(pool), claim));
     }
   }
 

@@ -112,6 +112,43 @@ class MissingPoolNoticesIT {
     assertThat(events(client, "capi")).containsExactly("PoolNotFound");
   }
 
+  /**
+   * A deleting claim whose delete event came while its pool was still cached (the pool's passes
+   * release it), but whose pool went before any pass did: once the pool is forgotten, the claim is
+   * released here and its finalizer goes (it would otherwise stay, no further event coming).
+   */
+  @Test
+  void aDeletingClaimParkedWhileItsPoolWasCachedIsLetGoOnceThePoolIsForgotten(
+      KubernetesClient client) {
+    java.util.concurrent.atomic.AtomicBoolean cached =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (MissingPoolNotices notices =
+        new MissingPoolNotices(client, Clock.systemUTC(), engine, key -> cached.get())) {
+      IPClaim claim = new IPClaim();
+      claim.setMetadata(
+          new ObjectMetaBuilder()
+              .withNamespace(NS)
+              .withName("parked")
+              .withFinalizers(IPClaim.FINALIZER)
+              .build());
+      IPClaimSpec spec = new IPClaimSpec();
+      spec.setPool(new ObjectReferenceBuilder().withName("late").build());
+      claim.setSpec(spec);
+      IPClaim created = client.resource(claim).create();
+      client.resource(created).delete();
+      IPClaim deleting = client.resource(created).get();
+
+      notices.claimSeen(missingPool(), deleting);
+      assertThat(client.resource(created).get()).as("left to the pool's passes").isNotNull();
+
+      cached.set(false);
+      notices.poolForgotten(missingPool().orElseThrow());
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> client.resource(created).get() == null);
+    }
+  }
+
   private static List<String> events(KubernetesClient client, String claimName) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> claimName.equals(e.getInvolvedObject().getName()))

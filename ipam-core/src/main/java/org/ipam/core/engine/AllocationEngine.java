@@ -1484,7 +1484,15 @@ public final class AllocationEngine implements AutoCloseable {
    */
   public boolean serves(PoolKey pool) {
     PoolState<?> state = states.get(pool);
-    return state != null && state.serving();
+    return !fenced && state != null && state.serving();
+  }
+
+  /**
+   * The pool is being deleted: from now on {@link #serves} says no (a claim made now is not one of
+   * its claims to keep a finalizer for), until the pool is gone and, under its name, served again.
+   */
+  public void closing(PoolKey pool) {
+    underLock(pool, PoolState::closing);
   }
 
   /**

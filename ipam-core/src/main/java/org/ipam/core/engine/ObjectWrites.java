@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small writes every dialect makes, done the same way everywhere: finalizers by JSON merge
- * patch guarded by the resourceVersion the decision was based on (another controller may edit the
- * list at the same time: a stale write fails with 409 instead of dropping its finalizer), and
- * status by merge patch of the status subresource. A patch never creates an object, so a claim that
- * disappeared stays gone (404).
+ * The small writes every dialect makes, done the same way everywhere: a finalizer added by JSON
+ * merge patch guarded by the resourceVersion the decision was based on (another controller may edit
+ * the list at the same time: a stale write fails with 409 instead of dropping its finalizer) and
+ * removed by an update of the live object (see {@link #removeFinalizer}), status by merge patch of
+ * the status subresource, deletes that carry the object's uid. A patch never creates an object, so
+ * a claim that disappeared stays gone (404).
  */
 public final class ObjectWrites {
   private ObjectWrites() {}
@@ -43,13 +44,15 @@ public final class ObjectWrites {
    * exists.
    *
    * <p>An update, never a patch: when a write empties the finalizers of an object being deleted,
-   * the API server deletes what is stored under the name with the preconditions of the request, and
-   * a patch carries none. A patch judged against the API server's cached, older view (two
-   * controllers both letting go of a claim: the second patch of the old incarnation arriving just
-   * after a new claim of that name was created) passed its resourceVersion check against that view
-   * and deleted the new claim (seen in Metal3RecreateIT, read in the API server's audit log). An
-   * update carries the object's uid, which the API server makes a precondition of that delete. The
-   * object is read live first, whole, so that the update keeps every field as it is stored.
+   * the API server judges that on the object it read, then deletes what is stored under the name in
+   * a separate step, with the preconditions of the request; a patch carries none. Two controllers
+   * letting go of one claim: the second patch, judged on the old claim, was followed by a delete
+   * after a new claim of that name had been created, and the new claim went (seen in
+   * Metal3RecreateIT, read in the API server's audit log). An update carries the object's uid,
+   * which the API server makes a precondition of that delete. The object is read live first, whole,
+   * so that the update keeps every field as it is stored; it is no longer guarded by the
+   * resourceVersion the caller's decision was based on (the uid is checked), which is harmless for
+   * a finalizer being let go.
    */
   public static boolean removeFinalizer(
       KubernetesClient client, HasMetadata object, String finalizer) {

@@ -1143,11 +1143,19 @@ final class PoolState<C> {
   void poolGone() {
     allocator = null;
     spec = null;
+    closing = false;
   }
+
+  private volatile boolean closing;
 
   /** Whether a pass has followed the pool's spec since it was created (or last gone). */
   boolean serving() {
-    return spec != null;
+    return spec != null && !closing;
+  }
+
+  /** The pool is being deleted. */
+  void closing() {
+    closing = true;
   }
 
   /** Whether any object of ours or any write of ours still holds addresses of this pool. */

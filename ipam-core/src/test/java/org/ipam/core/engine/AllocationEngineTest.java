@@ -634,6 +634,29 @@ class AllocationEngineTest {
     assertThat(writer.stateIsEmpty()).isTrue();
   }
 
+  /**
+   * What the claim finalizer webhook asks: a pool is served once a pass has followed its spec, and
+   * no longer once it is being deleted, forgotten, or the process is fenced.
+   */
+  @Test
+  void aPoolIsServedFromItsFirstPassUntilItClosesGoesOrTheProcessIsFenced() {
+    Writer writer = writer(v4("10.0.0.1", "10.0.0.10"));
+    assertThat(writer.engine.serves(Writer.POOL)).as("before any pass").isFalse();
+    writer.pass();
+    assertThat(writer.engine.serves(Writer.POOL)).isTrue();
+    writer.engine.closing(Writer.POOL);
+    writer.pass();
+    assertThat(writer.engine.serves(Writer.POOL)).as("being deleted").isFalse();
+    writer.engine.forget(Writer.POOL);
+    writer.pass();
+    assertThat(writer.engine.serves(Writer.POOL)).as("a new pool of the name").isTrue();
+    writer.engine.closing(new PoolKey("test", InMemoryApi.NAMESPACE, "never-run"));
+    assertThat(writer.engine.serves(new PoolKey("test", InMemoryApi.NAMESPACE, "never-run")))
+        .isFalse();
+    writer.engine.fence();
+    assertThat(writer.engine.serves(Writer.POOL)).as("fenced").isFalse();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private Writer writer(PoolSpec spec) {

@@ -85,6 +85,7 @@ class ObjectWritesIT {
     assertThat(now.getMetadata().getAnnotations()).containsEntry("kept", "too");
     now.getMetadata().setFinalizers(List.of());
     client.resource(now).update();
+    client.resource(now).delete();
   }
 
   private static io.fabric8.kubernetes.api.model.ConfigMap configMap(
