@@ -1,15 +1,12 @@
 package org.ipam.incluster.adapter;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.engine.LatestFirst;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.incluster.model.InClusterApi;
@@ -20,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * Releases a deleting claim whose pool is gone, as upstream does: no pool means no pass would ever
  * run for it, and its {@code ReleaseAddress} finalizer would stay for good. Its IPAddress (named
  * after it, if it carries its uid) goes first, then the finalizer; there is no ledger left to
- * update. One worker thread, each claim queued once at a time; every step is checked against a live
- * read, never the cache.
+ * update. One worker thread that takes each claim's latest event (none dropped, a release that
+ * failed for a passing reason tried again: {@link LatestFirst}); every step is checked against a
+ * live read, never the cache.
  */
 final class PoollessRelease {
   private static final Logger LOG = LoggerFactory.getLogger(PoollessRelease.class);
@@ -30,14 +28,10 @@ final class PoollessRelease {
   private final Predicate<IPAddressClaim> paused;
   private final Predicate<PoolKey> poolCached;
   private final Predicate<IPAddressClaim> poolExists;
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "incluster-poolless-release");
-            thread.setDaemon(true);
-            return thread;
-          });
+
+  /** The releases, each of a claim's latest event (none dropped), on a thread of their own. */
+  private final LatestFirst<IPAddressClaim> worker =
+      new LatestFirst<>("incluster-poolless-release", Duration.ofSeconds(5), this::release);
 
   /**
    * @param paused the pause contract: a paused claim is left alone, release included
@@ -60,21 +54,10 @@ final class PoollessRelease {
     if (claim.getMetadata().getDeletionTimestamp() == null
         || !claim.getMetadata().getFinalizers().contains(InClusterApi.RELEASE_ADDRESS_FINALIZER)
         || poolCached.test(pool)
-        || paused.test(claim)
-        || !queued.add(claim.getMetadata().getUid())) {
+        || paused.test(claim)) {
       return;
     }
-    worker.execute(
-        () -> {
-          try {
-            release(claim);
-          } catch (KubernetesClientException e) {
-            // The claim's next event brings it back.
-            LOG.debug("{}: not released yet: {}", describe(claim), e.toString());
-          } finally {
-            queued.remove(claim.getMetadata().getUid());
-          }
-        });
+    worker.submit(claim.getMetadata().getUid(), claim);
   }
 
   private void release(IPAddressClaim seen) {

@@ -7,17 +7,17 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.core.engine.Conflicts;
 import org.ipam.core.engine.Events;
+import org.ipam.core.engine.LatestFirst;
 import org.ipam.core.engine.ObjectWrites;
 import org.ipam.core.engine.PoolKey;
 import org.ipam.metal3.model.IPAddress;
@@ -53,22 +53,12 @@ final class MissingPoolNotices implements AutoCloseable {
   private final AllocationEngine engine;
   private final Predicate<PoolKey> poolCached;
 
-  /**
-   * The latest event of each claim waiting for the worker: an event that comes while one is waiting
-   * replaces it, and one that comes while it runs is run after it (a dropped event could be a
-   * claim's delete, and its finalizer would stay).
-   */
-  private final Map<String, Seen> latest = new ConcurrentHashMap<>();
+  /** The checks, each of a claim's latest event (none dropped), on a thread of their own. */
+  private final LatestFirst<Seen> worker =
+      new LatestFirst<>(
+          "metal3-missing-pools", Duration.ofSeconds(5), seen -> check(seen.claim(), seen.pool()));
 
   private record Seen(HasMetadata claim, Optional<PoolKey> pool) {}
-
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "metal3-missing-pools");
-            thread.setDaemon(true);
-            return thread;
-          });
 
   /**
    * @param poolCached whether the pool reconciler's cache holds that pool (then it serves or
@@ -106,23 +96,8 @@ final class MissingPoolNotices implements AutoCloseable {
       }
       return;
     }
-    String uid = claim.getMetadata().getUid();
-    if (needsWord(claim, pool) && latest.put(uid, new Seen(claim, pool)) == null) {
-      worker.execute(
-          () -> {
-            // Taken before the check: an event during it queues another run, with that event.
-            Seen seen = latest.remove(uid);
-            if (seen == null) {
-              return;
-            }
-            try {
-              check(seen.claim(), seen.pool());
-            } catch (KubernetesClientException e) {
-              // A write refused for a changed claim: that change is an event that brings it back.
-              LOG.debug(
-                  "missing-pool check of {}: {}", claim.getMetadata().getName(), e.getMessage());
-            }
-          });
+    if (needsWord(claim, pool)) {
+      worker.submit(claim.getMetadata().getUid(), new Seen(claim, pool));
     }
   }
 
@@ -313,6 +288,6 @@ final class MissingPoolNotices implements AutoCloseable {
 
   @Override
   public void close() {
-    worker.shutdownNow();
+    worker.close();
   }
 }
