@@ -222,8 +222,9 @@ public final class Metal3PoolBinding implements PoolBinding<Metal3Claim> {
       client.resource(lock).create();
       return new CommitOutcome.Committed();
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 0 || e.getCode() >= 500) {
-        // No answer, or the server failed: the create may have happened. Thrown, the decision stays
+      if (e.getCode() <= 0 || e.getCode() >= 500) {
+        // No answer (fabric8 gives -1 or 0), or the server failed: the create may have happened.
+        // Thrown, the decision stays
         // held and the next try commits the same address again (the engine's in-doubt commit).
         throw e;
       }

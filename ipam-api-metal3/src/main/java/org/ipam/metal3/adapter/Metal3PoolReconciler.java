@@ -247,6 +247,9 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       poolsOfCluster.values().forEach(pools -> pools.remove(ResourceID.fromResource(pool)));
       return UpdateControl.noUpdate();
     }
+    if (pool.getMetadata().getDeletionTimestamp() != null) {
+      engine.closing(key); // the claim finalizer webhook adds none for it from now on
+    }
     if (isPaused(client, pool, context)) {
       LOG.info(
           "IPPool {}/{} is paused",
@@ -255,9 +258,6 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
       return UpdateControl.<IPPool>noUpdate().rescheduleAfter(PAUSED_RECHECK);
     }
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
-    if (deleting) {
-      engine.closing(key); // the claim finalizer webhook adds none for it from now on
-    }
     if (!deleting && !ObjectWrites.addFinalizer(client, pool, IPPool.FINALIZER)) {
       return UpdateControl.noUpdate();
     }

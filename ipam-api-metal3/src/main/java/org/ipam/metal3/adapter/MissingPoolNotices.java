@@ -93,8 +93,17 @@ final class MissingPoolNotices implements AutoCloseable {
         parked
             .computeIfAbsent(pool.get(), key -> new ConcurrentHashMap<>())
             .put(claim.getMetadata().getUid(), claim);
+        if (poolCached.test(pool.get())) {
+          return;
+        }
+        // The pool went while this was parked (poolForgotten may have run already): checked now.
+        Map<String, HasMetadata> claims = parked.get(pool.get());
+        if (claims != null) {
+          claims.remove(claim.getMetadata().getUid());
+        }
+      } else {
+        return;
       }
-      return;
     }
     if (needsWord(claim, pool)) {
       worker.submit(claim.getMetadata().getUid(), new Seen(claim, pool));

@@ -16,16 +16,25 @@ import org.slf4j.LoggerFactory;
  * earlier one of its key waits replaces it, and one given while it is being handled is handled
  * after it, so no event is dropped (a dropped delete event could leave a finalizer nobody removes).
  * A handling that fails for a passing reason (the API server unreachable, overloaded or failing: no
- * answer, 429, 5xx) is tried again after {@code retryAfter}, unless a newer value came meanwhile
- * (it is handled instead): such a failure brings no event that would bring the value back. Any
- * other failure (a 409 for a changed object, whose change is an event) is logged and dropped.
+ * answer, 429, 5xx) is tried again, after {@code retryAfter} doubled per try up to 5 minutes, as
+ * long as that lasts, unless a newer value came meanwhile (it is handled instead): such a failure
+ * brings no event that would bring the value back. Another API failure (a 409 of an object changed
+ * meanwhile, which may be one this worker hears nothing of) is tried {@value #OTHER_TRIES} times,
+ * then given up with a warning; any other exception is logged and dropped.
  *
  * @param <V> the value handled, an object as an informer last showed it
  */
 public final class LatestFirst<V> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LatestFirst.class);
 
+  /** Tries of a failure other than a passing one (a 409 of an object changed meanwhile). */
+  static final int OTHER_TRIES = 4;
+
+  /** The longest wait between tries. */
+  static final Duration MAX_DELAY = Duration.ofMinutes(5);
+
   private final Map<String, V> latest = new ConcurrentHashMap<>();
+  private final Map<String, Integer> tries = new ConcurrentHashMap<>();
   private final Consumer<V> handler;
   private final Duration retryAfter;
   private final ScheduledExecutorService worker;
@@ -56,20 +65,37 @@ public final class LatestFirst<V> implements AutoCloseable {
     }
     try {
       handler.accept(value);
+      tries.remove(key);
     } catch (KubernetesClientException e) {
-      if (!passing(e)) {
-        LOG.debug("{}: not handled: {}", key, e.toString());
+      int tried = tries.merge(key, 1, Integer::sum);
+      if (!passing(e) && tried >= OTHER_TRIES) {
+        tries.remove(key);
+        LOG.warn("{}: given up after {} tries: {}", key, tried, e.toString());
         return;
       }
-      LOG.debug("{}: tried again in {}: {}", key, retryAfter, e.toString());
+      Duration delay = backoff(tried);
+      LOG.debug("{}: tried again in {}: {}", key, delay, e.toString());
       if (latest.putIfAbsent(key, value) == null) {
-        worker.schedule(() -> handle(key), retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+        worker.schedule(() -> handle(key), delay.toMillis(), TimeUnit.MILLISECONDS);
       }
+    } catch (RuntimeException e) {
+      tries.remove(key);
+      LOG.warn("{}: not handled", key, e);
     }
   }
 
+  /** {@code retryAfter} doubled per try, at most {@link #MAX_DELAY}. */
+  private Duration backoff(int tried) {
+    Duration delay = retryAfter.multipliedBy(1L << Math.min(tried - 1, 10));
+    return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+  }
+
+  /**
+   * No answer (fabric8 gives -1 or 0), 429 or a 5xx: the API server unreachable, overloaded or
+   * failing, tried again as long as it lasts.
+   */
   private static boolean passing(KubernetesClientException e) {
-    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+    return e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
   }
 
   /** How many keys wait (for tests). */

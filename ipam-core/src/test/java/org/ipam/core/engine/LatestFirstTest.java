@@ -44,7 +44,7 @@ class LatestFirstTest {
   }
 
   @Test
-  void aPassingFailureIsTriedAgainAndAnyOtherIsDropped() {
+  void passingFailuresAreTriedUntilTheyPassOthersAFewTimesAndBugsOnce() {
     try (LatestFirst<String> worker =
         new LatestFirst<>(
             "test",
@@ -55,17 +55,35 @@ class LatestFirstTest {
               if (value.equals("unavailable") && tries < 3) {
                 throw new KubernetesClientException("unavailable", 503, null);
               }
+              if (value.equals("unanswered") && tries < 3) {
+                throw new KubernetesClientException("no answer", -1, null);
+              }
               if (value.equals("conflict")) {
                 throw new KubernetesClientException("conflict", 409, null);
+              }
+              if (value.equals("bug")) {
+                throw new IllegalStateException("a bug");
               }
             })) {
       worker.submit("a", "unavailable");
       worker.submit("b", "conflict");
+      worker.submit("c", "unanswered");
+      worker.submit("d", "bug");
       await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> handled.stream().filter("unavailable"::equals).count() == 3);
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  handled.stream().filter("unavailable"::equals).count() == 3
+                      && handled.stream().filter("unanswered"::equals).count() == 3
+                      && handled.stream().filter("conflict"::equals).count()
+                          == LatestFirst.OTHER_TRIES);
       await().atMost(Duration.ofSeconds(10)).until(() -> worker.waiting() == 0);
-      assertThat(handled.stream().filter("conflict"::equals).count()).isEqualTo(1);
+      assertThat(handled.stream().filter("conflict"::equals).count())
+          .as("given up after its tries")
+          .isEqualTo(LatestFirst.OTHER_TRIES);
+      assertThat(handled.stream().filter("bug"::equals).count()).isEqualTo(1);
+      worker.submit("e", "after");
+      await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("after"));
     }
   }
 
