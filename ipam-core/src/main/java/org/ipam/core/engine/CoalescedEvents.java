@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * event. An event is a write the API server stores and sends to every watcher of events, so a burst
  * of 1,000 allocations costs about one event per second instead of 1,000; a single message is
  * written as it is, a window late. Best effort, as {@link Events}: what is pending when the process
- * stops is not written.
+ * stops, or once it is fenced, is not written.
  */
 public final class CoalescedEvents {
   /** The usual window: a burst's events within one second become one. */
