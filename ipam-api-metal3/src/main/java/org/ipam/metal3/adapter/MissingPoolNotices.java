@@ -88,22 +88,21 @@ final class MissingPoolNotices implements AutoCloseable {
       return;
     }
     if (pool.isPresent() && poolCached.test(pool.get())) {
-      if (claim.getMetadata().getDeletionTimestamp() != null
-          && claim.getMetadata().getFinalizers().contains(Metal3Claim.of(claim).finalizer())) {
-        parked
-            .computeIfAbsent(pool.get(), key -> new ConcurrentHashMap<>())
-            .put(claim.getMetadata().getUid(), claim);
-        if (poolCached.test(pool.get())) {
-          return;
-        }
-        // The pool went while this was parked (poolForgotten may have run already): checked now.
-        Map<String, HasMetadata> claims = parked.get(pool.get());
-        if (claims != null) {
-          claims.remove(claim.getMetadata().getUid());
-        }
-      } else {
+      boolean releasing =
+          claim.getMetadata().getDeletionTimestamp() != null
+              && claim.getMetadata().getFinalizers().contains(Metal3Claim.of(claim).finalizer());
+      if (!releasing) {
         return;
       }
+      Map<String, HasMetadata> claims =
+          parked.computeIfAbsent(pool.get(), key -> new ConcurrentHashMap<>());
+      claims.put(claim.getMetadata().getUid(), claim);
+      if (poolCached.test(pool.get())) {
+        return;
+      }
+      // The pool went while this was parked (poolForgotten may have run already): checked now.
+      claims.remove(claim.getMetadata().getUid());
+      parked.computeIfPresent(pool.get(), (key, left) -> left.isEmpty() ? null : left);
     }
     if (needsWord(claim, pool)) {
       worker.submit(claim.getMetadata().getUid(), new Seen(claim, pool));

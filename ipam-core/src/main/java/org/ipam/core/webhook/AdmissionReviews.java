@@ -61,11 +61,7 @@ public final class AdmissionReviews {
     if (problem == null && !warnings.isEmpty()) {
       warnings.forEach(response.putArray("warnings")::add);
     }
-    ObjectNode answer = JSON.createObjectNode();
-    answer.put("apiVersion", review.path("apiVersion").asText("admission.k8s.io/v1"));
-    answer.put("kind", "AdmissionReview");
-    answer.set("response", response);
-    return JSON.writeValueAsBytes(answer);
+    return envelope(review, response);
   }
 
   /**
@@ -109,6 +105,11 @@ public final class AdmissionReviews {
       response.put(
           "patch", java.util.Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(patch)));
     }
+    return envelope(review, response);
+  }
+
+  /** The AdmissionReview that carries a response, in the version the review came in. */
+  private static byte[] envelope(JsonNode review, ObjectNode response) throws IOException {
     ObjectNode answer = JSON.createObjectNode();
     answer.put("apiVersion", review.path("apiVersion").asText("admission.k8s.io/v1"));
     answer.put("kind", "AdmissionReview");

@@ -13,7 +13,16 @@ import java.util.List;
  */
 public interface AdmissionValidator<T extends HasMetadata> {
   /** What the webhook applies to. */
-  record Target(String group, String version, String plural, String kind) {}
+  record Target(String group, String version, String plural, String kind) {
+    /** {@code <group with dashes>-<version>-<kind in lower case>}: a webhook path's end. */
+    public String pathSuffix() {
+      return group.replace('.', '-')
+          + "-"
+          + version
+          + "-"
+          + kind.toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * What the webhook answers: refused when there are refusals; admitted otherwise, with the
@@ -62,12 +71,6 @@ public interface AdmissionValidator<T extends HasMetadata> {
    * {@code /validate-<group with dashes>-<version>-<kind in lower case>}, as kubebuilder names it.
    */
   default String path() {
-    Target target = target();
-    return "/validate-"
-        + target.group().replace('.', '-')
-        + "-"
-        + target.version()
-        + "-"
-        + target.kind().toLowerCase(java.util.Locale.ROOT);
+    return "/validate-" + target().pathSuffix();
   }
 }

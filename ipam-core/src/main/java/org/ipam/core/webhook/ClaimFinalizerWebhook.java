@@ -2,7 +2,6 @@ package org.ipam.core.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiPredicate;
 
@@ -40,14 +39,7 @@ public record ClaimFinalizerWebhook(
 
   /** {@code /mutate-<dialect>-<group with dashes>-<version>-<kind in lower case>}. */
   public String path() {
-    return "/mutate-"
-        + dialect
-        + "-"
-        + target.group().replace('.', '-')
-        + "-"
-        + target.version()
-        + "-"
-        + target.kind().toLowerCase(Locale.ROOT);
+    return "/mutate-" + dialect + "-" + target.pathSuffix();
   }
 
   /**
