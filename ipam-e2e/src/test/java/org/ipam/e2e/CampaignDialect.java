@@ -1,0 +1,82 @@
+package org.ipam.e2e;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+
+/**
+ * What the reliability campaign ({@link ReliabilityCampaignIT}) needs of one kind of claim of a
+ * dialect: its CRDs, the controller's flags, one pool, creating and deleting one claim, and one
+ * look at everything it promises ({@link CampaignAudit}). One implementation per kind of claim the
+ * campaign attacks; {@link #all} is the list.
+ *
+ * <p>Creates and deletes are single API calls: the campaign retries them itself while the API
+ * server is away, and takes a create answered 409 or a delete answered 404 as done.
+ */
+interface CampaignDialect {
+  /** The name in the results: dialect and kind of claim, e.g. {@code incluster-prefix}. */
+  String name();
+
+  /**
+   * Whether the controller runs with {@code --namespaces} of the run: false for a dialect whose
+   * pools are cluster-scoped (a controller limited to namespaces does not serve those).
+   */
+  boolean namespaced();
+
+  /** Installs the CRDs of the dialect's pools, claims and address objects when missing. */
+  void installCrds(KubernetesClient client);
+
+  /** The controller's flags for this dialect (beyond --kubeconfig, --namespaces and the ports). */
+  List<String> controllerFlags();
+
+  /**
+   * One pool named {@code pool} that can serve {@code claims} claims at once, for claims of the
+   * namespace (a cluster-scoped pool is scoped to it). Pool names are unique in a run of the
+   * campaign, cluster-scoped ones included.
+   */
+  void createPool(KubernetesClient client, String namespace, String pool, int claims);
+
+  /**
+   * One claim on the pool. {@code index} (0, 1, ...) lets a dialect vary what the claims ask for
+   * (kubipam: mixed sizes).
+   */
+  void createClaim(KubernetesClient client, String namespace, String pool, String name, int index);
+
+  /** Deletes the claim of that name (the campaign deletes only claims it created). */
+  void deleteClaim(KubernetesClient client, String namespace, String name);
+
+  /** One look at the pool, its claims and what holds their addresses. */
+  CampaignAudit audit(KubernetesClient client, String namespace, String pool);
+
+  /** Deletes what the run left outside its namespace (a cluster-scoped pool); default nothing. */
+  default void cleanUp(KubernetesClient client, String namespace, String pool) {}
+
+  /** Every kind of claim the campaign attacks, in the order of the results. */
+  static List<CampaignDialect> all() {
+    return List.of(
+        new CampaignDialects.Metal3Claims(),
+        new CampaignDialects.Metal3CapiClaims(),
+        new CampaignDialects.InClusterIpClaims(),
+        new CampaignDialects.InClusterPrefixClaims(),
+        new CampaignDialects.HarvesterLoadBalancers(),
+        new CampaignDialects.HarvesterServices(),
+        new CampaignDialects.KubipamMixedSizes());
+  }
+
+  /** The dialects of a comma-separated list of names ("all" or empty: every one). */
+  static List<CampaignDialect> named(String names) {
+    if (names == null || names.isBlank() || names.equals("all")) {
+      return all();
+    }
+    List<String> wanted = List.of(names.split(","));
+    List<CampaignDialect> chosen = all().stream().filter(d -> wanted.contains(d.name())).toList();
+    if (chosen.size() != wanted.size()) {
+      throw new IllegalArgumentException(
+          "unknown campaign dialect in "
+              + names
+              + " (known: "
+              + all().stream().map(CampaignDialect::name).toList()
+              + ")");
+    }
+    return chosen;
+  }
+}
