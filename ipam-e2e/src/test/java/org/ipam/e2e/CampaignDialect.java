@@ -44,6 +44,9 @@ interface CampaignDialect {
   /** Deletes the claim of that name (the campaign deletes only claims it created). */
   void deleteClaim(KubernetesClient client, String namespace, String name);
 
+  /** The uid of the claim of that name, or null when there is none. */
+  String uidOf(KubernetesClient client, String namespace, String name);
+
   /** One look at the pool, its claims and what holds their addresses. */
   CampaignAudit audit(KubernetesClient client, String namespace, String pool);
 

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -61,13 +63,13 @@ import org.ipam.metal3.model.IPPool;
  * do), so each takes a subnet of its region that no existing pool covers.
  */
 final class CampaignDialects {
-  private static final ResourceDefinitionContext HARVESTER_POOLS =
+  static final ResourceDefinitionContext HARVESTER_POOLS =
       ThroughputDialect.context(
           "loadbalancer.harvesterhci.io", "v1beta1", "IPPool", "ippools", false);
   private static final ResourceDefinitionContext NETWORKING_POOLS =
       ThroughputDialect.context(
           "networking.harvesterhci.io", "v1beta1", "IPPool", "ippools", false);
-  private static final ResourceDefinitionContext LOAD_BALANCERS =
+  static final ResourceDefinitionContext LOAD_BALANCERS =
       ThroughputDialect.context(
           "loadbalancer.harvesterhci.io", "v1beta1", "LoadBalancer", "loadbalancers", true);
   private static final String LOAD_BALANCER = "LoadBalancer";
@@ -77,7 +79,97 @@ final class CampaignDialects {
 
   private CampaignDialects() {}
 
+  /**
+   * What every kind of claim shares: its name, the throughput harness's dialect of its API ({@link
+   * ThroughputDialect}: the CRDs, the controller's flags, whether its pools are namespaced, and,
+   * unless the kind of claim says otherwise, how one claim is created) and the claims' resource,
+   * through which one is deleted by name.
+   */
+  private abstract static class Dialect implements CampaignDialect {
+    private final String name;
+    private final ThroughputDialect api;
+    private final ClaimResource claims;
+
+    Dialect(String name, ThroughputDialect api, ClaimResource claims) {
+      this.name = name;
+      this.api = api;
+      this.claims = claims;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public boolean namespaced() {
+      return api.namespaced();
+    }
+
+    @Override
+    public void installCrds(KubernetesClient client) {
+      api.installCrds(client);
+    }
+
+    @Override
+    public List<String> controllerFlags() {
+      return api.controllerFlags();
+    }
+
+    @Override
+    public void createClaim(
+        KubernetesClient client, String namespace, String pool, String name, int index) {
+      api.createClaim(client, namespace, pool, name);
+    }
+
+    @Override
+    public void deleteClaim(KubernetesClient client, String namespace, String name) {
+      claims.of(client).inNamespace(namespace).withName(name).delete();
+    }
+
+    @Override
+    public String uidOf(KubernetesClient client, String namespace, String name) {
+      HasMetadata claim = claims.of(client).inNamespace(namespace).withName(name).get();
+      return claim == null ? null : claim.getMetadata().getUid();
+    }
+  }
+
+  /** Where the claims of a kind are: {@code client.resources(IPClaim.class)}, for example. */
+  private interface ClaimResource {
+    MixedOperation<? extends HasMetadata, ?, ? extends Resource<? extends HasMetadata>> of(
+        KubernetesClient client);
+  }
+
   // ------------------------------------------------------------------------------------ Metal3
+
+  /**
+   * A kind of claim on a Metal3 IPPool of the namespace: the pool from 10.{@code second}.0.1 on,
+   * twice the claims and some (namePrefix: its name), the claims of {@code claimKind} the
+   * campaign's ({@link #metal3Audit}).
+   */
+  private abstract static class Metal3Dialect extends Dialect {
+    private final int second;
+    private final String claimKind;
+
+    Metal3Dialect(
+        String name, ThroughputDialect api, ClaimResource claims, int second, String claimKind) {
+      super(name, api, claims);
+      this.second = second;
+      this.claimKind = claimKind;
+    }
+
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
+      int size = poolSize(claims);
+      new Metal3Objects(client, namespace)
+          .createPool(pool, ipv4(10, second, 1), ipv4(10, second, size), 16);
+    }
+
+    @Override
+    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
+      return metal3Audit(client, namespace, pool, claimKind);
+    }
+  }
 
   /**
    * Metal3 IPClaims on a Metal3 IPPool of the namespace, from 10.11.0.1 on. Served: the claim's
@@ -85,48 +177,14 @@ final class CampaignDialects {
    * status.indexes} and {@code status.allocations} (claim name to address) must equal the Metal3
    * IPAddress objects of the pool.
    */
-  static final class Metal3Claims implements CampaignDialect {
-    private final ThroughputDialect.Metal3 metal3 = new ThroughputDialect.Metal3();
-
-    @Override
-    public String name() {
-      return "metal3";
-    }
-
-    @Override
-    public boolean namespaced() {
-      return true;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      metal3.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return metal3.controllerFlags();
-    }
-
-    @Override
-    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
-      createMetal3Pool(client, namespace, pool, claims, 11);
-    }
-
-    @Override
-    public void createClaim(
-        KubernetesClient client, String namespace, String pool, String name, int index) {
-      new Metal3Objects(client, namespace).newIpClaim(pool, name);
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client.resources(IPClaim.class).inNamespace(namespace).withName(name).delete();
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return metal3Audit(client, namespace, pool, AddressAudit.IP_CLAIM);
+  static final class Metal3Claims extends Metal3Dialect {
+    Metal3Claims() {
+      super(
+          "metal3",
+          new ThroughputDialect.Metal3(),
+          client -> client.resources(IPClaim.class),
+          11,
+          AddressAudit.IP_CLAIM);
     }
   }
 
@@ -136,59 +194,15 @@ final class CampaignDialects {
    * beside a Metal3 IPAddress of the same name and address owned by it too (the lock both claim
    * kinds share). The pool's status as for {@link Metal3Claims}.
    */
-  static final class Metal3CapiClaims implements CampaignDialect {
-    private final ThroughputDialect.Metal3Capi capi = new ThroughputDialect.Metal3Capi();
-
-    @Override
-    public String name() {
-      return "metal3-capi";
+  static final class Metal3CapiClaims extends Metal3Dialect {
+    Metal3CapiClaims() {
+      super(
+          "metal3-capi",
+          new ThroughputDialect.Metal3Capi(),
+          client -> client.resources(IPAddressClaim.class),
+          12,
+          AddressAudit.IP_ADDRESS_CLAIM);
     }
-
-    @Override
-    public boolean namespaced() {
-      return true;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      capi.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return capi.controllerFlags();
-    }
-
-    @Override
-    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
-      createMetal3Pool(client, namespace, pool, claims, 12);
-    }
-
-    @Override
-    public void createClaim(
-        KubernetesClient client, String namespace, String pool, String name, int index) {
-      new Metal3Objects(client, namespace).newCapiClaim(pool, name);
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client.resources(IPAddressClaim.class).inNamespace(namespace).withName(name).delete();
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return metal3Audit(client, namespace, pool, AddressAudit.IP_ADDRESS_CLAIM);
-    }
-  }
-
-  /**
-   * A Metal3 pool of 10.{@code second}.0.1 on, twice the claims and some (namePrefix: its name).
-   */
-  private static void createMetal3Pool(
-      KubernetesClient client, String namespace, String pool, int claims, int second) {
-    int size = poolSize(claims);
-    new Metal3Objects(client, namespace)
-        .createPool(pool, ipv4(10, second, 1), ipv4(10, second, size), 16);
   }
 
   /**
@@ -213,6 +227,14 @@ final class CampaignDialects {
         findings.stuck.add(object + " is being deleted");
       }
     }
+    // A live claim holding a second address is a leak (a Cluster API claim's IPAddress and its
+    // Metal3 lock are one address).
+    audit
+        .claimsHoldingSeveralAddresses()
+        .forEach(
+            (claim, addresses) ->
+                findings.statusMismatch.add(
+                    claim + " holds " + addresses.size() + ": " + addresses));
     boolean capi = AddressAudit.IP_ADDRESS_CLAIM.equals(claimKind);
     for (AddressAudit.Claim claim : audit.claims()) {
       if (claim.deleting()) {
@@ -342,32 +364,47 @@ final class CampaignDialects {
   // -------------------------------------------------------------------------------- in-cluster
 
   /**
+   * Cluster API IPAddressClaims on an in-cluster pool of the namespace of {@code poolKind}
+   * (InClusterIPPool or InClusterPrefixPool), audited by {@link #inClusterAudit}.
+   */
+  private abstract static class InClusterDialect extends Dialect {
+    private final String poolKind;
+
+    InClusterDialect(String name, String poolKind) {
+      super(
+          name,
+          new ThroughputDialect.InCluster(),
+          client -> client.resources(IPAddressClaim.class));
+      this.poolKind = poolKind;
+    }
+
+    @Override
+    public void createClaim(
+        KubernetesClient client, String namespace, String pool, String name, int index) {
+      IPAddressClaim claim = new IPAddressClaim();
+      claim.getMetadata().setName(name);
+      claim.getMetadata().setNamespace(namespace);
+      claim.setSpec(
+          new org.ipam.core.capi.IPAddressClaimSpec(
+              new PoolReference(InClusterApi.GROUP, poolKind, pool)));
+      client.resource(claim).create();
+    }
+
+    @Override
+    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
+      return inClusterAudit(client, namespace, pool, poolKind);
+    }
+  }
+
+  /**
    * Cluster API IPAddressClaims on an InClusterIPPool of the namespace (10.13.0.1 on). Served:
    * Ready True and the claim's status names a Cluster API IPAddress of the pool owned by the claim
    * (uid). The pool's ledger ({@code status.allocations}, address and claim uid) must equal the
    * IPAddresses, and {@code status.ipAddresses.used} their count.
    */
-  static final class InClusterIpClaims implements CampaignDialect {
-    private final ThroughputDialect.InCluster inCluster = new ThroughputDialect.InCluster();
-
-    @Override
-    public String name() {
-      return "incluster-ip";
-    }
-
-    @Override
-    public boolean namespaced() {
-      return true;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      inCluster.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return inCluster.controllerFlags();
+  static final class InClusterIpClaims extends InClusterDialect {
+    InClusterIpClaims() {
+      super("incluster-ip", InClusterApi.IN_CLUSTER_IP_POOL);
     }
 
     @Override
@@ -381,22 +418,6 @@ final class CampaignDialects {
       ipPool.setSpec(spec);
       client.resource(ipPool).create();
     }
-
-    @Override
-    public void createClaim(
-        KubernetesClient client, String namespace, String pool, String name, int index) {
-      inCluster.createClaim(client, namespace, pool, name);
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client.resources(IPAddressClaim.class).inNamespace(namespace).withName(name).delete();
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return inClusterAudit(client, namespace, pool, InClusterApi.IN_CLUSTER_IP_POOL);
-    }
   }
 
   /**
@@ -405,28 +426,11 @@ final class CampaignDialects {
    * {@link InClusterIpClaims}; the IPAddress holds the child's first address with prefix 64, the
    * ledger the child as a CIDR. Children held for two claims: any two that overlap.
    */
-  static final class InClusterPrefixClaims implements CampaignDialect {
+  static final class InClusterPrefixClaims extends InClusterDialect {
     private static final int CHILD_LENGTH = 64;
-    private final ThroughputDialect.InCluster inCluster = new ThroughputDialect.InCluster();
 
-    @Override
-    public String name() {
-      return "incluster-prefix";
-    }
-
-    @Override
-    public boolean namespaced() {
-      return true;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      inCluster.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return inCluster.controllerFlags();
+    InClusterPrefixClaims() {
+      super("incluster-prefix", InClusterApi.IN_CLUSTER_PREFIX_POOL);
     }
 
     @Override
@@ -443,28 +447,6 @@ final class CampaignDialects {
       spec.setAllocationPrefixLength(CHILD_LENGTH);
       prefixPool.setSpec(spec);
       client.resource(prefixPool).create();
-    }
-
-    @Override
-    public void createClaim(
-        KubernetesClient client, String namespace, String pool, String name, int index) {
-      IPAddressClaim claim = new IPAddressClaim();
-      claim.getMetadata().setName(name);
-      claim.getMetadata().setNamespace(namespace);
-      claim.setSpec(
-          new org.ipam.core.capi.IPAddressClaimSpec(
-              new PoolReference(InClusterApi.GROUP, InClusterApi.IN_CLUSTER_PREFIX_POOL, pool)));
-      client.resource(claim).create();
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client.resources(IPAddressClaim.class).inNamespace(namespace).withName(name).delete();
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return inClusterAudit(client, namespace, pool, InClusterApi.IN_CLUSTER_PREFIX_POOL);
     }
   }
 
@@ -622,23 +604,13 @@ final class CampaignDialects {
     if (poolObject == null) {
       findings.statusMismatch.add(poolName + " not found");
     } else {
-      Set<IpRange> blocks = new TreeSet<>(RANGE_ORDER);
-      blocks.addAll(ledgerHolders.keySet());
-      blocks.addAll(objectHolders.keySet());
-      for (IpRange block : blocks) {
-        Set<String> inLedger = ledgerHolders.getOrDefault(block, Set.of());
-        Set<String> inObjects = objectHolders.getOrDefault(block, Set.of());
-        if (!inLedger.equals(inObjects)) {
-          findings.statusMismatch.add(
-              poolName
-                  + " status.allocations holds "
-                  + blockText(block)
-                  + " for "
-                  + holderNames(inLedger, nameByUid)
-                  + ", its IPAddresses for "
-                  + holderNames(inObjects, nameByUid));
-        }
-      }
+      compareLedger(
+          poolName,
+          ledgerHolders,
+          objectHolders,
+          ", its IPAddresses for ",
+          nameByUid,
+          findings.statusMismatch);
       Long used =
           status == null || status.getIpAddresses() == null
               ? null
@@ -672,6 +644,38 @@ final class CampaignDialects {
   // --------------------------------------------------------------------------------- Harvester
 
   /**
+   * A kind of claim of the namespace on a cluster-scoped IPPool whose scope is the namespace (a
+   * free subnet of the /10 region from {@code regionBase}, {@link #createHarvesterPool}), the
+   * claims of {@code claimKind} the campaign's ({@link #harvesterAudit}); the pool is deleted after
+   * the run.
+   */
+  private abstract static class HarvesterDialect extends Dialect {
+    private final long regionBase;
+    private final String claimKind;
+
+    HarvesterDialect(String name, ClaimResource claims, long regionBase, String claimKind) {
+      super(name, new ThroughputDialect.Harvester(), claims);
+      this.regionBase = regionBase;
+      this.claimKind = claimKind;
+    }
+
+    @Override
+    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
+      createHarvesterPool(client, namespace, pool, claims, regionBase);
+    }
+
+    @Override
+    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
+      return harvesterAudit(client, namespace, pool, claimKind);
+    }
+
+    @Override
+    public void cleanUp(KubernetesClient client, String namespace, String pool) {
+      deleteHarvesterPool(client, pool);
+    }
+  }
+
+  /**
    * Harvester LoadBalancers ({@code spec.ipam: pool}) of the namespace on a cluster-scoped IPPool
    * whose scope is the namespace (a free subnet of 10.128.0.0/10). Served: {@code
    * status.allocatedAddress} names the pool and an ip that the pool's ledger holds for the
@@ -679,57 +683,13 @@ final class CampaignDialects {
    * (address to {@code <namespace>/<name>}) likewise, and {@code available} be {@code total} less
    * the addresses allocated.
    */
-  static final class HarvesterLoadBalancers implements CampaignDialect {
-    private final ThroughputDialect.Harvester harvester = new ThroughputDialect.Harvester();
-
-    @Override
-    public String name() {
-      return "harvester-lb";
-    }
-
-    @Override
-    public boolean namespaced() {
-      return false;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      harvester.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return harvester.controllerFlags();
-    }
-
-    @Override
-    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
-      createHarvesterPool(client, namespace, pool, claims, ipv4Value(10, 128, 0));
-    }
-
-    @Override
-    public void createClaim(
-        KubernetesClient client, String namespace, String pool, String name, int index) {
-      harvester.createClaim(client, namespace, pool, name);
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client
-          .genericKubernetesResources(LOAD_BALANCERS)
-          .inNamespace(namespace)
-          .withName(name)
-          .delete();
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return harvesterAudit(client, namespace, pool, LOAD_BALANCER);
-    }
-
-    @Override
-    public void cleanUp(KubernetesClient client, String namespace, String pool) {
-      deleteHarvesterPool(client, pool);
+  static final class HarvesterLoadBalancers extends HarvesterDialect {
+    HarvesterLoadBalancers() {
+      super(
+          "harvester-lb",
+          client -> client.genericKubernetesResources(LOAD_BALANCERS),
+          ipv4Value(10, 128, 0),
+          LOAD_BALANCER);
     }
   }
 
@@ -742,32 +702,9 @@ final class CampaignDialects {
    * allocated}. No node ports are allocated ({@code allocateLoadBalancerNodePorts: false}): 2,000
    * Services would exhaust the range.
    */
-  static final class HarvesterServices implements CampaignDialect {
-    private final ThroughputDialect.Harvester harvester = new ThroughputDialect.Harvester();
-
-    @Override
-    public String name() {
-      return "harvester-service";
-    }
-
-    @Override
-    public boolean namespaced() {
-      return false;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      harvester.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return harvester.controllerFlags();
-    }
-
-    @Override
-    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
-      createHarvesterPool(client, namespace, pool, claims, ipv4Value(10, 192, 0));
+  static final class HarvesterServices extends HarvesterDialect {
+    HarvesterServices() {
+      super("harvester-service", KubernetesClient::services, ipv4Value(10, 192, 0), SERVICE);
     }
 
     @Override
@@ -790,21 +727,6 @@ final class CampaignDialects {
               .endSpec()
               .build();
       client.services().inNamespace(namespace).resource(service).create();
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client.services().inNamespace(namespace).withName(name).delete();
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return harvesterAudit(client, namespace, pool, SERVICE);
-    }
-
-    @Override
-    public void cleanUp(KubernetesClient client, String namespace, String pool) {
-      deleteHarvesterPool(client, pool);
     }
   }
 
@@ -1017,7 +939,9 @@ final class CampaignDialects {
     Map<IpRange, Set<String>> shownHolders = new HashMap<>();
     Map<String, Set<String>> expectedAllocated = new TreeMap<>();
     for (HarvesterHolder holder : holders) {
-      for (IpRange ip : holder.shown()) {
+      // A claim being deleted still shows the address its release has already handed back (the
+      // ledger first, the finalizer last: docs/engine.md): it holds nothing.
+      for (IpRange ip : holder.deleting() ? List.<IpRange>of() : holder.shown()) {
         holdings.add(new Holding(ip, holder.key(), holder + " shows " + blockText(ip)));
         shownHolders.computeIfAbsent(ip, i -> new TreeSet<>()).add(holder.key());
         expectedAllocated
@@ -1054,23 +978,13 @@ final class CampaignDialects {
     if (ipPool == null) {
       findings.statusMismatch.add(poolName + " not found");
     } else {
-      Set<IpRange> ips = new TreeSet<>(RANGE_ORDER);
-      ips.addAll(ledgerHolders.keySet());
-      ips.addAll(shownHolders.keySet());
-      for (IpRange ip : ips) {
-        Set<String> inLedger = ledgerHolders.getOrDefault(ip, Set.of());
-        Set<String> inClaims = shownHolders.getOrDefault(ip, Set.of());
-        if (!inLedger.equals(inClaims)) {
-          findings.statusMismatch.add(
-              poolName
-                  + " status.allocations holds "
-                  + blockText(ip)
-                  + " for "
-                  + holderNames(inLedger, nameByKey)
-                  + ", the claims showing it are "
-                  + holderNames(inClaims, nameByKey));
-        }
-      }
+      compareLedger(
+          poolName,
+          ledgerHolders,
+          shownHolders,
+          ", the claims showing it are ",
+          nameByKey,
+          findings.statusMismatch);
       Map<String, String> allocated = new TreeMap<>();
       if (at(status, "allocated") instanceof Map<?, ?> written) {
         written.forEach(
@@ -1126,32 +1040,17 @@ final class CampaignDialects {
    * two that overlap (address arithmetic), among the ledger's and what the requests show. The
    * ledger must equal what the Ready requests show (uid and block, and the request's name).
    */
-  static final class KubipamMixedSizes implements CampaignDialect {
+  static final class KubipamMixedSizes extends Dialect {
     private static final int[] SIZES = {24, 26, 28, 32};
 
     /** The mean addresses of a request: (256 + 64 + 16 + 1) / 4, rounded up. */
     private static final int MEAN_ADDRESSES = 85;
 
-    private final ThroughputDialect.Kubipam kubipam = new ThroughputDialect.Kubipam();
-
-    @Override
-    public String name() {
-      return "kubipam-mixed";
-    }
-
-    @Override
-    public boolean namespaced() {
-      return true;
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      kubipam.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return kubipam.controllerFlags();
+    KubipamMixedSizes() {
+      super(
+          "kubipam-mixed",
+          new ThroughputDialect.Kubipam(),
+          client -> client.resources(IPAMRequest.class));
     }
 
     @Override
@@ -1183,11 +1082,6 @@ final class CampaignDialects {
       spec.setSize(SIZES[Math.floorMod(index, SIZES.length)]);
       request.setSpec(spec);
       client.resource(request).create();
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      client.resources(IPAMRequest.class).inNamespace(namespace).withName(name).delete();
     }
 
     @Override
@@ -1275,7 +1169,11 @@ final class CampaignDialects {
               ? valid.value()
               : null;
       if (cidr != null) {
-        holdings.add(new Holding(cidr.range(), uid, requestText + " shows " + status.getCidr()));
+        // A request being deleted still shows the block its release has already handed back
+        // (the ledger first, the finalizer last: docs/engine.md): it holds nothing.
+        if (!deleting(request)) {
+          holdings.add(new Holding(cidr.range(), uid, requestText + " shows " + status.getCidr()));
+        }
         shownByUid.put(uid, cidr.range());
       }
       if (deleting(request)) {
@@ -1475,6 +1373,37 @@ final class CampaignDialects {
       }
     }
     return range.toString();
+  }
+
+  /**
+   * Compares a pool's ledger ({@code status.allocations}: block to holders) with what holds each
+   * block elsewhere (its address objects, or the claims' statuses, said by {@code elsewhere}): one
+   * line per block whose holders differ.
+   */
+  private static void compareLedger(
+      String poolName,
+      Map<IpRange, Set<String>> ledgerHolders,
+      Map<IpRange, Set<String>> otherHolders,
+      String elsewhere,
+      Map<String, String> nameByHolder,
+      List<String> out) {
+    Set<IpRange> blocks = new TreeSet<>(RANGE_ORDER);
+    blocks.addAll(ledgerHolders.keySet());
+    blocks.addAll(otherHolders.keySet());
+    for (IpRange block : blocks) {
+      Set<String> inLedger = ledgerHolders.getOrDefault(block, Set.of());
+      Set<String> inOther = otherHolders.getOrDefault(block, Set.of());
+      if (!inLedger.equals(inOther)) {
+        out.add(
+            poolName
+                + " status.allocations holds "
+                + blockText(block)
+                + " for "
+                + holderNames(inLedger, nameByHolder)
+                + elsewhere
+                + holderNames(inOther, nameByHolder));
+      }
+    }
   }
 
   /** The holders (uids or kind/uid keys) with their names where known, for a message. */

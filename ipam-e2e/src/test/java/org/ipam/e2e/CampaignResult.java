@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,11 +17,17 @@ import java.util.Set;
  * target/reliability/results.csv} and one {@code RELIABILITY} line in the test output
  * (docs/reliability.md is written from them).
  *
+ * @param recreations incarnations made of the one claim name of {@link CampaignScenario#RECREATE}
+ * @param faultsWhileWorking faults that began while claims were still created or deleted
+ * @param watchLooks how many looks {@link DuplicateWatch} took during the run
  * @param lost claims created and not deleted that are gone at the end
  * @param unexpected claims that exist at the end though deleted (or never created)
  * @param settled whether the last audit was clean within the settle timeout
  * @param total from the first create to settled
- * @param recovery from the end of the last fault to settled
+ * @param settle from the last create or delete answered and the last fault over, to settled
+ * @param drain how long it took, once settled, to delete every claim left and see everything
+ *     released and gone (null: it did not end within the settle timeout)
+ * @param crashes controllers that exited without being killed
  */
 record CampaignResult(
     String dialect,
@@ -30,15 +37,27 @@ record CampaignResult(
     int controllerKills,
     int apiServerOutages,
     int etcdRestarts,
+    int leaderKills,
+    int recreations,
+    int faultsWhileWorking,
     int writesRetried,
     Set<String> heldTwiceSeen,
+    int watchLooks,
     Set<String> lost,
     Set<String> unexpected,
     CampaignAudit audit,
     boolean settled,
     Duration total,
-    Duration recovery,
-    boolean controllerAlive) {
+    Duration settle,
+    Duration drain,
+    List<String> crashes,
+    String allocationsByController) {
+
+  /** Faults injected: kills of a controller or of the leader, API server outages, etcd restarts. */
+  int faultsInjected() {
+    return controllerKills + apiServerOutages + etcdRestarts + leaderKills;
+  }
+
   /** Addresses held twice, during the run or at its end. */
   int duplicates() {
     Set<String> all = new java.util.TreeSet<>(heldTwiceSeen);
@@ -56,17 +75,27 @@ record CampaignResult(
     figures.put("controller_kills", controllerKills);
     figures.put("apiserver_outages", apiServerOutages);
     figures.put("etcd_restarts", etcdRestarts);
+    figures.put("leader_kills", leaderKills);
+    figures.put("recreations", recreations);
+    figures.put("faults_while_working", faultsWhileWorking);
     figures.put("writes_retried", writesRetried);
     figures.put("held_twice", duplicates());
+    figures.put("watch_looks", watchLooks);
     figures.put("lost", lost.size());
     figures.put("unserved", audit.unserved().size());
     figures.put("orphans", audit.orphans().size());
     figures.put("status_mismatch", audit.statusMismatch().size());
     figures.put("stuck", audit.stuck().size());
+    figures.put("crashes", crashes.size());
     figures.put("settled", settled);
-    figures.put("total_s", "%.1f".formatted(total.toMillis() / 1000.0));
-    figures.put("recovery_s", "%.1f".formatted(recovery.toMillis() / 1000.0));
+    figures.put("total_s", seconds(total));
+    figures.put("settle_s", seconds(settle));
+    figures.put("drain_s", drain == null ? "not-drained" : seconds(drain));
     return figures;
+  }
+
+  private static String seconds(Duration duration) {
+    return "%.1f".formatted(duration.toMillis() / 1000.0);
   }
 
   String line() {
@@ -78,6 +107,9 @@ record CampaignResult(
         .append(CampaignAudit.few(lost))
         .append(", deleted but there ")
         .append(CampaignAudit.few(unexpected))
+        .append("; allocations logged by the last controllers: ")
+        .append(allocationsByController)
+        .append(crashes.isEmpty() ? "" : "; crashes: " + crashes)
         .toString();
   }
 

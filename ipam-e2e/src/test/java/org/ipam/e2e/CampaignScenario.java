@@ -11,14 +11,14 @@ import java.util.Locale;
  */
 enum CampaignScenario {
   /** kill -9 of the controller every 3 to 8 s, started again, until every create is answered. */
-  KILL9(false) {
+  KILL9(false, CampaignFaults.Controllers.ONE) {
     @Override
     void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
       faults.killControllerUntil(workload::done);
     }
   },
   /** kill -9 of the kube-apiserver, started again after the outage; etcd kept. */
-  APISERVER(true) {
+  APISERVER(true, CampaignFaults.Controllers.ONE) {
     @Override
     void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
       awaitThird(workload, claims);
@@ -26,7 +26,7 @@ enum CampaignScenario {
     }
   },
   /** kill -9 of etcd, started again on its data. */
-  ETCD(true) {
+  ETCD(true, CampaignFaults.Controllers.ONE) {
     @Override
     void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
       awaitThird(workload, claims);
@@ -34,23 +34,64 @@ enum CampaignScenario {
     }
   },
   /**
-   * The short form in {@code mvn verify}: the three above in one run, one after another: a kill -9
-   * of the controller, an API server outage, another kill -9, an etcd restart.
+   * The short form in {@code mvn verify}: the three above in one run, one after another, each once
+   * a further fifth of the creates is answered: a kill -9 of the controller, an API server outage,
+   * another kill -9, an etcd restart.
    */
-  STORM(true) {
+  STORM(true, CampaignFaults.Controllers.ONE) {
     @Override
     void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
+      awaitCreated(workload, claims, 1, 5);
       faults.killController();
+      awaitCreated(workload, claims, 2, 5);
       faults.apiServerOutage();
+      awaitCreated(workload, claims, 3, 5);
       faults.killController();
+      awaitCreated(workload, claims, 4, 5);
       faults.etcdRestart();
+    }
+  },
+  /**
+   * One claim name deleted and created again {@code ipam.e2e.reliability.recreations} times while
+   * the others come ({@link CampaignWorkload#recreate}); one controller, no other fault.
+   */
+  RECREATE(false, CampaignFaults.Controllers.ONE) {
+    @Override
+    void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
+      faults.recreated(workload.recreate("again", faults.recreations()));
+    }
+  },
+  /**
+   * Split brain: two controllers with leader election off serve the same pool for the whole run;
+   * only the commit strategies keep them apart. No other fault.
+   */
+  SPLITBRAIN(false, CampaignFaults.Controllers.TWO_WITHOUT_LEADER_ELECTION) {
+    @Override
+    void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {}
+  },
+  /**
+   * Two controllers on one Lease; kill -9 of the leader once a third of the creates are answered (a
+   * new standby is started); the other takes over when the Lease expires.
+   */
+  FAILOVER(false, CampaignFaults.Controllers.TWO_ON_ONE_LEASE) {
+    @Override
+    void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
+      awaitThird(workload, claims);
+      faults.killLeader();
     }
   };
 
   private final boolean needsPlane;
+  private final CampaignFaults.Controllers controllers;
 
-  CampaignScenario(boolean needsPlane) {
+  CampaignScenario(boolean needsPlane, CampaignFaults.Controllers controllers) {
     this.needsPlane = needsPlane;
+    this.controllers = controllers;
+  }
+
+  /** The controllers the run starts. */
+  CampaignFaults.Controllers controllers() {
+    return controllers;
   }
 
   /** Whether it kills the API server or etcd (only on the suite's own local control plane). */
@@ -66,15 +107,23 @@ enum CampaignScenario {
   }
 
   private static void awaitThird(CampaignWorkload workload, int claims) {
-    Awaits.quietly(
-        java.time.Duration.ofMinutes(5),
-        () -> workload.done() || workload.createdSoFar() >= claims / 3);
+    awaitCreated(workload, claims, 1, 3);
   }
 
-  /** The scenarios of a comma-separated list of names ("all": the three single ones). */
+  /** Waits until {@code parts / of} of the creates are answered (or the workload ended). */
+  private static void awaitCreated(CampaignWorkload workload, int claims, int parts, int of) {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+    while (!workload.done()
+        && workload.createdSoFar() < (long) claims * parts / of
+        && System.nanoTime() < deadline) {
+      ControllerProcess.sleep(java.time.Duration.ofMillis(50));
+    }
+  }
+
+  /** The scenarios of a comma-separated list of names ("all": every one but the storm). */
   static List<CampaignScenario> named(String names) {
     if (names.equals("all")) {
-      return List.of(KILL9, APISERVER, ETCD);
+      return List.of(KILL9, APISERVER, ETCD, SPLITBRAIN, FAILOVER, RECREATE);
     }
     return Arrays.stream(names.split(","))
         .map(name -> CampaignScenario.valueOf(name.trim().toUpperCase(Locale.ROOT)))

@@ -18,6 +18,8 @@ import java.util.List;
  *   <li>{@code ipam.e2e.reliability.spread-seconds}: the creates come at an even pace over this
  *   <li>{@code ipam.e2e.reliability.apiserver-outage-seconds}, {@code
  *       ipam.e2e.reliability.etcd-outage-seconds}
+ *   <li>{@code ipam.e2e.reliability.recreations}: incarnations of the one name of {@link
+ *       CampaignScenario#RECREATE}
  *   <li>{@code ipam.e2e.reliability.results}: the CSV file each run appends its row to
  * </ul>
  */
@@ -29,6 +31,7 @@ record CampaignSettings(
     Duration spread,
     Duration apiServerOutage,
     Duration etcdOutage,
+    int recreations,
     Path resultsFile) {
   private static final String PREFIX = "ipam.e2e.reliability.";
 
@@ -41,6 +44,7 @@ record CampaignSettings(
         Duration.ofSeconds(Integer.getInteger(PREFIX + "spread-seconds", 30)),
         Duration.ofSeconds(Integer.getInteger(PREFIX + "apiserver-outage-seconds", 5)),
         Duration.ofSeconds(Integer.getInteger(PREFIX + "etcd-outage-seconds", 3)),
+        Integer.getInteger(PREFIX + "recreations", 20),
         Path.of(
                 System.getProperty(
                     PREFIX + "results",

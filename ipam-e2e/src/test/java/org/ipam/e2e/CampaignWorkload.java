@@ -4,26 +4,32 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The claims of one run of the reliability campaign: {@code claims} created by {@value #WORKERS}
  * workers at an even pace over {@code spread} (so that the faults land while claims come; zero: all
- * at once), and every {@code claims / deletes}-th of them deleted as soon as it is created (often
- * before it is served, which is the harder case). Each create and delete is tried again while the
- * API server does not answer or answers 5xx or 429 (the campaign kills it); a create answered 409
- * was made by an earlier try whose answer was lost, a delete answered 404 likewise.
+ * at once), and every {@code claims / deletes}-th of them deleted: every other one of those as soon
+ * as its create is answered (often before it is served), the others {@link #LATE_DELETE} later
+ * (mostly served by then: a served address released and handed out again). Each create and delete
+ * is tried again while the API server does not answer or answers 5xx or 429 (the campaign kills
+ * it); a create answered 409 was made by an earlier try whose answer was lost, a delete answered
+ * 404 likewise.
  */
 final class CampaignWorkload {
   static final int WORKERS = 8;
+
+  /** How long after its create a claim deleted late is deleted. */
+  static final Duration LATE_DELETE = Duration.ofSeconds(5);
+
   private static final Duration GIVE_UP = Duration.ofMinutes(5);
 
   private final CampaignDialect dialect;
@@ -36,8 +42,10 @@ final class CampaignWorkload {
   private final Set<String> created = ConcurrentHashMap.newKeySet();
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger retries = new AtomicInteger();
-  private ExecutorService workers;
-  private List<Future<?>> tasks;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private ScheduledExecutorService workers;
 
   CampaignWorkload(
       CampaignDialect dialect,
@@ -68,32 +76,61 @@ final class CampaignWorkload {
     return deletes > 0 && index % (claims / deletes) == 0 && index / (claims / deletes) < deletes;
   }
 
+  /**
+   * Whether a deleted claim is deleted {@link #LATE_DELETE} after its create (most are served by
+   * then: the release and reuse of a served address) rather than at once; every other one.
+   */
+  private boolean deletedLate(int index) {
+    return (index / (claims / deletes)) % 2 == 1;
+  }
+
   /** Starts the creates and deletes; {@link #await} waits for them. */
   void start() {
-    workers = Executors.newFixedThreadPool(WORKERS);
-    long start = System.nanoTime();
+    workers = Executors.newScheduledThreadPool(WORKERS);
     long pace = spread.toNanos() / claims;
-    tasks =
-        java.util.stream.IntStream.range(0, claims)
-            .<Future<?>>mapToObj(
-                index ->
-                    workers.submit(
-                        () -> {
-                          long wait = start + index * pace - System.nanoTime();
-                          ControllerProcess.sleep(Duration.ofNanos(Math.max(0, wait)));
-                          createAndMaybeDelete(index);
-                        }))
-            .toList();
+    pending.set(claims);
+    for (int i = 0; i < claims; i++) {
+      int index = i;
+      schedule(() -> createAndMaybeDelete(index), index * pace);
+    }
+  }
+
+  private void schedule(Runnable task, long delayNanos) {
+    workers.schedule(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e);
+            finished.countDown();
+          } finally {
+            if (pending.decrementAndGet() == 0) {
+              finished.countDown();
+            }
+          }
+        },
+        delayNanos,
+        TimeUnit.NANOSECONDS);
   }
 
   private void createAndMaybeDelete(int index) {
     String name = claimName(index);
     persist("create " + name, () -> dialect.createClaim(client, namespace, pool, name, index), 409);
     created.add(name);
-    if (deletes(index)) {
-      persist("delete " + name, () -> dialect.deleteClaim(client, namespace, name), 404);
-      deleted.add(name);
+    if (!deletes(index)) {
+      return;
     }
+    if (deletedLate(index)) {
+      pending.incrementAndGet();
+      schedule(() -> delete(name), LATE_DELETE.toNanos());
+    } else {
+      delete(name);
+    }
+  }
+
+  private void delete(String name) {
+    persist("delete " + name, () -> dialect.deleteClaim(client, namespace, name), 404);
+    deleted.add(name);
   }
 
   /** Runs a write until it is answered, or answered {@code done}. */
@@ -117,24 +154,84 @@ final class CampaignWorkload {
     }
   }
 
+  /**
+   * One claim name deleted and created again {@code times} times while the others come: each
+   * incarnation lives 0 to 1 s (served or not), is deleted, and the next is created once it is
+   * gone. The last one stays, and must end served by its own uid's address. Returns the
+   * incarnations made.
+   */
+  int recreate(String name, int times) {
+    int index = claims; // past the others: kubipam's size of it is the next in turn
+    int made = 0;
+    for (int i = 0; i < times; i++) {
+      persist(
+          "create " + name, () -> dialect.createClaim(client, namespace, pool, name, index), 409);
+      made++;
+      if (i == times - 1) {
+        created.add(name);
+        break;
+      }
+      ControllerProcess.sleep(
+          Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000)));
+      String uid = dialect.uidOf(client, namespace, name);
+      persist("delete " + name, () -> dialect.deleteClaim(client, namespace, name), 404);
+      awaitGone(name, uid);
+    }
+    return made;
+  }
+
+  /** Waits until no claim of that name and uid exists (its finalizer removed). */
+  private void awaitGone(String name, String uid) {
+    long deadline = System.nanoTime() + GIVE_UP.toNanos();
+    while (uid != null && uid.equals(uidOrNullWhileAway(name))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            name
+                + " (uid "
+                + uid
+                + ") in "
+                + namespace
+                + " still there "
+                + GIVE_UP
+                + " after its delete");
+      }
+      ControllerProcess.sleep(Duration.ofMillis(100));
+    }
+  }
+
+  private String uidOrNullWhileAway(String name) {
+    try {
+      return dialect.uidOf(client, namespace, name);
+    } catch (KubernetesClientException away) {
+      return "";
+    }
+  }
+
   /** How many creates have been answered so far. */
   int createdSoFar() {
     return created.size();
   }
 
-  /** Waits until every create and delete is answered; rethrows what failed. */
+  /**
+   * Waits until every create and delete is answered, or one failed (the others are then stopped);
+   * rethrows what failed.
+   */
   void await() throws Exception {
     try {
-      for (Future<?> task : tasks) {
-        task.get(GIVE_UP.toMillis() * 2, TimeUnit.MILLISECONDS);
+      if (!finished.await(GIVE_UP.toMillis() * 2, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the creates and deletes did not end within " + GIVE_UP);
       }
     } finally {
       workers.shutdownNow();
     }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a create or delete failed", failure.get());
+    }
   }
 
+  /** Whether every create and delete is answered, or one failed. */
   boolean done() {
-    return tasks.stream().allMatch(Future::isDone);
+    return finished.getCount() == 0;
   }
 
   /** The claims that must exist at the end: created and not deleted. */

@@ -9,6 +9,11 @@ import java.util.concurrent.Callable;
  * Looks for an address held for two claims while a campaign run goes on, every {@value
  * #INTERVAL_MILLIS} ms, and remembers every one it saw: a duplicate that a later release hides is
  * still one. A look that fails (the API server is away) is skipped.
+ *
+ * <p>One look is several lists, read one after the other while the controller works: an address
+ * released and handed out again between two of them can look held twice. So a duplicate counts only
+ * when a second look, taken at once, still shows it. (The final audit, taken once everything has
+ * settled, needs no second look.)
  */
 final class DuplicateWatch {
   private static final long INTERVAL_MILLIS = 2_000;
@@ -33,8 +38,12 @@ final class DuplicateWatch {
     while (!stopped) {
       try {
         CampaignAudit look = audit.call();
+        Set<String> confirmed = new TreeSet<>(look.heldTwice());
+        if (!confirmed.isEmpty()) {
+          confirmed.retainAll(audit.call().heldTwice());
+        }
         synchronized (this) {
-          seen.addAll(look.heldTwice());
+          seen.addAll(confirmed);
           looks++;
         }
       } catch (Exception awayOrBusy) {

@@ -74,25 +74,103 @@ final class RestartablePlane implements AutoCloseable {
     } finally {
       server.stop();
     }
+    Map<String, String> ports = portsBelowTheEphemeralRange(etcdCommand, apiServerCommand);
+    etcdCommand = withPorts(etcdCommand, ports);
+    apiServerCommand = withPorts(apiServerCommand, ports);
+    kubeconfigYaml = withPorts(List.of(kubeconfigYaml), ports).get(0);
+    RestartablePlane plane;
     try {
       Files.createDirectories(logDirectory);
       Path kubeconfig = logDirectory.resolve("restartable-plane.kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml);
       List<Path> directories =
           List.of(argument(etcdCommand, "data-dir"), argument(etcdCommand, "wal-dir"));
-      RestartablePlane plane =
-          new RestartablePlane(
-              etcdCommand, apiServerCommand, directories, kubeconfig, logDirectory);
       for (Path directory : directories) {
         Files.createDirectories(directory);
       }
-      plane.etcd = plane.launch(etcdCommand, "etcd");
-      plane.apiServer = plane.launch(apiServerCommand, "kube-apiserver");
-      plane.awaitReady();
-      return plane;
+      plane =
+          new RestartablePlane(
+              etcdCommand, apiServerCommand, directories, kubeconfig, logDirectory);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Not left running when the test JVM is stopped, or when the start fails.
+    Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "restartable-plane-stop"));
+    try {
+      synchronized (plane) {
+        plane.etcd = plane.launch(etcdCommand, "etcd");
+        plane.apiServer = plane.launch(apiServerCommand, "kube-apiserver");
+      }
+      plane.awaitReady();
+      return plane;
+    } catch (RuntimeException e) {
+      plane.close();
+      throw e;
+    }
+  }
+
+  /**
+   * New ports for the API server and etcd, below the kernel's ephemeral range. kube-api-test picks
+   * them with {@code new ServerSocket(0)}, inside that range, where a client's outgoing connection
+   * may take one while its server is down: the restart would then fail to bind. Returns the port
+   * numbers to replace, old to new.
+   */
+  @SafeVarargs
+  private static Map<String, String> portsBelowTheEphemeralRange(List<String>... commands) {
+    java.util.TreeSet<String> old = new java.util.TreeSet<>();
+    java.util.regex.Pattern port =
+        java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)|0\\.0\\.0\\.0:(\\d+)");
+    for (List<String> command : commands) {
+      for (int i = 0; i < command.size(); i++) {
+        var matcher = port.matcher(command.get(i));
+        while (matcher.find()) {
+          old.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+        }
+        if (command.get(i).equals("--secure-port") && i + 1 < command.size()) {
+          old.add(command.get(i + 1));
+        }
+      }
+    }
+    Map<String, String> replaced = new java.util.HashMap<>();
+    int candidate = BELOW_EPHEMERAL_FROM;
+    for (String number : old) {
+      while (!bindable(candidate)) {
+        candidate++;
+      }
+      replaced.put(number, Integer.toString(candidate++));
+    }
+    return replaced;
+  }
+
+  /**
+   * Where the plane's ports are looked for: below Linux's default ephemeral range (32768-60999).
+   */
+  private static final int BELOW_EPHEMERAL_FROM =
+      20_000 + (int) (ProcessHandle.current().pid() % 100) * 100;
+
+  private static boolean bindable(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
+  }
+
+  /** The words with every port of {@code ports} replaced (as {@code :port} or a whole word). */
+  private static List<String> withPorts(List<String> words, Map<String, String> ports) {
+    List<String> replaced = new ArrayList<>();
+    for (String word : words) {
+      String next = word;
+      for (Map.Entry<String, String> port : ports.entrySet()) {
+        next =
+            next.equals(port.getKey())
+                ? port.getValue()
+                : next.replaceAll(":" + port.getKey() + "\\b", ":" + port.getValue());
+      }
+      replaced.add(next);
+    }
+    return replaced;
   }
 
   Path kubeconfig() {
@@ -153,10 +231,16 @@ final class RestartablePlane implements AutoCloseable {
     throw new IllegalStateException("kube-apiserver not ready within " + READY_TIMEOUT);
   }
 
+  /** Kills both processes (each whatever happens to the other) and deletes etcd's data. */
   @Override
   public synchronized void close() {
-    kill(apiServer);
-    kill(etcd);
+    for (Process process : java.util.Arrays.asList(apiServer, etcd)) {
+      try {
+        kill(process);
+      } catch (RuntimeException e) {
+        System.err.println("RELIABILITY plane: " + e);
+      }
+    }
     for (Path directory : etcdDirectories) {
       deleteRecursively(directory);
     }
