@@ -144,6 +144,7 @@ class ReliabilityCampaignIT {
       injected.get(10, TimeUnit.MINUTES);
     }
     long quietNanos = System.nanoTime();
+    SettleProgress progress = new SettleProgress();
     Duration settleTimeout = SETTINGS.settleTimeout();
     boolean settled;
     try {
@@ -152,7 +153,12 @@ class ReliabilityCampaignIT {
               settleTimeout,
               () -> {
                 CampaignAudit audit = dialect.audit(client, namespace, pool);
-                return audit.clean() && audit.liveClaims().equals(workload.expectedClaims());
+                boolean clean =
+                    audit.clean() && audit.liveClaims().equals(workload.expectedClaims());
+                if (!clean) {
+                  progress.report(dialect.name(), audit, workload.expectedClaims());
+                }
+                return clean;
               });
     } finally {
       watch.stop();
@@ -252,5 +258,25 @@ class ReliabilityCampaignIT {
       plane = RestartablePlane.start(E2eSettings.logDirectory().resolve("reliability-plane"));
     }
     return plane;
+  }
+
+  /**
+   * What a slow settle is waiting for, printed every 15 s: why a run takes long shows in its log.
+   */
+  private static final class SettleProgress {
+    private long lastNanos = System.nanoTime();
+
+    void report(String dialect, CampaignAudit audit, Set<String> expected) {
+      if (System.nanoTime() - lastNanos < Duration.ofSeconds(15).toNanos()) {
+        return;
+      }
+      lastNanos = System.nanoTime();
+      System.out.printf(
+          "RELIABILITY %s settling at %s: %s; expected but not there %s%n",
+          dialect,
+          java.time.Instant.now(),
+          audit.summary(),
+          CampaignAudit.few(missing(expected, audit.liveClaims())));
+    }
   }
 }
