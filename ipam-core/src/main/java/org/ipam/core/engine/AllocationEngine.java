@@ -51,6 +51,13 @@ public final class AllocationEngine implements AutoCloseable {
   public static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
   /**
+   * After a pool's status could not be written, a pass comes back this much later to write it again
+   * (the reliability campaign found a Metal3 pool's status.indexes stale for minutes after an API
+   * server outage: no later event came to the pool).
+   */
+  public static final Duration STATUS_RETRY = Duration.ofSeconds(5);
+
+  /**
    * How often claims that wait for room are looked at again even if this view saw nothing freed (a
    * safety net: a freed address is normally seen at once), by the first pass after it; the
    * dialects' reconcilers run a pass at least that often. A recheck that finds the pool still full
@@ -395,7 +402,11 @@ public final class AllocationEngine implements AutoCloseable {
     }
     tell(pool, tally);
     if (view != null && !fenced) {
-      reportPool(binding, view);
+      if (!reportPool(binding, view)) {
+        // Nothing else may come to this pool (its last claims served during an API server
+        // outage): its status is tried again on its own, or it stays stale until the next event.
+        wake = earliest(wake, clock.instant().plus(STATUS_RETRY));
+      }
       PoolView reported = view;
       PoolState.Pending waiting = pending;
       tell(pool, () -> listener.counted(pool, reported.counts()));
@@ -1227,16 +1238,19 @@ public final class AllocationEngine implements AutoCloseable {
     }
   }
 
-  private <C> void reportPool(PoolBinding<C> binding, PoolView view) {
+  /** Whether the pool's status was written (or had nothing to write). */
+  private <C> boolean reportPool(PoolBinding<C> binding, PoolView view) {
     try {
       binding.reportPool(view);
+      return true;
     } catch (Throwable e) {
       if (PoolPasses.isFatal(e)) {
         throw (Error) e;
       }
-      // Reported again on the next pass that finds the view changed.
+      // Reported again by the next pass, which the caller schedules (STATUS_RETRY).
       reporting.computeIfAbsent(binding.pool(), key -> new Reporting()).changeCount = -1;
       quietOrWarn(binding.pool(), "pool status", e);
+      return false;
     }
   }
 

@@ -597,6 +597,27 @@ class AllocationEngineTest {
     assertThat(report.retryAfter().get()).isPositive();
   }
 
+  @Test
+  void aPoolStatusThatCouldNotBeWrittenIsWrittenAgainWithoutAnotherEvent() {
+    Writer writer = writer(v4("10.0.0.1", "10.0.0.10"));
+    api.createClaim(IPCLAIM, "a");
+    writer.binding.reportFailure = new IllegalStateException("the API server is away");
+    writer.informer.flush();
+    PassReport failed = writer.pass();
+    assertThat(addressShown(IPCLAIM, "a")).isEqualTo("10.0.0.1");
+    assertThat(writer.binding.lastView()).as("no status written").isNull();
+    assertThat(failed.retryAfter()).as("a pass comes back for the status").isPresent();
+    assertThat(failed.retryAfter().get()).isLessThanOrEqualTo(AllocationEngine.STATUS_RETRY);
+
+    writer.binding.reportFailure = null;
+    clock.advance(failed.retryAfter().get());
+    PassReport written = writer.pass();
+    assertThat(writer.binding.lastView().allocations()).hasSize(1);
+    assertThat(written.retryAfter().filter(d -> d.compareTo(AllocationEngine.STATUS_RETRY) <= 0))
+        .as("no status left to come back for")
+        .isEmpty();
+  }
+
   // ---------------------------------------------------------------- no busy loops
 
   @Test

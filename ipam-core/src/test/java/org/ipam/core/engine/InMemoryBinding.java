@@ -298,9 +298,17 @@ final class InMemoryBinding implements PoolBinding<FakeClaim> {
     return true;
   }
 
+  /** When set, reportPool throws it (a status write the API server did not take). */
+  volatile RuntimeException reportFailure;
+
   @Override
   public void reportPool(PoolView view) {
     beforeWrite.run();
+    RuntimeException failure = reportFailure;
+    if (failure != null) {
+      record("reportPool", null, "failed");
+      throw failure;
+    }
     record("reportPool", null, view.counts().toString());
     lastView = view;
   }
