@@ -9,10 +9,19 @@
 #   hack/reliability.sh -Dipam.e2e.reliability.dialects=metal3,kubipam-mixed -Dipam.e2e.reliability.scenarios=kill9
 #                                                 some of them (names: docs/reliability.md); any -D of the profile
 #                                                 (claims, deletes, apiserver-outage-seconds, etcd-outage-seconds)
+#   hack/reliability.sh table [RESULTS.csv]      the results as a Markdown table (docs/reliability.md)
 # Builds the controller first when its jar is missing (REBUILD=1: always). Needs the local control plane binaries
 # (hack/kube-bins/build.sh, which the first build runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == table ]]; then
+  # Columns by name, so that rows of older runs (fewer columns) still print what they have.
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; n = split("dialect scenario claims deletes controller_kills apiserver_outages etcd_restarts leader_kills recreations faults_while_working held_twice lost unserved orphans status_mismatch stuck crashes settled total_s settle_s drain_s", names, " ");
+             line = "|"; rule = "|"; for (j = 1; j <= n; j++) { line = line " " names[j] " |"; rule = rule "---|" } print line; print rule; next }
+           { line = "|"; for (j = 1; j <= n; j++) { v = (names[j] in col) ? $(col[names[j]]) : ""; line = line " " v " |" } print line }' \
+    "${2:-ipam-e2e/target/reliability/results.csv}"
+  exit 0
+fi
 if [[ ! -f ipam-controller/target/ipam-controller.jar || -n "${REBUILD:-}" ]]; then
   mvn -B -q install -DskipTests -DskipITs
 fi

@@ -1,7 +1,9 @@
 package org.ipam.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What the reliability campaign ({@link ReliabilityCampaignIT}) needs of one kind of claim of a
@@ -50,7 +52,29 @@ interface CampaignDialect {
   /** One look at the pool, its claims and what holds their addresses. */
   CampaignAudit audit(KubernetesClient client, String namespace, String pool);
 
-  /** Deletes what the run left outside its namespace (a cluster-scoped pool); default nothing. */
+  /**
+   * Starts an informer on the claims of this kind in the namespace; it calls {@code served} with a
+   * claim's name whenever it sees the claim served (possibly more than once per claim).
+   */
+  SharedIndexInformer<?> informServed(
+      KubernetesClient client, String namespace, Consumer<String> served);
+
+  /** The claim's status as JSON, to say why it is not served; null when there is no such claim. */
+  String statusOf(KubernetesClient client, String namespace, String name);
+
+  /**
+   * The bad input of {@link CampaignScenario#BADINPUT} for this kind of claim, beside the good pool
+   * {@code pool} of the namespace (which it may read, to aim at its addresses): at least {@link
+   * CampaignBadInput#MIN_PER_KIND} objects the dialect's webhooks or the CRD schema refuse, bad
+   * pools and bad claims, each named {@code bad-...} ({@link CampaignBadInput}).
+   */
+  List<CampaignBadInput.InvalidObject> invalidObjects(
+      KubernetesClient client, String namespace, String pool);
+
+  /**
+   * Deletes what the run left outside its namespace (a cluster-scoped pool, the bad input's
+   * cluster-scoped pools); default nothing.
+   */
   default void cleanUp(KubernetesClient client, String namespace, String pool) {}
 
   /** Every kind of claim the campaign attacks, in the order of the results. */

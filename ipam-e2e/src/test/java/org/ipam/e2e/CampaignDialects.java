@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
 import org.ipam.core.capi.IPAddressClaim;
@@ -132,6 +134,27 @@ final class CampaignDialects {
       HasMetadata claim = claims.of(client).inNamespace(namespace).withName(name).get();
       return claim == null ? null : claim.getMetadata().getUid();
     }
+
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return api.informServed(client, namespace, served);
+    }
+
+    @Override
+    public String statusOf(KubernetesClient client, String namespace, String name) {
+      HasMetadata claim = claims.of(client).inNamespace(namespace).withName(name).get();
+      if (claim == null) {
+        return null;
+      }
+      Object status =
+          client
+              .getKubernetesSerialization()
+              .convertValue(claim, GenericKubernetesResource.class)
+              .getAdditionalProperties()
+              .get("status");
+      return client.getKubernetesSerialization().asJson(status);
+    }
   }
 
   /** Where the claims of a kind are: {@code client.resources(IPClaim.class)}, for example. */
@@ -168,6 +191,12 @@ final class CampaignDialects {
     @Override
     public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
       return metal3Audit(client, namespace, pool, claimKind);
+    }
+
+    @Override
+    public List<CampaignBadInput.InvalidObject> invalidObjects(
+        KubernetesClient client, String namespace, String pool) {
+      return CampaignBadInput.metal3(client, namespace, pool);
     }
   }
 
@@ -393,6 +422,12 @@ final class CampaignDialects {
     @Override
     public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
       return inClusterAudit(client, namespace, pool, poolKind);
+    }
+
+    @Override
+    public List<CampaignBadInput.InvalidObject> invalidObjects(
+        KubernetesClient client, String namespace, String pool) {
+      return CampaignBadInput.inCluster(client, namespace, pool, poolKind);
     }
   }
 
@@ -670,8 +705,15 @@ final class CampaignDialects {
     }
 
     @Override
+    public List<CampaignBadInput.InvalidObject> invalidObjects(
+        KubernetesClient client, String namespace, String pool) {
+      return CampaignBadInput.harvester(client, namespace, pool);
+    }
+
+    @Override
     public void cleanUp(KubernetesClient client, String namespace, String pool) {
       deleteHarvesterPool(client, pool);
+      CampaignBadInput.deleteHarvesterPools(client, namespace);
     }
   }
 
@@ -727,6 +769,23 @@ final class CampaignDialects {
               .endSpec()
               .build();
       client.services().inNamespace(namespace).resource(service).create();
+    }
+
+    /** Served: the Service of our class shows an ingress ip (the Harvester API's are LBs). */
+    @Override
+    public SharedIndexInformer<?> informServed(
+        KubernetesClient client, String namespace, Consumer<String> served) {
+      return ThroughputDialect.inform(
+          client.services().inNamespace(namespace),
+          service ->
+              service.getSpec() != null
+                  && HARVESTER_CLASS.equals(service.getSpec().getLoadBalancerClass())
+                  && service.getStatus() != null
+                  && service.getStatus().getLoadBalancer() != null
+                  && service.getStatus().getLoadBalancer().getIngress() != null
+                  && service.getStatus().getLoadBalancer().getIngress().stream()
+                      .anyMatch(i -> i.getIp() != null && !i.getIp().isEmpty()),
+          served);
     }
   }
 
@@ -1088,6 +1147,12 @@ final class CampaignDialects {
     public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
       return kubipamAudit(client, namespace, pool);
     }
+
+    @Override
+    public List<CampaignBadInput.InvalidObject> invalidObjects(
+        KubernetesClient client, String namespace, String pool) {
+      return CampaignBadInput.kubipam(client, namespace, pool);
+    }
   }
 
   private static CampaignAudit kubipamAudit(
@@ -1308,6 +1373,10 @@ final class CampaignDialects {
     final List<String> stuck = new ArrayList<>();
 
     CampaignAudit audit() {
+      // Bad input (CampaignBadInput) is no claim of the workload's: what it holds and shows is
+      // judged above like any claim's, but it is no live claim of the pool, served or not.
+      liveClaims.removeIf(CampaignBadInput::isInvalid);
+      served.removeIf(CampaignBadInput::isInvalid);
       return new CampaignAudit(
           liveClaims, served, heldTwice, orphans, notOwn, statusMismatch, stuck);
     }

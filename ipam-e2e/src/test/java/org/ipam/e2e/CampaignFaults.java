@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The faults of one run of the reliability campaign, and the controllers they are done to: kill -9
  * of the controller (started again at once), kill -9 of the API server (started again after an
  * outage, etcd kept), kill -9 of etcd (started again on its data), kill -9 of the leader of two
- * (the other takes over). Counts what it did, and when the last fault was over.
+ * (the other takes over); and bad input, created once ({@link #badInput}), which is no fault: the
+ * controller must take it in its stride. Counts what it did.
  *
  * <p>The controllers run as {@link Controllers} says: one without leader election (a restart does
  * not wait out a dead process's Lease), two without it (split brain), or two on one Lease.
@@ -35,17 +37,21 @@ final class CampaignFaults implements AutoCloseable {
   private final Duration apiServerOutage;
   private final Duration etcdOutage;
   private final int recreations;
-  private int recreated;
+
+  // Written by the thread that injects the faults, read once it is joined.
   private final List<ControllerProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> crashes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile BooleanSupplier working = () -> false;
   private int starts;
   private int controllerKills;
   private int leaderKills;
-  private int faultsWhileWorking;
-  private final List<String> crashes = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private volatile BooleanSupplier working = () -> false;
   private int apiServerOutages;
   private int etcdRestarts;
-  private long lastFaultOverNanos = System.nanoTime();
+  private int recreated;
+  private int faultsWhileWorking;
+  private Supplier<CampaignBadInput.Outcome> badInputMaker = () -> CampaignBadInput.Outcome.NONE;
+  private CampaignBadInput.Outcome badInput = CampaignBadInput.Outcome.NONE;
+  private long badInputStartedNanos;
 
   /**
    * @param flags the controller's flags, without those of leader election
@@ -115,7 +121,6 @@ final class CampaignFaults implements AutoCloseable {
     faultStarts();
     replace(running.get(ThreadLocalRandom.current().nextInt(running.size())));
     controllerKills++;
-    lastFaultOverNanos = System.nanoTime();
   }
 
   /** Kills a controller every 3 to 8 s until {@code stop} holds (at least once). */
@@ -136,7 +141,6 @@ final class CampaignFaults implements AutoCloseable {
     replace(leader);
     awaitLeader(leader);
     leaderKills++;
-    lastFaultOverNanos = System.nanoTime();
   }
 
   private ControllerProcess awaitLeader(ControllerProcess not) {
@@ -192,7 +196,6 @@ final class CampaignFaults implements AutoCloseable {
     apiServerOutages++;
     ControllerProcess.sleep(apiServerOutage);
     plane.startApiServer();
-    lastFaultOverNanos = System.nanoTime();
   }
 
   /** kill -9 of etcd, its outage, and etcd started again on its data. */
@@ -201,7 +204,6 @@ final class CampaignFaults implements AutoCloseable {
     faultStarts();
     plane.restartEtcd(etcdOutage);
     etcdRestarts++;
-    lastFaultOverNanos = System.nanoTime();
   }
 
   private void requirePlane() {
@@ -245,8 +247,30 @@ final class CampaignFaults implements AutoCloseable {
     return etcdRestarts;
   }
 
-  long lastFaultOverNanos() {
-    return lastFaultOverNanos;
+  /** How the bad input of the run is made: created, and the API server's answers sorted. */
+  void badInputFrom(Supplier<CampaignBadInput.Outcome> maker) {
+    this.badInputMaker = maker;
+  }
+
+  /**
+   * Creates the run's bad input ({@link CampaignScenario#BADINPUT}). Not a fault: nothing is
+   * killed, so it is not counted in {@link #faultsWhileWorking}.
+   */
+  void badInput() {
+    badInputStartedNanos = System.nanoTime();
+    badInput = badInputMaker.get();
+  }
+
+  /**
+   * What the API server answered to the bad input; {@link CampaignBadInput.Outcome#NONE} if none.
+   */
+  CampaignBadInput.Outcome badInputOutcome() {
+    return badInput;
+  }
+
+  /** When the bad input began ({@link System#nanoTime}), 0 when there was none. */
+  long badInputStartedNanos() {
+    return badInputStartedNanos;
   }
 
   @Override

@@ -28,6 +28,12 @@ import java.util.Set;
  * @param drain how long it took, once settled, to delete every claim left and see everything
  *     released and gone (null: it did not end within the settle timeout)
  * @param crashes controllers that exited without being killed
+ * @param badInput what the API server answered to the bad input of {@link
+ *     CampaignScenario#BADINPUT} ({@link CampaignBadInput.Outcome#NONE} in the other scenarios)
+ * @param invalidServed bad claims seen served that no controller may serve
+ * @param serveBefore serve times of the claims whose create was first tried before the bad input
+ *     began (every claim, in a scenario without bad input)
+ * @param serveAfter serve times of the claims whose create was first tried after it began
  */
 record CampaignResult(
     String dialect,
@@ -51,7 +57,11 @@ record CampaignResult(
     Duration settle,
     Duration drain,
     List<String> crashes,
-    String allocationsByController) {
+    String allocationsByController,
+    CampaignBadInput.Outcome badInput,
+    Set<String> invalidServed,
+    CampaignServeTimes.Figures serveBefore,
+    CampaignServeTimes.Figures serveAfter) {
 
   /** Faults injected: kills of a controller or of the leader, API server outages, etcd restarts. */
   int faultsInjected() {
@@ -91,6 +101,18 @@ record CampaignResult(
     figures.put("total_s", seconds(total));
     figures.put("settle_s", seconds(settle));
     figures.put("drain_s", drain == null ? "not-drained" : seconds(drain));
+    // Added after the first results: new columns go last, so that older rows keep their places.
+    figures.put("invalid_attempted", badInput.attempted());
+    figures.put("invalid_stored", badInput.stored().size());
+    figures.put("invalid_refused", badInput.refused().size());
+    figures.put("invalid_failed", badInput.failed().size());
+    figures.put("invalid_served", invalidServed.size());
+    figures.put("serve_before_n", serveBefore.served());
+    figures.put("serve_ms_before_p50", serveBefore.p50());
+    figures.put("serve_ms_before_p90", serveBefore.p90());
+    figures.put("serve_after_n", serveAfter.served());
+    figures.put("serve_ms_after_p50", serveAfter.p50());
+    figures.put("serve_ms_after_p90", serveAfter.p90());
     return figures;
   }
 
@@ -110,6 +132,14 @@ record CampaignResult(
         .append("; allocations logged by the last controllers: ")
         .append(allocationsByController)
         .append(crashes.isEmpty() ? "" : "; crashes: " + crashes)
+        .append(
+            badInput.failed().isEmpty()
+                ? ""
+                : "; bad input failed otherwise: " + CampaignAudit.few(badInput.failed()))
+        .append(
+            invalidServed.isEmpty()
+                ? ""
+                : "; bad claims served: " + CampaignAudit.few(invalidServed))
         .toString();
   }
 

@@ -79,6 +79,19 @@ enum CampaignScenario {
       awaitThird(workload, claims);
       faults.killLeader();
     }
+  },
+  /**
+   * Bad input with webhooks off (the campaign's controllers run without them): once a third of the
+   * creates are answered, the dialect's invalid objects ({@link CampaignDialect#invalidObjects})
+   * are created at once beside the pool. One controller, nothing killed: it must not crash, and the
+   * pool must serve on as before (its serve times, before and after, are reported).
+   */
+  BADINPUT(false, CampaignFaults.Controllers.ONE) {
+    @Override
+    void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
+      awaitThird(workload, claims);
+      faults.badInput();
+    }
   };
 
   private final boolean needsPlane;
@@ -123,7 +136,7 @@ enum CampaignScenario {
   /** The scenarios of a comma-separated list of names ("all": every one but the storm). */
   static List<CampaignScenario> named(String names) {
     if (names.equals("all")) {
-      return List.of(KILL9, APISERVER, ETCD, SPLITBRAIN, FAILOVER, RECREATE);
+      return List.of(KILL9, APISERVER, ETCD, SPLITBRAIN, FAILOVER, RECREATE, BADINPUT);
     }
     return Arrays.stream(names.split(","))
         .map(name -> CampaignScenario.valueOf(name.trim().toUpperCase(Locale.ROOT)))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * again later, etcd killed and started again. Then, once things settle: every claim that was not
  * deleted exists and is served, no address is held for two claims (watched during the run too), no
  * address object or ledger entry is left without its claim, the pool's status equals the objects,
- * and nothing deleted keeps a finalizer ({@link CampaignAudit}).
+ * and nothing deleted keeps a finalizer ({@link CampaignAudit}). {@link CampaignScenario#BADINPUT}
+ * adds no fault but bad input ({@link CampaignBadInput}), stored beside the pool with webhooks off:
+ * the same promises must hold, and no controller may crash. How long claims take to be served
+ * ({@link CampaignServeTimes}) is reported, never asserted.
  *
  * <p>The API server and etcd belong to a plane of the campaign's own ({@link RestartablePlane}), so
  * killing them touches no other test. Against a cluster given with {@code -Dipam.e2e.kubeconfig}
@@ -121,9 +125,10 @@ class ReliabilityCampaignIT {
       String pool,
       CampaignFaults faults)
       throws Exception {
+    CampaignServeTimes serveTimes = new CampaignServeTimes();
     CampaignWorkload workload =
         new CampaignWorkload(
-            dialect,
+            serveTimes.timing(dialect),
             client,
             namespace,
             pool,
@@ -131,40 +136,60 @@ class ReliabilityCampaignIT {
             SETTINGS.deletes(),
             SETTINGS.spread());
     faults.workingWhile(() -> !workload.done());
+    faults.badInputFrom(
+        () -> CampaignBadInput.createAll(client, dialect.invalidObjects(client, namespace, pool)));
     DuplicateWatch watch = new DuplicateWatch(() -> dialect.audit(client, namespace, pool));
+    SharedIndexInformer<?> servedInformer = serveTimes.watch(dialect, client, namespace);
     long start = System.nanoTime();
-    watch.start();
-    workload.start();
-    CompletableFuture<Void> injected =
-        CompletableFuture.runAsync(() -> scenario.inject(faults, workload, SETTINGS.claims()));
-    try {
-      workload.await();
-    } finally {
-      // A failed workload is done too: the faults stop, and the run ends here with its failure.
-      injected.get(10, TimeUnit.MINUTES);
-    }
-    long quietNanos = System.nanoTime();
-    SettleProgress progress = new SettleProgress();
-    Duration settleTimeout = SETTINGS.settleTimeout();
+    long quietNanos;
     boolean settled;
     try {
-      settled =
-          Awaits.quietly(
-              settleTimeout,
-              () -> {
-                CampaignAudit audit = dialect.audit(client, namespace, pool);
-                boolean clean =
-                    audit.clean() && audit.liveClaims().equals(workload.expectedClaims());
-                if (!clean) {
-                  progress.report(dialect.name(), audit, workload.expectedClaims());
-                }
-                return clean;
-              });
+      watch.start();
+      workload.start();
+      CompletableFuture<Void> injected =
+          CompletableFuture.runAsync(() -> scenario.inject(faults, workload, SETTINGS.claims()));
+      try {
+        workload.await();
+      } finally {
+        // A failed workload is done too: the faults stop, and the run ends here with its failure.
+        injected.get(10, TimeUnit.MINUTES);
+      }
+      quietNanos = System.nanoTime();
+      SettleProgress progress = new SettleProgress();
+      Duration settleTimeout = SETTINGS.settleTimeout();
+      try {
+        settled =
+            Awaits.quietly(
+                settleTimeout,
+                () -> {
+                  CampaignAudit audit = dialect.audit(client, namespace, pool);
+                  boolean clean =
+                      audit.clean() && audit.liveClaims().equals(workload.expectedClaims());
+                  if (!clean) {
+                    progress.report(dialect.name(), audit, workload.expectedClaims());
+                  }
+                  return clean;
+                });
+      } finally {
+        watch.stop();
+      }
     } finally {
-      watch.stop();
+      servedInformer.stop();
     }
     long settledNanos = System.nanoTime();
     CampaignAudit last = dialect.audit(client, namespace, pool);
+    if (!settled) {
+      // Why a claim waits is in its status: the run's output says it, not only the audit's count.
+      for (String name : last.unserved().stream().limit(3).toList()) {
+        System.out.printf(
+            "RELIABILITY %s unserved %s: %s%n",
+            dialect.name(), name, dialect.statusOf(client, namespace, name));
+      }
+    }
+    CampaignBadInput.Outcome badInput = faults.badInputOutcome();
+    printBadInput(dialect, badInput);
+    Set<String> invalidServed = new TreeSet<>(serveTimes.servedInvalid());
+    invalidServed.retainAll(badInput.mustNotBeServed());
     Duration drain = drain(dialect, client, namespace, pool, last.liveClaims());
     return new CampaignResult(
         dialect.name(),
@@ -188,7 +213,39 @@ class ReliabilityCampaignIT {
         Duration.ofNanos(settledNanos - quietNanos),
         drain,
         faults.crashes(),
-        faults.allocationsByController());
+        faults.allocationsByController(),
+        badInput,
+        invalidServed,
+        serveTimes.figures(faults.badInputStartedNanos(), false),
+        faults.badInputStartedNanos() == 0
+            ? CampaignServeTimes.Figures.NONE
+            : serveTimes.figures(faults.badInputStartedNanos(), true));
+  }
+
+  /** Each bad object and the API server's answer to it, one line each, for docs/reliability.md. */
+  private static void printBadInput(CampaignDialect dialect, CampaignBadInput.Outcome badInput) {
+    if (badInput.attempted() == 0) {
+      return;
+    }
+    System.out.printf(
+        "RELIABILITY %s bad input: %d objects, %d stored, %d refused by the API server's schema,"
+            + " %d failed otherwise, created in %d ms from %d threads%n",
+        dialect.name(),
+        badInput.attempted(),
+        badInput.stored().size(),
+        badInput.refused().size(),
+        badInput.failed().size(),
+        badInput.took().toMillis(),
+        CampaignBadInput.THREADS);
+    badInput
+        .stored()
+        .forEach(o -> System.out.printf("RELIABILITY-BADINPUT %s stored %s%n", dialect.name(), o));
+    badInput
+        .refused()
+        .forEach(o -> System.out.printf("RELIABILITY-BADINPUT %s refused %s%n", dialect.name(), o));
+    badInput
+        .failed()
+        .forEach(o -> System.out.printf("RELIABILITY-BADINPUT %s failed %s%n", dialect.name(), o));
   }
 
   /**
@@ -245,6 +302,11 @@ class ReliabilityCampaignIT {
       soft.assertThat(result.faultsWhileWorking())
           .as("faults that came while claims were created or deleted")
           .isPositive();
+    }
+    if (result.scenario().equals(CampaignScenario.BADINPUT.label())) {
+      soft.assertThat(result.badInput().attempted())
+          .as("invalid objects tried (%s)", result.badInput().failed())
+          .isGreaterThanOrEqualTo(CampaignBadInput.MIN_PER_KIND);
     }
     soft.assertAll();
     // RECREATE's last incarnation is a claim of its own.
