@@ -57,6 +57,9 @@ public final class AllocationEngine implements AutoCloseable {
    */
   public static final Duration STATUS_RETRY = Duration.ofSeconds(5);
 
+  /** The longest wait between two tries of a pool status that keeps failing. */
+  public static final Duration STATUS_RETRY_CAP = Duration.ofMinutes(5);
+
   /**
    * How often claims that wait for room are looked at again even if this view saw nothing freed (a
    * safety net: a freed address is normally seen at once), by the first pass after it; the
@@ -180,6 +183,7 @@ public final class AllocationEngine implements AutoCloseable {
   private static final class Reporting {
     long changeCount = -1;
     Instant at = Instant.MIN;
+    int failures;
   }
 
   private sealed interface Plan<C> {
@@ -402,10 +406,11 @@ public final class AllocationEngine implements AutoCloseable {
     }
     tell(pool, tally);
     if (view != null && !fenced) {
-      if (!reportPool(binding, view)) {
+      Duration retry = reportPool(binding, view);
+      if (retry != null) {
         // Nothing else may come to this pool (its last claims served during an API server
         // outage): its status is tried again on its own, or it stays stale until the next event.
-        wake = earliest(wake, clock.instant().plus(STATUS_RETRY));
+        wake = earliest(wake, clock.instant().plus(retry));
       }
       PoolView reported = view;
       PoolState.Pending waiting = pending;
@@ -1238,19 +1243,26 @@ public final class AllocationEngine implements AutoCloseable {
     }
   }
 
-  /** Whether the pool's status was written (or had nothing to write). */
-  private <C> boolean reportPool(PoolBinding<C> binding, PoolView view) {
+  /**
+   * Writes the pool's status; null when written (or nothing to write), else when to try again:
+   * {@link #STATUS_RETRY}, doubling with each failure in a row up to {@link #STATUS_RETRY_CAP} (a
+   * status the API server never takes costs a pass now and then, not every 5 s).
+   */
+  private <C> Duration reportPool(PoolBinding<C> binding, PoolView view) {
+    Reporting last = reporting.computeIfAbsent(binding.pool(), key -> new Reporting());
     try {
       binding.reportPool(view);
-      return true;
+      last.failures = 0;
+      return null;
     } catch (Throwable e) {
       if (PoolPasses.isFatal(e)) {
         throw (Error) e;
       }
-      // Reported again by the next pass, which the caller schedules (STATUS_RETRY).
-      reporting.computeIfAbsent(binding.pool(), key -> new Reporting()).changeCount = -1;
+      // Reported again by the pass the caller schedules: the view counts as changed.
+      last.changeCount = -1;
+      last.failures++;
       quietOrWarn(binding.pool(), "pool status", e);
-      return false;
+      return new Backoff(STATUS_RETRY, STATUS_RETRY_CAP).delay(last.failures);
     }
   }
 

@@ -609,8 +609,14 @@ class AllocationEngineTest {
     assertThat(failed.retryAfter()).as("a pass comes back for the status").isPresent();
     assertThat(failed.retryAfter().get()).isLessThanOrEqualTo(AllocationEngine.STATUS_RETRY);
 
-    writer.binding.reportFailure = null;
     clock.advance(failed.retryAfter().get());
+    PassReport failedAgain = writer.pass();
+    assertThat(failedAgain.retryAfter())
+        .as("a status that keeps failing is tried less often")
+        .contains(AllocationEngine.STATUS_RETRY.multipliedBy(2));
+
+    writer.binding.reportFailure = null;
+    clock.advance(failedAgain.retryAfter().get());
     PassReport written = writer.pass();
     assertThat(writer.binding.lastView().allocations()).hasSize(1);
     assertThat(written.retryAfter().filter(d -> d.compareTo(AllocationEngine.STATUS_RETRY) <= 0))
