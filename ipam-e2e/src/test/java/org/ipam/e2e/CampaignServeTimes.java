@@ -25,11 +25,11 @@ final class CampaignServeTimes {
   private final Set<String> servedInvalid = ConcurrentHashMap.newKeySet();
 
   /**
-   * The dialect as the workload uses it, noting when each claim's create is first tried (a claim
-   * deleted and created again under its name keeps its first time).
+   * Notes that a claim's create is being tried (a claim deleted and created again under its name
+   * keeps its first time): the workload calls it before each create.
    */
-  CampaignDialect timing(CampaignDialect dialect) {
-    return new Timing(dialect);
+  void creating(String name) {
+    createdNanos.putIfAbsent(name, System.nanoTime());
   }
 
   /** Starts the informer that reports the namespace's claims served. */
@@ -93,84 +93,6 @@ final class CampaignServeTimes {
 
     String p90() {
       return p90Millis < 0 ? "-" : String.valueOf(p90Millis);
-    }
-  }
-
-  /** The dialect, with the creates timed. */
-  private final class Timing implements CampaignDialect {
-    private final CampaignDialect dialect;
-
-    Timing(CampaignDialect dialect) {
-      this.dialect = dialect;
-    }
-
-    @Override
-    public void createClaim(
-        KubernetesClient client, String namespace, String pool, String name, int index) {
-      createdNanos.putIfAbsent(name, System.nanoTime());
-      dialect.createClaim(client, namespace, pool, name, index);
-    }
-
-    @Override
-    public String name() {
-      return dialect.name();
-    }
-
-    @Override
-    public boolean namespaced() {
-      return dialect.namespaced();
-    }
-
-    @Override
-    public void installCrds(KubernetesClient client) {
-      dialect.installCrds(client);
-    }
-
-    @Override
-    public List<String> controllerFlags() {
-      return dialect.controllerFlags();
-    }
-
-    @Override
-    public void createPool(KubernetesClient client, String namespace, String pool, int claims) {
-      dialect.createPool(client, namespace, pool, claims);
-    }
-
-    @Override
-    public void deleteClaim(KubernetesClient client, String namespace, String name) {
-      dialect.deleteClaim(client, namespace, name);
-    }
-
-    @Override
-    public String uidOf(KubernetesClient client, String namespace, String name) {
-      return dialect.uidOf(client, namespace, name);
-    }
-
-    @Override
-    public CampaignAudit audit(KubernetesClient client, String namespace, String pool) {
-      return dialect.audit(client, namespace, pool);
-    }
-
-    @Override
-    public SharedIndexInformer<?> informServed(
-        KubernetesClient client, String namespace, java.util.function.Consumer<String> served) {
-      return dialect.informServed(client, namespace, served);
-    }
-
-    @Override
-    public String statusOf(KubernetesClient client, String namespace, String name) {
-      return dialect.statusOf(client, namespace, name);
-    }
-
-    @Override
-    public List<CampaignBadInput.InvalidObject> invalidObjects(
-        KubernetesClient client, String namespace, String pool) {
-      return dialect.invalidObjects(client, namespace, pool);
-    }
-
-    @Override
-    public void cleanUp(KubernetesClient client, String namespace, String pool) {
-      dialect.cleanUp(client, namespace, pool);
     }
   }
 }

@@ -39,6 +39,7 @@ final class CampaignWorkload {
   private final int claims;
   private final int deletes;
   private final Duration spread;
+  private final java.util.function.Consumer<String> creating;
   private final Set<String> created = ConcurrentHashMap.newKeySet();
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger retries = new AtomicInteger();
@@ -54,7 +55,8 @@ final class CampaignWorkload {
       String pool,
       int claims,
       int deletes,
-      Duration spread) {
+      Duration spread,
+      java.util.function.Consumer<String> creating) {
     if (deletes > claims) {
       throw new IllegalArgumentException("deletes " + deletes + " > claims " + claims);
     }
@@ -65,6 +67,7 @@ final class CampaignWorkload {
     this.claims = claims;
     this.deletes = deletes;
     this.spread = spread;
+    this.creating = creating;
   }
 
   static String claimName(int index) {
@@ -115,6 +118,7 @@ final class CampaignWorkload {
 
   private void createAndMaybeDelete(int index) {
     String name = claimName(index);
+    creating.accept(name);
     persist("create " + name, () -> dialect.createClaim(client, namespace, pool, name, index), 409);
     created.add(name);
     if (!deletes(index)) {
@@ -170,6 +174,7 @@ final class CampaignWorkload {
     int index = claims; // past the others: kubipam's size of it is the next in turn
     int made = 0;
     for (int i = 0; i < times; i++) {
+      creating.accept(name);
       persist(
           "create " + name, () -> dialect.createClaim(client, namespace, pool, name, index), 409);
       made++;

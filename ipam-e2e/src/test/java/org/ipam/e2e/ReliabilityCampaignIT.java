@@ -136,13 +136,14 @@ class ReliabilityCampaignIT {
     CampaignServeTimes serveTimes = new CampaignServeTimes();
     CampaignWorkload workload =
         new CampaignWorkload(
-            serveTimes.timing(dialect),
+            dialect,
             client,
             namespace,
             pool,
             SETTINGS.claims(),
             SETTINGS.deletes(),
-            SETTINGS.spread());
+            SETTINGS.spread(),
+            serveTimes::creating);
     faults.workingWhile(() -> !workload.done());
     faults.badInputFrom(
         () -> CampaignBadInput.createAll(client, dialect.invalidObjects(client, namespace, pool)));
