@@ -55,7 +55,7 @@ final class ClaimFeed<R extends HasMetadata, P extends HasMetadata>
   public synchronized void start() {
     List<HarvesterIPPool> pools = PoolListing.all(client);
     known.seenAll(pools);
-    routes.seed(pools);
+    routes.seed(pools, known::refuses);
     super.start();
     list(object -> true).forEach(object -> routes.claimSeen(asClaim.apply(object)));
   }

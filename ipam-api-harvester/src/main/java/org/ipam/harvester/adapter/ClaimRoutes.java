@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.ipam.core.engine.AllocationEngine;
 import org.ipam.harvester.model.HarvesterApi;
 import org.ipam.harvester.model.HarvesterIPPool;
@@ -58,12 +59,15 @@ final class ClaimRoutes {
    * start: routing a claim before the pool that holds its address is known would send it to another
    * pool (the global one, say), where it would get a new address. Both claim feeds call it (the
    * second call changes nothing).
+   *
+   * @param refused whether a pool hands out nothing new ({@link KnownPools#refuses})
    */
-  synchronized void seed(List<? extends HarvesterIPPool> listed) {
+  synchronized void seed(
+      List<? extends HarvesterIPPool> listed, Predicate<HarvesterIPPool> refused) {
     for (HarvesterIPPool pool : listed) {
       pools
           .computeIfAbsent(pool.getMetadata().getName(), n -> new LinkedHashMap<>())
-          .put(pool.group(), PoolCandidate.of(pool));
+          .put(pool.group(), PoolCandidate.of(pool).refused(refused.test(pool)));
     }
     for (HarvesterIPPool pool : listed) {
       if (!shadowed(pool)) {
@@ -75,13 +79,30 @@ final class ClaimRoutes {
     rerouteAll();
   }
 
-  /** A pool as its reconciler sees it now; routes follow when its selector changed. */
+  /**
+   * A pool as its reconciler sees it now, before it is judged: whether it hands out nothing new is
+   * kept as last judged (a pool not judged yet counts as refused: it is chosen only where no pool
+   * that serves would be). Its selector or deletion is seen at once, even while judging it waits
+   * for a list of the pools that fails.
+   */
   synchronized void poolSeen(HarvesterIPPool pool) {
-    PoolCandidate now = PoolCandidate.of(pool);
+    Map<String, PoolCandidate> groups = pools.get(pool.getMetadata().getName());
+    PoolCandidate before = groups == null ? null : groups.get(pool.group());
+    poolSeen(pool, before == null || before.refused());
+  }
+
+  /**
+   * A pool as its reconciler sees it now, and whether it hands out nothing new; routes follow when
+   * its selector or that changed, and the refused pools are judged again (this one may have been
+   * what refused them).
+   */
+  synchronized void poolSeen(HarvesterIPPool pool, boolean refused) {
+    PoolCandidate now = PoolCandidate.of(pool).refused(refused);
     PoolCandidate before =
         pools.computeIfAbsent(now.name(), n -> new LinkedHashMap<>()).put(pool.group(), now);
     if (!now.equals(before)) {
       rerouteAll();
+      wakeRefused(now.name());
     }
   }
 
@@ -93,7 +114,22 @@ final class ClaimRoutes {
         ledgerSeen(pool.getMetadata().getName(), Set.of());
       }
       rerouteAll();
+      wakeRefused(pool.getMetadata().getName());
     }
+  }
+
+  /**
+   * Wakes the passes of the refused pools but {@code except}: a pool that went or changed may have
+   * been what refused them, and until a pass judges them again selection passes them over (a claim
+   * served meanwhile by another pool keeps that pool).
+   */
+  private void wakeRefused(String except) {
+    pools.forEach(
+        (name, groups) -> {
+          if (!name.equals(except) && serving(groups).refused()) {
+            wake(name);
+          }
+        });
   }
 
   /** Whether a pool of this name in the other group serves instead of this one. */

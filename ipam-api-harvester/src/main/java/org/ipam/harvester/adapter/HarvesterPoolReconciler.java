@@ -121,6 +121,7 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       // Its name is served by the loadbalancer.harvesterhci.io pool: this one hands out nothing,
       // and what its status held went with the name (the engine's pool is the other one's). Being
       // deleted, it goes at once.
+      routes.poolSeen(pool, true);
       known.seen(pool);
       if (pool.getMetadata().getDeletionTimestamp() != null) {
         routes.poolGone(pool);
@@ -129,6 +130,11 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       }
       return UpdateControl.noUpdate();
     }
+    // Judged, and selection told: a pool that hands out nothing new is passed over (PoolSelector).
+    known.seen(pool);
+    known.listOnceFor(pool, () -> PoolListing.all(client));
+    PoolRanges ranges = known.judged(pool, PoolRanges.of(pool));
+    routes.poolSeen(pool, !ranges.usable());
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
     if (!deleting && !ObjectWrites.addFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER)) {
       return UpdateControl.noUpdate();
@@ -142,9 +148,6 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     entries.forEach(e -> holders.add(e.claimUid()));
     routes.ledgerSeen(pool.getMetadata().getName(), holders);
     deliverForeign(key, pool);
-    known.seen(pool);
-    known.listOnceFor(pool, () -> PoolListing.all(client));
-    PoolRanges ranges = known.judged(pool, PoolRanges.of(pool));
     PoolSpec spec = ranges.allocator().withPreferred(history(pool));
     PassReport report =
         engine.run(new HarvesterPoolBinding(client, pool, ranges, spec, ledgers, routes, writers));

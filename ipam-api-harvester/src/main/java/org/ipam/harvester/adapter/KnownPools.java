@@ -82,15 +82,34 @@ final class KnownPools {
     return pool.getMetadata().getUid() + "/" + pool.getMetadata().getGeneration();
   }
 
+  /**
+   * The pool is gone. Only that very pool (by uid): a late delete of a pool whose name a new pool
+   * has taken since must not make the new one unknown (the others would no longer be judged against
+   * what it holds).
+   */
   void gone(HarvesterIPPool pool) {
-    pools.remove(key(pool));
-    listedFor.remove(key(pool));
+    String uid = pool.getMetadata().getUid();
+    pools.computeIfPresent(
+        key(pool),
+        (key, known) -> java.util.Objects.equals(known.getMetadata().getUid(), uid) ? null : known);
+    if (!pools.containsKey(key(pool))) {
+      listedFor.remove(key(pool));
+    }
+  }
+
+  /** Whether the pool hands out nothing new: its own spec, or its judgement among the others. */
+  boolean refuses(HarvesterIPPool pool) {
+    return !judged(pool, PoolRanges.of(pool)).usable();
   }
 
   /**
    * The pool's ranges: refused when it conflicts with an older pool; without the addresses a newer
-   * pool's ranges cover (the newer one is refused for the overlap once it sees this one, but it may
-   * have served before it did, and nothing else keeps the two pools apart).
+   * pool's ranges cover while that pool's spec is usable, refused or not. Each pool has its own
+   * ledger, and nothing else keeps two pools apart: the newer one is refused for the overlap once
+   * it sees this one, but it may have served before it did (two pools created within a second, or
+   * one held in admission, may each miss the other; an edit is seen a moment late), and no
+   * controller can tell for sure that it never did. So the overlap stays out of both pools while
+   * both exist (docs/compat/harvester.md row 44).
    */
   PoolRanges judged(HarvesterIPPool pool, PoolRanges ranges) {
     if (!ranges.usable()) {

@@ -11,6 +11,9 @@ import org.ipam.harvester.model.Selector;
  *
  * @param deleting a pool being deleted keeps what it holds but is chosen for nobody new
  * @param scopeUnreadable its {@code spec.selector.scope} does not parse (webhooks off)
+ * @param refused it hands out nothing new (webhooks off: its spec cannot be served, or it conflicts
+ *     with an older pool): it keeps what it holds, and is chosen for a new claim only when no pool
+ *     that serves would take it (so the claim is told why)
  */
 public record PoolCandidate(
     String name,
@@ -18,7 +21,8 @@ public record PoolCandidate(
     long priority,
     List<ScopeTuple> scope,
     boolean deleting,
-    boolean scopeUnreadable) {
+    boolean scopeUnreadable,
+    boolean refused) {
   public PoolCandidate {
     network = network == null ? "" : network;
     scope = List.copyOf(scope);
@@ -26,7 +30,12 @@ public record PoolCandidate(
 
   public PoolCandidate(
       String name, String network, long priority, List<ScopeTuple> scope, boolean deleting) {
-    this(name, network, priority, scope, deleting, false);
+    this(name, network, priority, scope, deleting, false, false);
+  }
+
+  /** The same pool, judged to hand out nothing new or not. */
+  public PoolCandidate refused(boolean refused) {
+    return new PoolCandidate(name, network, priority, scope, deleting, scopeUnreadable, refused);
   }
 
   public static PoolCandidate of(HarvesterIPPool pool) {
@@ -39,7 +48,8 @@ public record PoolCandidate(
         pool.getMetadata().getDeletionTimestamp() != null,
         selector != null
             && selector.getScope() != null
-            && selector.getScope().problem().isPresent());
+            && selector.getScope().problem().isPresent(),
+        false);
   }
 
   /**

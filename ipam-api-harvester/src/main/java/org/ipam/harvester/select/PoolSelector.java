@@ -2,6 +2,7 @@ package org.ipam.harvester.select;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -25,7 +26,11 @@ import org.ipam.harvester.model.LoadBalancer;
  *       the first name.
  * </ol>
  *
- * Pools being deleted are chosen for nobody new (3 keeps them while they hold the address).
+ * Pools being deleted are chosen for nobody new (3 keeps them while they hold the address). Pools
+ * refused (webhooks off: a spec that cannot be served, a conflict with an older pool) are passed
+ * over by 4 and 5 while a pool that serves would take the claim: a refused pool of higher priority
+ * must not capture the claims of a namespace. Where only refused pools would, one of them is chosen
+ * all the same, so that the claim is told what is wrong with it (docs/compat/harvester.md).
  */
 public final class PoolSelector {
   private static final Comparator<PoolCandidate> PREFERRED =
@@ -67,6 +72,14 @@ public final class PoolSelector {
 
   /** Automatic selection for a requirement (steps 4 and 5). */
   public static Selection select(Requirement r, Collection<PoolCandidate> pools) {
+    List<PoolCandidate> serving = pools.stream().filter(p -> !p.refused()).toList();
+    Selection selection = automatic(r, serving);
+    return selection instanceof Selection.NoPool && serving.size() < pools.size()
+        ? automatic(r, pools)
+        : selection;
+  }
+
+  private static Selection automatic(Requirement r, Collection<PoolCandidate> pools) {
     Optional<PoolCandidate> strict = best(pools, p -> !p.isGlobal() && ScopeMatch.strictly(p, r));
     if (strict.isPresent()) {
       return new Selection.Chosen(strict.get().name(), Selection.Why.MATCHED);

@@ -85,12 +85,45 @@ class HarvesterReviewFixesTest {
   void afterARestartALoadBalancerIsNotRoutedAwayFromThePoolThatHoldsItsAddress() {
     ClaimRoutes routes = new ClaimRoutes(engine, new PoolWakeups());
     // At start the claim feed seeds the routes with every pool (a live list) before any claim.
-    routes.seed(List.of(pool(GLOBAL_POOL), pool(NS_POOL)));
+    routes.seed(List.of(pool(GLOBAL_POOL), pool(NS_POOL)), p -> false);
     routes.claimSeen(new LoadBalancerClaim(lbShowing("ns-pool", "10.1.0.2")));
-    routes.poolSeen(pool(GLOBAL_POOL)); // the global pool's reconcile ran first
+    routes.poolSeen(pool(GLOBAL_POOL), false); // the global pool's reconcile ran first
     assertThat(routes.routeOf("u1"))
         .as("LoadBalancer holding 10.1.0.2 of ns-pool, before ns-pool is seen")
         .isNotEqualTo(java.util.Optional.of("global"));
+  }
+
+  /**
+   * Restart with webhooks off: the routes are seeded with each pool's judgement, so a refused pool
+   * of higher priority over the namespace (its gateway the broadcast address) does not take the
+   * namespace's new LoadBalancers before its first pass (found by the reliability campaign).
+   */
+  @Test
+  void afterARestartARefusedPoolOfHigherPriorityDoesNotTakeTheNamespacesClaims() {
+    IPPool good = pool(NS_POOL);
+    IPPool bad =
+        pool(
+            """
+            metadata:
+              name: a-bad
+              creationTimestamp: "2026-01-02T00:00:00Z"
+            spec:
+              ranges:
+              - subnet: 10.3.0.0/24
+                gateway: 10.3.0.255
+              selector:
+                priority: 50
+                scope:
+                - namespace: default
+            """);
+    KnownPools known = new KnownPools();
+    known.seenAll(List.of(good, bad));
+    ClaimRoutes routes = new ClaimRoutes(engine, new PoolWakeups());
+    routes.seed(List.of(good, bad), known::refuses);
+    LoadBalancer fresh = lbShowing("", "");
+    fresh.setStatus(null);
+    routes.claimSeen(new LoadBalancerClaim(fresh));
+    assertThat(routes.routeOf("u1")).contains("ns-pool");
   }
 
   /**
@@ -240,7 +273,7 @@ class HarvesterReviewFixesTest {
   @Test
   void aClaimHeldInTwoPoolsIsNotRoutedToAndFro() {
     ClaimRoutes routes = new ClaimRoutes(engine, new PoolWakeups());
-    routes.seed(List.of(pool(NS_POOL), pool(GLOBAL_POOL)));
+    routes.seed(List.of(pool(NS_POOL), pool(GLOBAL_POOL)), p -> false);
     routes.ledgerSeen("global", Set.of("u1"));
     routes.ledgerSeen("ns-pool", Set.of("u1"));
     routes.ledgerSeen("global", Set.of("u1"));

@@ -157,7 +157,7 @@ class HarvesterSecondReviewTest {
             "ranges:\n- subnet: 10.8.0.0/24\nselector:\n  scope:\n  - project: \"*\"\n"
                 + "    namespace: \"*\"\n    guestCluster: \"*\"");
     ClaimRoutes routes = new ClaimRoutes(engine, new PoolWakeups());
-    routes.seed(List.<HarvesterIPPool>of(typo, global));
+    routes.seed(List.<HarvesterIPPool>of(typo, global), p -> false);
     routes.ledgerSeen("typo", Set.of("u1"));
     routes.claimSeen(new LoadBalancerClaim(lb("typo", "10.7.0.2", false)));
 
@@ -177,7 +177,7 @@ class HarvesterSecondReviewTest {
             "2026-01-01T00:00:00Z",
             "ranges:\n- subnet: 10.9.0.0/24\nselector:\n  scope:\n  - namespace: default");
     ClaimRoutes routes = new ClaimRoutes(engine, new PoolWakeups());
-    routes.seed(List.<HarvesterIPPool>of(x));
+    routes.seed(List.<HarvesterIPPool>of(x), p -> false);
     routes.claimSeen(new LoadBalancerClaim(lb("x", "10.9.0.2", false)));
     routes.claimSeen(new LoadBalancerClaim(lb("x", "10.9.0.2", true)));
     assertThat(routes.routeOf("u1")).contains("x");

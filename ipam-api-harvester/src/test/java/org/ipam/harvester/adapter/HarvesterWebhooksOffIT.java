@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -125,6 +126,76 @@ class HarvesterWebhooksOffIT {
     assertThat(LoadBalancerWrites.ready(HarvesterHarness.live(client, refused)).get().getMessage())
         .contains("spec.selector.priority \"7\"");
     assertThat(HarvesterHarness.addressOf(client, refused)).isNull();
+  }
+
+  /**
+   * Refused newer pools beside a good one (the reliability campaign's bad input found the first): a
+   * refused pool of higher priority over the namespace, and one that ties with it at priority 0 and
+   * an earlier name, must not capture the namespace's LoadBalancers (they would stay unserved). A
+   * refused pool over the good one's second range takes that range out of service for both (the
+   * newer one may have handed out there before it saw the good one: compat row 44); the good pool
+   * serves on from its first range, whose 5 addresses 5 LoadBalancers take.
+   */
+  @Test
+  void refusedNewerPoolsTakeNeitherTheClaimsNorTheRangesOfTheOlderPool(KubernetesClient client) {
+    HarvesterHarness.createNamespace(client, "off-keep");
+    String scope = "  scope:\n  - namespace: off-keep\n";
+    IPPool good =
+        pool(
+            client,
+            "keep-good",
+            "ranges:\n- subnet: 10.78.0.0/29\n- subnet: 10.78.0.8/29\nselector:\n" + scope);
+    eventually()
+        .until(
+            () -> ready(client, "keep-good").map(c -> "True".equals(c.getStatus())).orElse(false));
+    // Creation times have whole seconds, and within one the earlier name is the older pool: the
+    // refused ones come in a later second, whatever their names.
+    Instant created = Instant.parse(good.getMetadata().getCreationTimestamp());
+    eventually().until(() -> Instant.now().isAfter(created.plusSeconds(1)));
+    pool(
+        client,
+        "keep-bad-gateway",
+        "ranges:\n- subnet: 10.78.1.0/24\n  gateway: 10.78.1.255\nselector:\n  priority: 50\n"
+            + scope);
+    pool(client, "keep-a-tie", "ranges:\n- subnet: 10.78.2.0/24\nselector:\n" + scope);
+    pool(
+        client,
+        "keep-same-subnet",
+        "ranges:\n- subnet: 10.78.0.8/29\nselector:\n  scope:\n  - namespace: off-other\n");
+    for (String refused : List.of("keep-bad-gateway", "keep-a-tie", "keep-same-subnet")) {
+      eventually()
+          .alias(refused + " says it is refused")
+          .until(
+              () -> ready(client, refused).map(c -> "False".equals(c.getStatus())).orElse(false));
+    }
+
+    List<LoadBalancer> lbs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      lbs.add(
+          client
+              .resource(HarvesterHarness.loadBalancer("off-keep", "keep-" + i, Map.of()))
+              .create());
+    }
+    eventually()
+        .alias("5 LoadBalancers of off-keep served")
+        .until(() -> lbs.stream().allMatch(lb -> HarvesterHarness.addressOf(client, lb) != null));
+    assertThat(lbs)
+        .extracting(lb -> HarvesterHarness.addressOf(client, lb).getIpPool())
+        .containsOnly("keep-good");
+    assertThat(lbs)
+        .extracting(lb -> HarvesterHarness.addressOf(client, lb).getIp())
+        .containsExactlyInAnyOrder("10.78.0.2", "10.78.0.3", "10.78.0.4", "10.78.0.5", "10.78.0.6");
+    assertThat(ready(client, "keep-good").get().getStatus()).isEqualTo("True");
+    LoadBalancer sixth =
+        client.resource(HarvesterHarness.loadBalancer("off-keep", "keep-5", Map.of())).create();
+    eventually()
+        .alias("the sixth LoadBalancer told the pool has no free address")
+        .until(
+            () ->
+                LoadBalancerWrites.ready(HarvesterHarness.live(client, sixth))
+                    .map(c -> "False".equals(c.getStatus()))
+                    .orElse(false));
+    assertThat(HarvesterHarness.addressOf(client, sixth)).as("an address of the overlap").isNull();
   }
 
   /** A bad input and what answers it: the message, or null while there is none yet. */

@@ -223,6 +223,41 @@ class PoolSelectorTest {
             List.of(new PoolCandidate("going", "", 5, List.of(t("", "default", "")), true), EX1),
             lb("default", ""),
             "default-ip-pool"),
+        row(
+            "a refused pool of higher priority does not capture the namespace's claims",
+            List.of(pool("bad", "", 50, t("", "default", "")).refused(true), EX1),
+            lb("default", ""),
+            "default-ip-pool"),
+        row(
+            "a refused pool with a strict match gives way to a serving loose one",
+            List.of(pool("bad", "", 0, t("p", "default", "c")).refused(true), EX1),
+            lb("default", "project=p,cluster=c"),
+            "default-ip-pool"),
+        row(
+            "a refused pool gives way to the global pool",
+            List.of(pool("bad", "", 5, t("", "default", "")).refused(true), EX4),
+            lb("default", ""),
+            "global-ip-pool"),
+        row(
+            "a refused pool of the same priority and an earlier name gives way",
+            List.of(pool("a-bad", "", 0, t("", "default", "")).refused(true), EX1),
+            lb("default", ""),
+            "default-ip-pool"),
+        row(
+            "where only a refused pool matches it is chosen, so the claim is told why",
+            List.of(pool("bad", "", 5, t("", "default", "")).refused(true), EX2),
+            lb("default", ""),
+            "bad"),
+        row(
+            "an LB keeps the refused pool whose address it holds",
+            List.of(pool("bad", "", 50, t("", "default", "")).refused(true), EX1),
+            holding(lb("default", ""), "bad"),
+            "bad"),
+        row(
+            "spec.ipPool names a refused pool: that one",
+            List.of(pool("bad", "", 50, t("", "default", "")).refused(true), EX1),
+            named(lb("default", ""), "bad"),
+            "bad"),
         row("a dhcp LB takes no pool", List.of(EX1), dhcp(lb("default", "")), "dhcp"));
   }
 
