@@ -39,6 +39,13 @@ final class WebhookServer implements AutoCloseable {
   private final ExecutorService threads;
   private final TlsMaterial tls;
 
+  /** Whether {@link #serve} has added the webhooks. */
+  private volatile boolean serving;
+
+  /** The paths of dialects not enabled that reviews came to, each logged once. */
+  private final java.util.Set<String> unservedPaths =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private WebhookServer(HttpsServer server, ExecutorService threads, TlsMaterial tls) {
     this.server = server;
     this.threads = threads;
@@ -70,9 +77,10 @@ final class WebhookServer implements AutoCloseable {
     // Every path the webhooks do not take: the JDK server's own 404 closes the connection without
     // reading the request body, and the unread bytes make the socket close with a reset that the
     // client can see before the answer (a flaky WebhookServerTest under load).
-    server.createContext("/", WebhookServer::notFound);
+    WebhookServer webhooks = new WebhookServer(server, threads, tls);
+    server.createContext("/", webhooks::notServed);
     server.start();
-    return new WebhookServer(server, threads, tls);
+    return webhooks;
   }
 
   void serve(List<AdmissionValidator<?>> validators, List<ConversionHandler> conversions) {
@@ -113,6 +121,7 @@ final class WebhookServer implements AutoCloseable {
                 path,
                 exchange ->
                     answer(exchange, path, body -> ConversionReviews.answer(handlers, body))));
+    serving = true;
   }
 
   int port() {
@@ -157,7 +166,38 @@ final class WebhookServer implements AutoCloseable {
     }
   }
 
-  private static void notFound(HttpExchange exchange) throws IOException {
+  /**
+   * A path no webhook takes. Once the webhooks are served, a validating or claim finalizer webhook
+   * path is one of a dialect this controller does not run ({@code --adapters}) whose webhooks the
+   * cluster registers all the same (the shipped manifests register every dialect's): its reviews
+   * are admitted with a warning, logged once per path, rather than failed, which with {@code
+   * failurePolicy: Fail} would stop every write of that dialect's kinds, whatever serves them.
+   * Before {@link #serve}, and for any other path, 404: nothing is admitted unchecked while the
+   * controller's own webhooks are not there yet.
+   */
+  private void notServed(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (serving
+        && "POST".equals(exchange.getRequestMethod())
+        && (path.startsWith("/validate-") || path.startsWith("/mutate-"))) {
+      if (unservedPaths.add(path)) {
+        LOG.warn(
+            "webhook {}: no enabled dialect serves it (--adapters); its reviews are admitted"
+                + " unchecked: register only the webhooks of the enabled dialects",
+            path);
+      }
+      answer(
+          exchange,
+          path,
+          body ->
+              AdmissionReviews.answerUnserved(
+                  body,
+                  "ipam: "
+                      + path
+                      + " is not served by this controller (its dialect is not enabled):"
+                      + " admitted unchecked"));
+      return;
+    }
     try (exchange) {
       try (InputStream in = exchange.getRequestBody()) {
         byte[] discard = new byte[8192];

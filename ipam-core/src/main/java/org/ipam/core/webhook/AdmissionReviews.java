@@ -108,6 +108,21 @@ public final class AdmissionReviews {
     return envelope(review, response);
   }
 
+  /**
+   * Answers a review sent to a webhook path no enabled dialect serves: allowed, with {@code
+   * warning} (which the API server passes to the client). Such a review is of a dialect this
+   * controller does not run ({@code --adapters}), so nothing of its own is at stake, and a refusal
+   * would stop the writes of whatever serves that dialect instead.
+   */
+  public static byte[] answerUnserved(byte[] body, String warning) throws IOException {
+    JsonNode review = JSON.readTree(body);
+    ObjectNode response = JSON.createObjectNode();
+    response.put("uid", review.path("request").path("uid").asText(""));
+    response.put("allowed", true);
+    response.putArray("warnings").add(warning);
+    return envelope(review, response);
+  }
+
   /** The AdmissionReview that carries a response, in the version the review came in. */
   private static byte[] envelope(JsonNode review, ObjectNode response) throws IOException {
     ObjectNode answer = JSON.createObjectNode();
