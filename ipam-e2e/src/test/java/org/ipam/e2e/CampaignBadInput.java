@@ -140,6 +140,8 @@ final class CampaignBadInput {
    *
    * @param stored the objects it stored (the controller has to cope with them)
    * @param refused the objects its schema refused (422): nothing stored
+   * @param denied the objects a webhook of the dialect denied (422, "denied the request"): nothing
+   *     stored ({@link CampaignScenario#BADINPUT_WEBHOOKS})
    * @param failed the objects whose create failed otherwise, with the error
    * @param mustNotBeServed names of the stored bad objects that no controller may serve
    * @param took from the first create sent to the last answered
@@ -147,14 +149,15 @@ final class CampaignBadInput {
   record Outcome(
       List<InvalidObject> stored,
       List<InvalidObject> refused,
+      List<InvalidObject> denied,
       List<String> failed,
       Set<String> mustNotBeServed,
       Duration took) {
     static final Outcome NONE =
-        new Outcome(List.of(), List.of(), List.of(), Set.of(), Duration.ZERO);
+        new Outcome(List.of(), List.of(), List.of(), List.of(), Set.of(), Duration.ZERO);
 
     int attempted() {
-      return stored.size() + refused.size() + failed.size();
+      return stored.size() + refused.size() + denied.size() + failed.size();
     }
   }
 
@@ -177,6 +180,7 @@ final class CampaignBadInput {
       }
       List<InvalidObject> stored = new ArrayList<>();
       List<InvalidObject> refused = new ArrayList<>();
+      List<InvalidObject> denied = new ArrayList<>();
       List<String> failed = new ArrayList<>();
       Set<String> mustNotBeServed = new TreeSet<>();
       for (int i = 0; i < objects.size(); i++) {
@@ -192,8 +196,10 @@ final class CampaignBadInput {
           if (!object.mayBeServed()) {
             mustNotBeServed.add(object.name());
           }
-        } else if (answer.equals("422")) {
+        } else if (answer.equals(SCHEMA_REFUSED)) {
           refused.add(object);
+        } else if (answer.equals(WEBHOOK_DENIED)) {
+          denied.add(object);
         } else {
           failed.add(object + ": " + answer);
         }
@@ -201,6 +207,7 @@ final class CampaignBadInput {
       return new Outcome(
           List.copyOf(stored),
           List.copyOf(refused),
+          List.copyOf(denied),
           List.copyOf(failed),
           Collections.unmodifiableSet(mustNotBeServed),
           Duration.ofNanos(System.nanoTime() - start));
@@ -209,25 +216,35 @@ final class CampaignBadInput {
     }
   }
 
-  /** Creates the object: null when stored, "422" when the schema refused it, else the error. */
+  private static final String SCHEMA_REFUSED = "schema";
+  private static final String WEBHOOK_DENIED = "webhook";
+
+  /**
+   * Creates the object: null when stored, {@link #SCHEMA_REFUSED} or {@link #WEBHOOK_DENIED} when
+   * refused (422), else the error. A create whose webhook call timed out is sent again ({@link
+   * LoopbackWebhooks#created}).
+   */
   private static String create(KubernetesClient client, GenericKubernetesResource object) {
-    String namespace = object.getMetadata().getNamespace();
     try {
       if ("v1".equals(object.getApiVersion())) {
         Service service = client.getKubernetesSerialization().convertValue(object, Service.class);
-        client.services().inNamespace(namespace).resource(service).create();
+        LoopbackWebhooks.created(client, service);
         return null;
       }
       Kind kind = kindOf(object.getApiVersion(), object.getKind());
-      var resources = client.genericKubernetesResources(kind.context());
-      if (kind.namespaced()) {
-        resources.inNamespace(namespace).resource(object).create();
-      } else {
-        resources.resource(object).create();
-      }
+      var all = client.genericKubernetesResources(kind.context());
+      var resources =
+          kind.namespaced() ? all.inNamespace(object.getMetadata().getNamespace()) : all;
+      LoopbackWebhooks.created(
+          () -> resources.resource(object).create(), () -> resources.resource(object).get());
       return null;
     } catch (KubernetesClientException e) {
-      return e.getCode() == 422 ? "422" : e.getCode() + " " + e.getMessage();
+      if (e.getCode() != 422) {
+        return e.getCode() + " " + e.getMessage();
+      }
+      return String.valueOf(e.getMessage()).contains("denied the request")
+          ? WEBHOOK_DENIED
+          : SCHEMA_REFUSED;
     } catch (RuntimeException e) {
       return e.toString();
     }
@@ -629,11 +646,13 @@ final class CampaignBadInput {
   /**
    * Harvester bad input beside the good cluster-scoped IPPool, scoped to the namespace
    * (HarvesterWebhooksOffIT, HarvesterWebhookIT, docs/harvester.md): IPPools whose own spec is bad,
-   * scoped to another namespace; newer pools that conflict with the good one (its subnet, its upper
-   * half, one of its addresses, 0.0.0.0/0, its namespace at priority 0, a global pool over it, the
-   * other group's pool of its name); LoadBalancers and Services on missing and bad pools; Services
-   * asking the good pool for addresses it cannot give. docs/harvester.md: of two pools that
-   * conflict, the newer hands out nothing new and the older serves on.
+   * scoped to another namespace; newer pools that conflict with the good one (its second range, the
+   * upper half of it, a wide subnet around it, one address of its first range, its namespace at
+   * priority 0, a global pool over its second range, the other group's pool of its name);
+   * LoadBalancers and Services on missing and bad pools; Services asking the good pool for
+   * addresses it cannot give. docs/harvester.md: of two pools that conflict, the newer hands out
+   * nothing new and the older serves on, but not from their overlap (compat row 44): so the pools
+   * over the good one cover its second range, and its first serves the claims.
    */
   private static final String HARVESTER =
       """
@@ -681,22 +700,22 @@ final class CampaignBadInput {
         spec: {ranges: [{subnet: 10.76.21.0/24, gateway: 10.77.21.1}], selector: {scope: [{namespace: "{elsewhere}"}]}}
       hpool huge-v6: spec.ranges[0].subnet "::/0" with gateway "zz": every IPv6 address, a gateway that is no address
         spec: {ranges: [{subnet: "::/0", gateway: zz}], selector: {scope: [{namespace: "{elsewhere}"}]}}
-      hpool same-subnet: spec.ranges[0].subnet "{subnet}": the good pool's subnet (scope {elsewhere})
-        spec: {ranges: [{subnet: "{subnet}"}], selector: {scope: [{namespace: "{elsewhere}"}]}}
-      hpool upper-half: spec.ranges[0].subnet "{upperHalf}": the upper half of the good pool's subnet
-        spec: {ranges: [{subnet: "{upperHalf}"}], selector: {scope: [{namespace: "{elsewhere}"}]}}
+      hpool same-subnet: spec.ranges[0].subnet "{second}": the good pool's second range (scope {elsewhere})
+        spec: {ranges: [{subnet: "{second}"}], selector: {scope: [{namespace: "{elsewhere}"}]}}
+      hpool upper-half: spec.ranges[0].subnet "{secondUpperHalf}": the upper half of the good pool's second range
+        spec: {ranges: [{subnet: "{secondUpperHalf}"}], selector: {scope: [{namespace: "{elsewhere}"}]}}
       hpool one-address: spec.ranges[0].subnet "{firstHanded}/32": the good pool's first address, which it may hold
         spec: {ranges: [{subnet: "{firstHanded}/32"}], selector: {scope: [{namespace: "{elsewhere}"}]}}
-      hpool everything: spec.ranges[0].subnet "0.0.0.0/0": every IPv4 address, the good pool's among them
-        spec: {ranges: [{subnet: 0.0.0.0/0}], selector: {scope: [{namespace: "{elsewhere}"}]}}
+      hpool wide: spec.ranges[0].subnet "{secondWide}": a wide subnet around the good pool's second range
+        spec: {ranges: [{subnet: "{secondWide}"}], selector: {scope: [{namespace: "{elsewhere}"}]}}
       hpool same-scope: spec.selector.scope[0] namespace {ns} at priority 0: the good pool's
         spec: {ranges: [{subnet: 10.76.30.0/24}], selector: {scope: [{namespace: "{ns}"}]}}
       hpool same-scope-priority: spec.ranges[0].gateway "10.76.31.255" (broadcast) at priority 50 over namespace {ns}
         spec: {ranges: [{subnet: 10.76.31.0/24, gateway: 10.76.31.255}], selector: {priority: 50, scope: [{namespace: "{ns}"}]}}
       hpool priority-taken: spec.selector.priority 50: another bad pool's
         spec: {ranges: [{subnet: 10.76.32.0/24}], selector: {priority: 50, scope: [{namespace: "{elsewhere}"}]}}
-      hpool global-over: a global pool (scope *, *, *) over the good pool's subnet {subnet}
-        spec: {ranges: [{subnet: "{subnet}"}], selector: {scope: [{project: "*", namespace: "*", guestCluster: "*"}]}}
+      hpool global-over: a global pool (scope *, *, *) over the good pool's second range {second}
+        spec: {ranges: [{subnet: "{second}"}], selector: {scope: [{project: "*", namespace: "*", guestCluster: "*"}]}}
       hnetpool ={pool}: the good pool's name in networking.harvesterhci.io, over its subnet (shadowed by the good one)
         spec: {ranges: [{subnet: "{subnet}"}], selector: {scope: [{namespace: "{ns}"}]}}
       lb lb-nowhere: spec.ipPool "bad-nowhere": no such pool
@@ -713,8 +732,8 @@ final class CampaignBadInput {
         spec: {ipam: pool, ipPool: "@scope-overlap"}
       lb lb-on-same-subnet: spec.ipPool of a pool that hands out nothing (the good pool's subnet)
         spec: {ipam: pool, ipPool: "@same-subnet"}
-      lb lb-on-everything: spec.ipPool of a pool that hands out nothing (0.0.0.0/0)
-        spec: {ipam: pool, ipPool: "@everything"}
+      lb lb-on-wide: spec.ipPool of a pool that hands out nothing (over the good pool's second range)
+        spec: {ipam: pool, ipPool: "@wide"}
       lb lb-on-same-scope: spec.ipPool of a pool that hands out nothing (the good pool's scope)
         spec: {ipam: pool, ipPool: "@same-scope"}
       lb lb-static: spec.ipam "static": neither pool nor dhcp
@@ -747,8 +766,8 @@ final class CampaignBadInput {
         {metadata: {annotations: {ipam.org/ip-pool: "@start-outside"}}}
       svc svc-pool-same-subnet: annotation ipam.org/ip-pool of a pool that hands out nothing (the good pool's subnet)
         {metadata: {annotations: {ipam.org/ip-pool: "@same-subnet"}}}
-      svc svc-pool-everything: annotation ipam.org/ip-pool of a pool that hands out nothing (0.0.0.0/0)
-        {metadata: {annotations: {ipam.org/ip-pool: "@everything"}}}
+      svc svc-pool-wide: annotation ipam.org/ip-pool of a pool that hands out nothing (over the good pool's second range)
+        {metadata: {annotations: {ipam.org/ip-pool: "@wide"}}}
       svc ~svc-held: spec.loadBalancerIP "{plus3}": an address of the good pool a claim may hold
         spec: {loadBalancerIP: "{plus3}"}
       """;
@@ -766,7 +785,18 @@ final class CampaignBadInput {
     values.put("ns", namespace);
     values.put("elsewhere", namespace + "-elsewhere");
     values.put("subnet", subnet.toString());
-    values.put("upperHalf", network.plus(size / 2) + "/" + (subnet.prefixLength() + 1));
+    // The good pool's second range, at the start of the second half of the block its first range
+    // begins (CampaignDialects.createHarvesterPool): the pools over it go there.
+    Cidr second =
+        IpParser.parseCidr(textAt(good.getAdditionalProperties(), "spec", "ranges", 1, "subnet"))
+            .orElseThrow();
+    values.put("second", second.toString());
+    values.put(
+        "secondUpperHalf",
+        second.network().plus(1L << (31 - second.prefixLength()))
+            + "/"
+            + (second.prefixLength() + 1));
+    values.put("secondWide", second.network() + "/" + (subnet.prefixLength() - 1));
     values.put("network", network.toString());
     values.put("gateway", network.plus(1).toString());
     values.put("firstHanded", network.plus(2).toString());

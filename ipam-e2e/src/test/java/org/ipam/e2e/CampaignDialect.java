@@ -27,6 +27,9 @@ interface CampaignDialect {
   /** Installs the CRDs of the dialect's pools, claims and address objects when missing. */
   void installCrds(KubernetesClient client);
 
+  /** The API groups of its pools and claims, whose webhooks {@link LoopbackWebhooks} registers. */
+  java.util.Set<String> apiGroups();
+
   /** The controller's flags for this dialect (beyond --kubeconfig, --namespaces and the ports). */
   List<String> controllerFlags();
 

@@ -113,6 +113,7 @@ record CampaignResult(
     figures.put("serve_after_n", serveAfter.served());
     figures.put("serve_ms_after_p50", serveAfter.p50());
     figures.put("serve_ms_after_p90", serveAfter.p90());
+    figures.put("invalid_denied", badInput.denied().size());
     return figures;
   }
 

@@ -92,6 +92,24 @@ enum CampaignScenario {
       awaitThird(workload, claims);
       faults.badInput();
     }
+  },
+  /**
+   * The same bad input with the dialect's webhooks on, as a deployment has them (validating, and
+   * the claim finalizers; {@link LoopbackWebhooks}): the workload's claims go through them too. The
+   * webhooks refuse most of it, naming field and value; what they admit (a LoadBalancer naming a
+   * pool that does not exist, a Service asking for an address) is stored, and the controller must
+   * cope with it as with webhooks off.
+   */
+  BADINPUT_WEBHOOKS(false, CampaignFaults.Controllers.ONE) {
+    @Override
+    void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
+      BADINPUT.inject(faults, workload, claims);
+    }
+
+    @Override
+    boolean webhooks() {
+      return true;
+    }
   };
 
   private final boolean needsPlane;
@@ -105,6 +123,16 @@ enum CampaignScenario {
   /** The controllers the run starts. */
   CampaignFaults.Controllers controllers() {
     return controllers;
+  }
+
+  /** Whether the controllers serve the dialect's webhooks, registered with the API server. */
+  boolean webhooks() {
+    return false;
+  }
+
+  /** Whether it brings bad input. */
+  boolean badInput() {
+    return this == BADINPUT || this == BADINPUT_WEBHOOKS;
   }
 
   /** Whether it kills the API server or etcd (only on the suite's own local control plane). */
@@ -136,7 +164,8 @@ enum CampaignScenario {
   /** The scenarios of a comma-separated list of names ("all": every one but the storm). */
   static List<CampaignScenario> named(String names) {
     if (names.equals("all")) {
-      return List.of(KILL9, APISERVER, ETCD, SPLITBRAIN, FAILOVER, RECREATE, BADINPUT);
+      return List.of(
+          KILL9, APISERVER, ETCD, SPLITBRAIN, FAILOVER, RECREATE, BADINPUT, BADINPUT_WEBHOOKS);
     }
     return Arrays.stream(names.split(","))
         .map(name -> CampaignScenario.valueOf(name.trim().toUpperCase(Locale.ROOT)))

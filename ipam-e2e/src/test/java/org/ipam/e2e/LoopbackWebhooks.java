@@ -83,15 +83,23 @@ final class LoopbackWebhooks {
    * that answers AlreadyExists found the object the timed-out one made, which it returns.
    */
   static <T extends HasMetadata> T created(KubernetesClient client, T object) {
+    return created(() -> client.resource(object).create(), () -> client.resource(object).get());
+  }
+
+  /**
+   * The same for a create sent some other way: {@code create} sends it, {@code existing} reads the
+   * object a timed-out create made.
+   */
+  static <T> T created(Supplier<T> create, Supplier<T> existing) {
     AtomicInteger attempts = new AtomicInteger();
     return admitted(
         () -> {
           try {
             attempts.incrementAndGet();
-            return client.resource(object).create();
+            return create.get();
           } catch (KubernetesClientException e) {
             if (e.getCode() == 409 && attempts.get() > 1) {
-              return client.resource(object).get();
+              return existing.get();
             }
             throw e;
           }
@@ -202,6 +210,12 @@ final class LoopbackWebhooks {
       mutating.setWebhooks(finalizers);
       client.resource(mutating).forceConflicts().serverSideApply();
     }
+  }
+
+  /** Removes the configurations {@link #register} made under {@code name}. */
+  static void unregister(KubernetesClient client, String name) {
+    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).delete();
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).delete();
   }
 
   private static <T> T shipped(KubernetesClient client, String file, Class<T> kind) {

@@ -31,9 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * deleted exists and is served, no address is held for two claims (watched during the run too), no
  * address object or ledger entry is left without its claim, the pool's status equals the objects,
  * and nothing deleted keeps a finalizer ({@link CampaignAudit}). {@link CampaignScenario#BADINPUT}
- * adds no fault but bad input ({@link CampaignBadInput}), stored beside the pool with webhooks off:
- * the same promises must hold, and no controller may crash. How long claims take to be served
- * ({@link CampaignServeTimes}) is reported, never asserted.
+ * adds no fault but bad input ({@link CampaignBadInput}), stored beside the pool with webhooks off
+ * ({@link CampaignScenario#BADINPUT_WEBHOOKS}: on, the dialect's webhooks registered as a
+ * deployment has them): the same promises must hold, and no controller may crash. How long claims
+ * take to be served ({@link CampaignServeTimes}) is reported, never asserted.
  *
  * <p>The API server and etcd belong to a plane of the campaign's own ({@link RestartablePlane}), so
  * killing them touches no other test. Against a cluster given with {@code -Dipam.e2e.kubeconfig}
@@ -97,7 +98,14 @@ class ReliabilityCampaignIT {
       if (dialect.namespaced()) {
         flags.add("--namespaces=" + namespace);
       }
-      flags.add("--webhook-port=0");
+      String webhooks = "rel-" + namespace;
+      LoopbackWebhooks.Serving serving = null;
+      if (scenario.webhooks()) {
+        serving = LoopbackWebhooks.prepare(E2eSettings.logDirectory().resolve(webhooks + "-tls"));
+        flags.addAll(serving.flags());
+      } else {
+        flags.add("--webhook-port=0");
+      }
       try (CampaignFaults faults =
           new CampaignFaults(
               "rel-" + dialect.name() + "-" + scenario.label(),
@@ -109,12 +117,20 @@ class ReliabilityCampaignIT {
               SETTINGS.etcdOutage(),
               SETTINGS.recreations())) {
         faults.startControllers();
+        if (serving != null) {
+          // Every object of the dialect's groups, the run's own only: the runs come one at a time.
+          LoopbackWebhooks.register(client, webhooks, serving, dialect.apiGroups(), null, null);
+        }
         CampaignResult result = run(dialect, scenario, client, namespace, pool, faults);
         result.record(SETTINGS.resultsFile());
         System.out.println(result.line());
         assertHolds(result);
       } finally {
         try {
+          if (serving != null) {
+            // Before the cleanup: the controller that answered them is gone (failurePolicy Fail).
+            LoopbackWebhooks.unregister(client, webhooks);
+          }
           client.namespaces().withName(namespace).delete();
           dialect.cleanUp(client, namespace, pool);
         } catch (RuntimeException e) {
@@ -238,11 +254,12 @@ class ReliabilityCampaignIT {
     }
     System.out.printf(
         "RELIABILITY %s bad input: %d objects, %d stored, %d refused by the API server's schema,"
-            + " %d failed otherwise, created in %d ms from %d threads%n",
+            + " %d denied by a webhook, %d failed otherwise, created in %d ms from %d threads%n",
         dialect.name(),
         badInput.attempted(),
         badInput.stored().size(),
         badInput.refused().size(),
+        badInput.denied().size(),
         badInput.failed().size(),
         badInput.took().toMillis(),
         CampaignBadInput.THREADS);
@@ -252,6 +269,9 @@ class ReliabilityCampaignIT {
     badInput
         .refused()
         .forEach(o -> System.out.printf("RELIABILITY-BADINPUT %s refused %s%n", dialect.name(), o));
+    badInput
+        .denied()
+        .forEach(o -> System.out.printf("RELIABILITY-BADINPUT %s denied %s%n", dialect.name(), o));
     badInput
         .failed()
         .forEach(o -> System.out.printf("RELIABILITY-BADINPUT %s failed %s%n", dialect.name(), o));
@@ -312,7 +332,7 @@ class ReliabilityCampaignIT {
           .as("faults that came while claims were created or deleted")
           .isPositive();
     }
-    if (result.scenario().equals(CampaignScenario.BADINPUT.label())) {
+    if (CampaignScenario.valueOf(result.scenario().toUpperCase(java.util.Locale.ROOT)).badInput()) {
       soft.assertThat(result.badInput().attempted())
           .as("invalid objects tried (%s)", result.badInput().failed())
           .isGreaterThanOrEqualTo(CampaignBadInput.MIN_PER_KIND);
