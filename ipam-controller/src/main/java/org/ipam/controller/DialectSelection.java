@@ -17,10 +17,7 @@ public final class DialectSelection {
    * @throws IllegalArgumentException naming an unknown dialect and the known ones
    */
   public static Map<String, DialectModule> select(List<String> names) {
-    Map<String, DialectModule> found = new LinkedHashMap<>();
-    for (DialectModule dialect : ServiceLoader.load(DialectModule.class)) {
-      found.put(dialect.name(), dialect);
-    }
+    Map<String, DialectModule> found = all();
     if (names == null || names.isEmpty()) {
       Map<String, DialectModule> byDefault = new LinkedHashMap<>();
       found.forEach(
@@ -41,5 +38,14 @@ public final class DialectSelection {
       chosen.put(dialect.name(), dialect);
     }
     return chosen;
+  }
+
+  /** Every dialect on the class path, by name. */
+  public static Map<String, DialectModule> all() {
+    Map<String, DialectModule> found = new LinkedHashMap<>();
+    for (DialectModule dialect : ServiceLoader.load(DialectModule.class)) {
+      found.put(dialect.name(), dialect);
+    }
+    return found;
   }
 }

@@ -371,7 +371,7 @@ public final class IpamController implements Callable<Integer> {
           namespaces == null || namespaces.isEmpty()
               ? namespace -> true
               : Set.copyOf(namespaces)::contains;
-      webhooks.serve(validators, finalizers, watched, conversions);
+      webhooks.serve(validators, finalizers, watched, conversions, notRunWebhooks(client, served));
       if (local) {
         LocalWebhooks.install(client, webhooks.port(), webhooks.caBundle(), validators);
         LocalWebhooks.installFinalizers(client, webhooks.port(), webhooks.caBundle(), finalizers);
@@ -491,6 +491,29 @@ public final class IpamController implements Callable<Integer> {
     } catch (java.io.IOException e) {
       return "default";
     }
+  }
+
+  /**
+   * The webhook paths of the dialects this process does not run, and was not asked to (not in
+   * {@code --adapters}, or left out unnamed because their CRDs are missing or another
+   * controller's), to their dialect's name: their reviews are admitted with a warning ({@link
+   * WebhookServer}). A dialect named in {@code --adapters} but not served is not among them: its
+   * reviews fail, as its readiness does.
+   */
+  private Map<String, String> notRunWebhooks(KubernetesClient client, Set<String> served) {
+    Set<String> named = new HashSet<>();
+    if (adapters != null) {
+      adapters.forEach(name -> named.add(name.trim()));
+    }
+    Map<String, String> notRun = new java.util.LinkedHashMap<>();
+    DialectSelection.all()
+        .forEach(
+            (name, dialect) -> {
+              if (!served.contains(name) && !named.contains(name)) {
+                dialect.webhookPaths(client).forEach(path -> notRun.putIfAbsent(path, name));
+              }
+            });
+    return notRun;
   }
 
   private Map<String, DialectModule> selectDialects() {

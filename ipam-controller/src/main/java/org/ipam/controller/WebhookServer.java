@@ -39,11 +39,14 @@ final class WebhookServer implements AutoCloseable {
   private final ExecutorService threads;
   private final TlsMaterial tls;
 
-  /** Whether {@link #serve} has added the webhooks. */
-  private volatile boolean serving;
+  /**
+   * The webhook paths of dialects this process does not run (path to dialect), set by {@link
+   * #serve}: until then none, so nothing is admitted unchecked.
+   */
+  private volatile Map<String, String> notRun = Map.of();
 
-  /** The paths of dialects not enabled that reviews came to, each logged once. */
-  private final java.util.Set<String> unservedPaths =
+  /** Those of them that reviews came to, each logged once. */
+  private final java.util.Set<String> notRunLogged =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private WebhookServer(HttpsServer server, ExecutorService threads, TlsMaterial tls) {
@@ -84,18 +87,24 @@ final class WebhookServer implements AutoCloseable {
   }
 
   void serve(List<AdmissionValidator<?>> validators, List<ConversionHandler> conversions) {
-    serve(validators, List.of(), namespace -> true, conversions);
+    serve(validators, List.of(), namespace -> true, conversions, Map.of());
   }
 
   /**
    * Serves the validating webhooks, the claim finalizer webhooks (adding the finalizer only to
-   * claims in a namespace {@code watched} admits) and the conversion webhooks, each at its path.
+   * claims in a namespace {@code watched} admits) and the conversion webhooks, each at its path;
+   * and admits with a warning the reviews at the webhook paths of dialects this process does not
+   * run ({@code notRun}, path to dialect).
    */
   void serve(
       List<AdmissionValidator<?>> validators,
       List<ClaimFinalizerWebhook> finalizers,
       Predicate<String> watched,
-      List<ConversionHandler> conversions) {
+      List<ConversionHandler> conversions,
+      Map<String, String> notRun) {
+    Map<String, String> others = new LinkedHashMap<>(notRun);
+    validators.forEach(v -> others.remove(v.path()));
+    finalizers.forEach(f -> others.remove(f.path()));
     for (ClaimFinalizerWebhook finalizer : finalizers) {
       server.createContext(
           finalizer.path(),
@@ -121,7 +130,7 @@ final class WebhookServer implements AutoCloseable {
                 path,
                 exchange ->
                     answer(exchange, path, body -> ConversionReviews.answer(handlers, body))));
-    serving = true;
+    this.notRun = Map.copyOf(others);
   }
 
   int port() {
@@ -167,24 +176,25 @@ final class WebhookServer implements AutoCloseable {
   }
 
   /**
-   * A path no webhook takes. Once the webhooks are served, a validating or claim finalizer webhook
-   * path is one of a dialect this controller does not run ({@code --adapters}) whose webhooks the
-   * cluster registers all the same (the shipped manifests register every dialect's): its reviews
-   * are admitted with a warning, logged once per path, rather than failed, which with {@code
-   * failurePolicy: Fail} would stop every write of that dialect's kinds, whatever serves them.
-   * Before {@link #serve}, and for any other path, 404: nothing is admitted unchecked while the
-   * controller's own webhooks are not there yet.
+   * A path no webhook of this process takes. The webhook path of a dialect it does not run (not in
+   * {@code --adapters}, or unnamed and left out: {@link #serve}'s {@code notRun}), whose webhooks
+   * the cluster registers all the same (the shipped manifests register every dialect's): its
+   * reviews are admitted with a warning, logged once per path, rather than failed, which with
+   * {@code failurePolicy: Fail} would stop every write of that dialect's kinds, whatever serves
+   * them. Any other path, and every path before {@link #serve}: 404, so nothing is admitted
+   * unchecked that this process should check (a dialect named in {@code --adapters} but left out
+   * fails its reviews, as its readiness does).
    */
   private void notServed(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    if (serving
-        && "POST".equals(exchange.getRequestMethod())
-        && (path.startsWith("/validate-") || path.startsWith("/mutate-"))) {
-      if (unservedPaths.add(path)) {
+    String dialect = notRun.get(path);
+    if (dialect != null && "POST".equals(exchange.getRequestMethod())) {
+      if (notRunLogged.add(path)) {
         LOG.warn(
-            "webhook {}: no enabled dialect serves it (--adapters); its reviews are admitted"
-                + " unchecked: register only the webhooks of the enabled dialects",
-            path);
+            "webhook {}: the {} dialect is not run here (--adapters); its reviews are admitted"
+                + " unchecked: register only the webhooks of the dialects this controller runs",
+            path,
+            dialect);
       }
       answer(
           exchange,
@@ -192,10 +202,11 @@ final class WebhookServer implements AutoCloseable {
           body ->
               AdmissionReviews.answerUnserved(
                   body,
-                  "ipam: "
+                  "ipam: the "
+                      + dialect
+                      + " dialect is not run by this controller (--adapters): "
                       + path
-                      + " is not served by this controller (its dialect is not enabled):"
-                      + " admitted unchecked"));
+                      + " admitted this unchecked"));
       return;
     }
     try (exchange) {

@@ -26,6 +26,38 @@ class DialectSelectionTest {
     assertThat(DialectSelection.select(List.of("incluster")).keySet()).containsExactly("incluster");
   }
 
+  /**
+   * The webhook paths the shipped manifests register are exactly those the dialects serve: a path
+   * renamed on one side only would be a webhook nobody answers, or (for a dialect not run) one
+   * admitted unchecked by the wrong name.
+   */
+  @Test
+  void theShippedWebhookPathsAreTheDialectsOwn() throws Exception {
+    java.util.Set<String> shipped = new java.util.TreeSet<>();
+    for (String file : List.of("manifests.yaml", "mutating.yaml")) {
+      java.util.regex.Matcher path =
+          java.util.regex.Pattern.compile("path: (/\\S+)")
+              .matcher(
+                  java.nio.file.Files.readString(
+                      java.nio.file.Path.of("..", "config", "webhook", file)));
+      while (path.find()) {
+        shipped.add(path.group(1));
+      }
+    }
+    java.util.Set<String> served = new java.util.TreeSet<>();
+    // The validators only keep the client (nothing here connects).
+    try (io.fabric8.kubernetes.client.KubernetesClient client =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder()
+                    .withMasterUrl("https://127.0.0.1:1")
+                    .build())
+            .build()) {
+      DialectSelection.all().values().forEach(d -> served.addAll(d.webhookPaths(client)));
+    }
+    assertThat(served).isEqualTo(shipped);
+  }
+
   @Test
   void anUnknownAdapterIsRefusedNamingTheKnownOnes() {
     assertThatThrownBy(() -> DialectSelection.select(List.of("calico")))

@@ -46,7 +46,12 @@ class WebhookServerTest {
             .finalizerWebhooks(
                 pool -> pool.name().equals("served"), org.ipam.core.engine.WatchFilter.NONE),
         "watched"::equals,
-        List.of(new IPPoolConversionHandler()));
+        List.of(new IPPoolConversionHandler()),
+        java.util.Map.of(
+            "/validate-ipam-metal3-io-v1alpha1-ipclaim",
+            "metal3",
+            "/validate-ipam-cluster-x-k8s-io-v1alpha2-inclusterippool",
+            "incluster"));
     http = HttpClient.newBuilder().sslContext(trusting(tls.caBundle())).build();
   }
 
@@ -148,13 +153,15 @@ class WebhookServerTest {
   }
 
   /**
-   * A dialect not enabled whose webhooks the cluster registers all the same (the shipped manifests
-   * register every dialect's): its reviews are admitted with a warning, not failed (found by the
-   * reliability campaign with webhooks on: a controller of the Metal3 dialect alone failed every
-   * Cluster API IPAddressClaim create with "could not find the requested resource").
+   * A dialect this process does not run whose webhooks the cluster registers all the same (the
+   * shipped manifests register every dialect's): its reviews are admitted with a warning, not
+   * failed (found by the reliability campaign with webhooks on: a controller of the Metal3 dialect
+   * alone failed every Cluster API IPAddressClaim create with "could not find the requested
+   * resource"). A path of a dialect it runs is never taken for one (here the in-cluster pool's,
+   * which it serves), and any other path is not found.
    */
   @Test
-  void aReviewForADialectNotEnabledIsAdmittedWithAWarning() throws Exception {
+  void aReviewForADialectNotRunHereIsAdmittedWithAWarning() throws Exception {
     JsonNode answer =
         post(
                 "/validate-ipam-metal3-io-v1alpha1-ipclaim",
@@ -166,7 +173,10 @@ class WebhookServerTest {
     assertThat(answer.path("uid").asText()).isEqualTo("u5");
     assertThat(answer.path("allowed").asBoolean()).isTrue();
     assertThat(answer.path("warnings").get(0).asText())
-        .contains("/validate-ipam-metal3-io-v1alpha1-ipclaim", "not served");
+        .contains("metal3 dialect is not run", "/validate-ipam-metal3-io-v1alpha1-ipclaim");
+    assertThat(send("/validate-ipam-metal3-io-v1alpha1-ipclaims", "{}").statusCode())
+        .isEqualTo(404);
+    assertThat(send("/validate-anything", "{}").statusCode()).isEqualTo(404);
   }
 
   /** Before the webhooks are served, nothing is admitted unchecked. */

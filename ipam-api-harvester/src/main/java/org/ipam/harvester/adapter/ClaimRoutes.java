@@ -114,19 +114,19 @@ final class ClaimRoutes {
         ledgerSeen(pool.getMetadata().getName(), Set.of());
       }
       rerouteAll();
-      wakeRefused(pool.getMetadata().getName());
+      wakeRefused(null); // the other group's pool of its name too: no longer shadowed
     }
   }
 
   /**
-   * Wakes the passes of the refused pools but {@code except}: a pool that went or changed may have
-   * been what refused them, and until a pass judges them again selection passes them over (a claim
-   * served meanwhile by another pool keeps that pool).
+   * Wakes the passes of the refused pools but those of the name {@code except} (null: none): a pool
+   * that went or changed may have been what refused them, and until a pass judges them again
+   * selection passes them over (a claim served meanwhile by another pool keeps that pool).
    */
   private void wakeRefused(String except) {
     pools.forEach(
         (name, groups) -> {
-          if (!name.equals(except) && serving(groups).refused()) {
+          if (!name.equals(except) && groups.values().stream().anyMatch(PoolCandidate::refused)) {
             wake(name);
           }
         });

@@ -112,17 +112,22 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     PoolKey key = HarvesterRecords.poolKey(pool.getMetadata().getName());
     if (context.isPrimaryResourceDeleted()) {
       // Gone (its finalizer removed by hand, or a shadowed pool that never had ours): forgotten
-      // before anything routes a claim to it again.
-      forget(pool, key);
+      // before anything routes a claim to it again; unless a new pool has taken its name since
+      // (a late delete), whose routes, ledger and engine pool are known by that name too.
+      if (!nameTakenAgain(pool, context)) {
+        forget(pool, key);
+      }
       return UpdateControl.noUpdate();
     }
+    // Known to the pools' rules before selection hears of it: the refused pools it wakes are
+    // judged against it as it is now.
+    known.seen(pool);
     routes.poolSeen(pool);
     if (routes.shadowed(pool)) {
       // Its name is served by the loadbalancer.harvesterhci.io pool: this one hands out nothing,
       // and what its status held went with the name (the engine's pool is the other one's). Being
       // deleted, it goes at once.
       routes.poolSeen(pool, true);
-      known.seen(pool);
       if (pool.getMetadata().getDeletionTimestamp() != null) {
         routes.poolGone(pool);
         known.gone(pool);
@@ -131,7 +136,6 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       return UpdateControl.noUpdate();
     }
     // Judged, and selection told: a pool that hands out nothing new is passed over (PoolSelector).
-    known.seen(pool);
     known.listOnceFor(pool, () -> PoolListing.all(client));
     PoolRanges ranges = known.judged(pool, PoolRanges.of(pool));
     routes.poolSeen(pool, !ranges.usable());
@@ -220,6 +224,18 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     }
   }
 
+  /** Whether the informer holds a pool of this name with another uid: it was created again. */
+  private boolean nameTakenAgain(P pool, Context<P> context) {
+    return context
+        .getPrimaryCache()
+        .get(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(pool))
+        .filter(
+            current ->
+                !java.util.Objects.equals(
+                    current.getMetadata().getUid(), pool.getMetadata().getUid()))
+        .isPresent();
+  }
+
   /** The pool's finalizer stays until nothing of it is held. */
   private UpdateControl<P> finishDeletion(KubernetesClient client, P pool, PoolKey key) {
     if (engine.holdsAnything(key)) {
@@ -236,8 +252,8 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
    */
   private void forget(P pool, PoolKey key) {
     boolean otherGroupServes = routes.shadowed(pool);
+    known.gone(pool); // first: the refused pools poolGone wakes are judged without it
     routes.poolGone(pool);
-    known.gone(pool);
     if (otherGroupServes) {
       return;
     }

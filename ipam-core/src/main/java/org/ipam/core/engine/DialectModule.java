@@ -83,6 +83,17 @@ public abstract class DialectModule extends AbstractModule {
   }
 
   /**
+   * The paths of the dialect's validating and claim finalizer webhooks, as the shipped manifests
+   * register them: for a controller that does not run this dialect to tell its reviews apart.
+   */
+  public List<String> webhookPaths(KubernetesClient client) {
+    List<String> paths = new java.util.ArrayList<>();
+    validators(client).forEach(v -> paths.add(v.path()));
+    finalizerWebhooks(pool -> false, WatchFilter.NONE).forEach(f -> paths.add(f.path()));
+    return paths;
+  }
+
+  /**
    * The dialect's conversion webhooks, for kinds its CRDs serve in two versions (they name the
    * controller's {@link ConversionHandler#path()} with {@code strategy: Webhook}); empty for none.
    */
