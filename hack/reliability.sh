@@ -4,6 +4,7 @@
 # controller is killed with kill -9 every 3-8 s, or the kube-apiserver is killed and started again 20 s later (etcd
 # kept), or etcd is killed and started again; then every promise is checked. Each run appends a row to
 # ipam-e2e/target/reliability/results.csv and prints a RELIABILITY line. `mvn -B verify` runs the short form.
+# Then clusterctl move at campaign sizes: Metal3MoveIT (2,000 claims) and InClusterMoveIT (667 claims on each of 3 pools).
 #
 #   hack/reliability.sh                          every dialect, every scenario (about 8 minutes per dialect and scenario)
 #   hack/reliability.sh -Dipam.e2e.reliability.dialects=metal3,kubipam-mixed -Dipam.e2e.reliability.scenarios=kill9

@@ -20,12 +20,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.assertj.core.api.SoftAssertions;
 import org.ipam.core.capi.ClaimReady;
 import org.ipam.core.capi.IPAddress;
@@ -47,14 +50,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * clusterctl move of the in-cluster dialect, step by step as clusterctl takes it, with the
  * controller running on both sides and its webhooks on: an InClusterIPPool, a GlobalInClusterIPPool
- * and an InClusterPrefixPool with {@value #CLAIMS_PER_POOL} IPAddressClaims each (one of them
- * deleted again, to leave a hole), the claims belonging to a Cluster (made paused, unpaused once
- * its claims exist). The Cluster is paused; every object is copied without its status into a second
- * control plane whose controller already runs (clusterctl init comes before move): the Cluster,
- * still paused, then the pools, the claims and the IPAddresses, owner references pointed at the new
- * uids; then deleted from the source as clusterctl deletes, leaves first, each object first marked
- * {@code clusterctl.cluster.x-k8s.io/delete-for-move} and stripped of its finalizers; then the
- * Cluster is unpaused on the target.
+ * and an InClusterPrefixPool with 8 IPAddressClaims each (one of them deleted again, to leave a
+ * hole), the claims belonging to a Cluster (made paused, unpaused once its claims exist). The
+ * Cluster is paused; every object is copied without its status into a second control plane whose
+ * controller already runs (clusterctl init comes before move): the Cluster, still paused, then the
+ * pools, the claims and the IPAddresses, owner references pointed at the new uids; then deleted
+ * from the source as clusterctl deletes, leaves first, each object first marked {@code
+ * clusterctl.cluster.x-k8s.io/delete-for-move} and stripped of its finalizers; then the Cluster is
+ * unpaused on the target.
  *
  * <p>The pools' ledgers ({@code status.allocations}, the commit record of the in-cluster dialect)
  * do not travel: status is not copied. Asserted: every moved claim is served with the very address
@@ -70,16 +73,26 @@ import org.junit.jupiter.api.io.TempDir;
  * the controller serves no Global pool, and without it it would serve other tests' objects. Writes
  * of the test that the webhooks review are sent again when a webhook call times out ({@link
  * LoopbackWebhooks#admitted}).
+ *
+ * <p>{@code -Dipam.e2e.move.claims-per-pool=N} (or {@code -Dipam.e2e.move.claims=N}) puts N claims
+ * on each pool (at least 4; hack/reliability.sh: 667, about 2,000 in all): the pools' ranges, the
+ * timeouts and the writers are sized from it; at 8 the ranges are the ones above.
  */
 @ExtendWith(ControllerLogsOnFailure.class)
 class InClusterMoveIT {
-  private static final int CLAIMS_PER_POOL = 8;
-
   /** The claim of each pool deleted before the move: its address is the hole the move keeps. */
   private static final int RELEASED = 3;
 
-  private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(90);
+  /** Claims on each pool, read once per test (8 by default). */
+  private final int claimsPerPool =
+      Integer.getInteger(
+          "ipam.e2e.move.claims-per-pool", Integer.getInteger("ipam.e2e.move.claims", 8));
+
+  /** A base and an allowance for each claim of the test (all pools). */
+  private final Duration serveTimeout = allowing(Duration.ofSeconds(90), Duration.ofMillis(150));
+
+  private final Duration settleTimeout = allowing(Duration.ofSeconds(90), Duration.ofMillis(150));
+
   private static final String POOL_API_VERSION = InClusterApi.apiVersion(InClusterApi.V1ALPHA2);
   private static final String CAPI_API_VERSION =
       IPAddressClaim.GROUP + "/" + IPAddressClaim.VERSION;
@@ -123,45 +136,21 @@ class InClusterMoveIT {
     Assumptions.assumeTrue(
         E2eSettings.externalKubeconfig().isEmpty(),
         "needs two control planes of its own, and webhooks on 127.0.0.1");
+    if (claimsPerPool < RELEASED + 1) {
+      throw new IllegalArgumentException(
+          "ipam.e2e.move.claims-per-pool must be at least "
+              + (RELEASED + 1)
+              + ": "
+              + claimsPerPool);
+    }
     long started = System.nanoTime();
     String namespace = "e2e-ic-move";
     String clusterName = "work";
-    List<PoolCase> pools =
-        List.of(
-            new PoolCase(
-                InClusterApi.IN_CLUSTER_IP_POOL,
-                "nodes",
-                Map.of(
-                    "addresses",
-                    List.of("10.10.0.10-10.10.0.40"),
-                    "prefix",
-                    24,
-                    "gateway",
-                    "10.10.0.1"),
-                31),
-            new PoolCase(
-                InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
-                "vip",
-                Map.of(
-                    "addresses", List.of("10.20.0.0/28"), "prefix", 24, "gateway", "10.20.0.254"),
-                15),
-            new PoolCase(
-                InClusterApi.IN_CLUSTER_PREFIX_POOL,
-                "pods",
-                Map.of(
-                    "prefixes",
-                    List.of("fd00:0:0:100::/56"),
-                    "allocationPrefixLength",
-                    64,
-                    "gateway",
-                    "fd00:0:0:100::1",
-                    "excludedPrefixes",
-                    List.of("fd00:0:0:100::/64")),
-                255));
+    List<PoolCase> pools = pools(claimsPerPool);
     List<String> allClaims = new ArrayList<>();
     List<String> movedClaims = new ArrayList<>();
     for (PoolCase pool : pools) {
-      for (int i = 0; i < CLAIMS_PER_POOL; i++) {
+      for (int i = 0; i < claimsPerPool; i++) {
         allClaims.add(pool.claimName(i));
         if (i != RELEASED) {
           movedClaims.add(pool.claimName(i));
@@ -203,14 +192,23 @@ class InClusterMoveIT {
         GenericKubernetesResource cluster = createCluster(from, namespace, clusterName);
         for (PoolCase pool : pools) {
           LoopbackWebhooks.created(from, pool(pool, namespace, clusterName));
-          for (int i = 0; i < CLAIMS_PER_POOL; i++) {
-            LoopbackWebhooks.created(
-                from, claim(pool, pool.claimName(i), namespace, clusterName, cluster));
-          }
         }
+        MoveWrites.inParallel(
+            pools.stream()
+                .flatMap(p -> IntStream.range(0, claimsPerPool).mapToObj(i -> Map.entry(p, i)))
+                .toList(),
+            c ->
+                LoopbackWebhooks.created(
+                    from,
+                    claim(
+                        c.getKey(),
+                        c.getKey().claimName(c.getValue()),
+                        namespace,
+                        clusterName,
+                        cluster)));
         pause(from, namespace, clusterName, false);
         assertThat(
-                Awaits.quietly(SERVE_TIMEOUT, () -> unserved(from, namespace, allClaims).isEmpty()))
+                Awaits.quietly(serveTimeout, () -> unserved(from, namespace, allClaims).isEmpty()))
             .as("source: every claim served; unserved: %s", unserved(from, namespace, allClaims))
             .isTrue();
         Map<String, String> holes = new LinkedHashMap<>();
@@ -222,11 +220,11 @@ class InClusterMoveIT {
         }
         assertThat(
                 Awaits.quietly(
-                    SETTLE_TIMEOUT,
-                    () -> poolProblems(from, namespace, pools, CLAIMS_PER_POOL - 1).isEmpty()))
+                    settleTimeout,
+                    () -> poolProblems(from, namespace, pools, claimsPerPool - 1).isEmpty()))
             .as(
                 "source: pools settled on %d IPAddresses each: %s",
-                CLAIMS_PER_POOL - 1, poolProblems(from, namespace, pools, CLAIMS_PER_POOL - 1))
+                claimsPerPool - 1, poolProblems(from, namespace, pools, claimsPerPool - 1))
             .isTrue();
         Map<String, String> before = heldByClaim(from, namespace);
         assertThat(before.keySet()).containsExactlyInAnyOrderElementsOf(movedClaims);
@@ -236,24 +234,34 @@ class InClusterMoveIT {
         // from the source, leaves first.
         long moveStarted = System.nanoTime();
         pause(from, namespace, clusterName, true);
-        List<GenericKubernetesResource> copies = new ArrayList<>();
-        copies.add(copyOf(clusterResource(from, namespace).withName(clusterName).get()));
+        // Owner order: the Cluster, the pools, the claims, the IPAddresses; the objects of one
+        // group at once, a group once every group before it is there (owners get their new uids).
+        List<List<GenericKubernetesResource>> groups = new ArrayList<>();
+        groups.add(List.of(copyOf(clusterResource(from, namespace).withName(clusterName).get())));
+        List<GenericKubernetesResource> poolCopies = new ArrayList<>();
         for (PoolCase pool : pools) {
-          copies.add(copyOf(poolResource(from, namespace, pool).withName(pool.name()).get()));
+          poolCopies.add(copyOf(poolResource(from, namespace, pool).withName(pool.name()).get()));
         }
-        copies.addAll(copiesOf(from, namespace, "IPAddressClaim"));
-        copies.addAll(copiesOf(from, namespace, "IPAddress"));
-        Map<String, String> newUids = new LinkedHashMap<>();
-        List<String> statusesCarried = new ArrayList<>();
-        for (GenericKubernetesResource copy : copies) {
-          rewriteOwners(copy, newUids);
-          GenericKubernetesResource created = LoopbackWebhooks.created(to, copy);
-          newUids.put(
-              copy.getKind() + "/" + copy.getMetadata().getName(), created.getMetadata().getUid());
-          if (created.getAdditionalProperties().get("status") != null) {
-            statusesCarried.add(copy.getKind() + " " + copy.getMetadata().getName());
-          }
+        groups.add(poolCopies);
+        groups.add(copiesOf(from, namespace, "IPAddressClaim"));
+        groups.add(copiesOf(from, namespace, "IPAddress"));
+        Map<String, String> newUids = new ConcurrentHashMap<>();
+        List<String> statusesCarried = Collections.synchronizedList(new ArrayList<>());
+        for (List<GenericKubernetesResource> group : groups) {
+          MoveWrites.inParallel(
+              group,
+              copy -> {
+                rewriteOwners(copy, newUids);
+                GenericKubernetesResource created = LoopbackWebhooks.created(to, copy);
+                newUids.put(
+                    copy.getKind() + "/" + copy.getMetadata().getName(),
+                    created.getMetadata().getUid());
+                if (created.getAdditionalProperties().get("status") != null) {
+                  statusesCarried.add(copy.getKind() + " " + copy.getMetadata().getName());
+                }
+              });
         }
+        long copied = System.nanoTime();
         Map<String, String> addressUids = addressUids(to, namespace);
         // The pool webhook guards a pool in use, but admits its delete once clusterctl has marked
         // it delete-for-move (here before the IPAddresses go, to show the mark is what counts).
@@ -262,22 +270,24 @@ class InClusterMoveIT {
         String refused = dryRunDelete(from, namespace, guarded);
         markDeleteForMove(poolResource(from, namespace, marked).withName(marked.name()));
         String admitted = dryRunDelete(from, namespace, marked);
-        deleteAsClusterctl(from, namespace, copies);
+        deleteAsClusterctl(from, namespace, groups);
         List<String> unservedWhilePaused = unserved(to, namespace, movedClaims);
         pause(to, namespace, clusterName, false);
         long unpaused = System.nanoTime();
 
         boolean allServed =
-            Awaits.quietly(SERVE_TIMEOUT, () -> unserved(to, namespace, movedClaims).isEmpty());
+            Awaits.quietly(serveTimeout, () -> unserved(to, namespace, movedClaims).isEmpty());
         long servedAfterUnpause = Duration.ofNanos(System.nanoTime() - unpaused).toMillis();
         boolean settled =
             Awaits.quietly(
-                SETTLE_TIMEOUT,
-                () -> poolProblems(to, namespace, pools, CLAIMS_PER_POOL - 1).isEmpty());
+                settleTimeout,
+                () -> poolProblems(to, namespace, pools, claimsPerPool - 1).isEmpty());
         Map<String, String> after = heldByClaim(to, namespace);
         Map<String, String> addressUidsAfter = addressUids(to, namespace);
         List<String> auditAfterMove = audit(to, namespace, pools);
-        List<String> poolsAfterMove = poolProblems(to, namespace, pools, CLAIMS_PER_POOL - 1);
+        List<String> poolsAfterMove = poolProblems(to, namespace, pools, claimsPerPool - 1);
+        // Before the new claims: what the target committed for the moved claims (nothing).
+        int allocationsForMoved = targetController.allocationsLogged();
 
         // A new claim on each pool: the hole, the lowest free address, no moved claim's.
         GenericKubernetesResource movedCluster =
@@ -289,43 +299,57 @@ class InClusterMoveIT {
               to, claim(pool, pool.claimName("new"), namespace, clusterName, movedCluster));
         }
         boolean newServed =
-            Awaits.quietly(SERVE_TIMEOUT, () -> unserved(to, namespace, newClaims).isEmpty());
+            Awaits.quietly(serveTimeout, () -> unserved(to, namespace, newClaims).isEmpty());
         boolean settledWithNew =
             Awaits.quietly(
-                SETTLE_TIMEOUT,
-                () -> poolProblems(to, namespace, pools, CLAIMS_PER_POOL).isEmpty());
+                settleTimeout, () -> poolProblems(to, namespace, pools, claimsPerPool).isEmpty());
         Map<String, String> withNew = heldByClaim(to, namespace);
         List<String> auditWithNew = audit(to, namespace, pools);
-        List<String> poolsWithNew = poolProblems(to, namespace, pools, CLAIMS_PER_POOL);
+        List<String> poolsWithNew = poolProblems(to, namespace, pools, claimsPerPool);
         int allocationsLogged = targetController.allocationsLogged();
 
         // The source: nothing left, nothing held by a finalizer, nothing made again.
         boolean sourceEmpty =
             Awaits.quietly(
-                SETTLE_TIMEOUT, () -> leftOn(from, namespace, clusterName, pools).isEmpty());
+                settleTimeout, () -> leftOn(from, namespace, clusterName, pools).isEmpty());
 
-        // The target torn down: the claims release the moved IPAddresses, then the pools go.
-        to.resources(IPAddressClaim.class).inNamespace(namespace).delete();
+        // The target torn down: the claims release the moved IPAddresses, then the pools go. The
+        // claims one by one, a few at once: one delete of the collection has the API server call
+        // the webhook for every claim before it answers, longer than a request may take at
+        // campaign sizes.
+        MoveWrites.inParallel(
+            to.resources(IPAddressClaim.class).inNamespace(namespace).list().getItems(),
+            claim ->
+                LoopbackWebhooks.admitted(
+                    () ->
+                        to.resources(IPAddressClaim.class)
+                            .inNamespace(namespace)
+                            .withName(claim.getMetadata().getName())
+                            .delete()));
         boolean released =
-            Awaits.quietly(SETTLE_TIMEOUT, () -> poolProblems(to, namespace, pools, 0).isEmpty());
+            Awaits.quietly(settleTimeout, () -> poolProblems(to, namespace, pools, 0).isEmpty());
         for (PoolCase pool : pools) {
           LoopbackWebhooks.admitted(
               () -> poolResource(to, namespace, pool).withName(pool.name()).delete());
         }
         boolean targetEmpty =
-            Awaits.quietly(SETTLE_TIMEOUT, () -> leftOn(to, namespace, null, pools).isEmpty());
+            Awaits.quietly(settleTimeout, () -> leftOn(to, namespace, null, pools).isEmpty());
 
         System.out.printf(
-            "E2E in-cluster move: controllers ready in %d s; %d claims on %d pools moved in %d s;"
-                + " served %d ms after unpause (%s); allocations the target logged %d (%d new"
+            "E2E in-cluster move: controllers ready in %d s; %d claims on %d pools (%d each, one"
+                + " released) copied in %.1f s, moved in %d s; served %.1f s after unpause (%s);"
+                + " allocations the target logged %d for the moved claims, %d in all (%d new"
                 + " claims, which got %s; holes %s); writes sent again after a webhook timeout %d;"
                 + " whole test %d s%n",
             Duration.ofNanos(ready - started).toSeconds(),
             movedClaims.size(),
             pools.size(),
+            claimsPerPool,
+            (copied - moveStarted) / 1e9,
             Duration.ofNanos(unpaused - moveStarted).toSeconds(),
-            servedAfterUnpause,
+            servedAfterUnpause / 1e3,
             allServed ? "all" : "NOT all",
+            allocationsForMoved,
             allocationsLogged,
             newClaims.size(),
             newClaims.stream().map(withNew::get).toList(),
@@ -386,6 +410,77 @@ class InClusterMoveIT {
         soft.assertAll();
       }
     }
+  }
+
+  private Duration allowing(Duration base, Duration perClaim) {
+    return base.plus(perClaim.multipliedBy(3L * claimsPerPool));
+  }
+
+  /**
+   * The three pools, each sized for {@code perPool} claims with room to spare; at 8 (the default)
+   * 31 addresses from 10.10.0.10, 10.20.0.0/28 (15: its network address is reserved) and
+   * fd00:0:0:100::/56 in /64s (255: the first is excluded).
+   */
+  private static List<PoolCase> pools(int perPool) {
+    // nodes: a range of max(31, 2 per claim) from 10.10.0.10, in a /24 while it fits, else a /16.
+    int nodes = Math.max(31, 2 * perPool);
+    long first = 10L << 24 | 10L << 16 | 10;
+    long last = first + nodes - 1;
+    if (last > (10L << 24 | 10L << 16 | 0xfffe)) {
+      throw new IllegalArgumentException("claims per pool too many: " + perPool);
+    }
+    int nodesPrefix = last <= (10L << 24 | 10L << 16 | 254) ? 24 : 16;
+    // vip: 10.20.0.0/(32-b), 2^b >= 2 per claim (b >= 4), in a subnet twice its size at most a
+    // /24 (its network address reserved, its gateway the subnet's last but one).
+    int vipBits = Math.max(4, ceilLog2(2 * perPool));
+    int vipPrefix = Math.min(24, 31 - vipBits);
+    long vipBase = 10L << 24 | 20L << 16;
+    // pods: /64s of fd00:0:0:<2^b>::/(64-b), 2^b >= 2 per claim (b >= 8), the first excluded.
+    int podBits = Math.max(8, ceilLog2(2 * perPool));
+    if (vipBits > 15 || podBits > 15) {
+      throw new IllegalArgumentException("claims per pool too many: " + perPool);
+    }
+    String podBase = "fd00:0:0:%x::".formatted(1 << podBits);
+    return List.of(
+        new PoolCase(
+            InClusterApi.IN_CLUSTER_IP_POOL,
+            "nodes",
+            Map.of(
+                "addresses",
+                List.of(MoveWrites.dotted(first) + "-" + MoveWrites.dotted(last)),
+                "prefix",
+                nodesPrefix,
+                "gateway",
+                "10.10.0.1"),
+            nodes),
+        new PoolCase(
+            InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
+            "vip",
+            Map.of(
+                "addresses",
+                List.of(MoveWrites.dotted(vipBase) + "/" + (32 - vipBits)),
+                "prefix",
+                vipPrefix,
+                "gateway",
+                MoveWrites.dotted(vipBase + (1L << (32 - vipPrefix)) - 2)),
+            (1L << vipBits) - 1),
+        new PoolCase(
+            InClusterApi.IN_CLUSTER_PREFIX_POOL,
+            "pods",
+            Map.of(
+                "prefixes",
+                List.of(podBase + "/" + (64 - podBits)),
+                "allocationPrefixLength",
+                64,
+                "gateway",
+                podBase + "1",
+                "excludedPrefixes",
+                List.of(podBase + "/64")),
+            (1L << podBits) - 1));
+  }
+
+  private static int ceilLog2(int n) {
+    return 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
   private static Path kubeconfig(LocalControlPlane plane, Path dir, String name)
@@ -829,37 +924,42 @@ class InClusterMoveIT {
   }
 
   private static void markDeleteForMove(Resource<GenericKubernetesResource> object) {
+    markDeleteForMove(object, "");
+  }
+
+  /** clusterctl's delete-for-move annotation, and {@code more} metadata in the same patch. */
+  private static void markDeleteForMove(Resource<GenericKubernetesResource> object, String more) {
     LoopbackWebhooks.admitted(
         () ->
             object.patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\""
                     + InClusterApi.DELETE_FOR_MOVE_ANNOTATION
-                    + "\":\"\"}}}"));
+                    + "\":\"\"}"
+                    + more
+                    + "}}"));
   }
 
   /**
    * clusterctl's delete from the source, in the reverse order of the copy (IPAddresses, claims,
-   * pools, the Cluster): each object marked delete-for-move and stripped of its finalizers in one
-   * patch, then deleted.
+   * pools, the Cluster; the objects of one group at once): each object marked delete-for-move and
+   * stripped of its finalizers in one patch, then deleted.
    */
   private static void deleteAsClusterctl(
-      KubernetesClient client, String namespace, List<GenericKubernetesResource> copies) {
-    for (int i = copies.size() - 1; i >= 0; i--) {
-      GenericKubernetesResource copy = copies.get(i);
-      var kind = client.genericKubernetesResources(copy.getApiVersion(), copy.getKind());
-      Resource<GenericKubernetesResource> object =
-          copy.getMetadata().getNamespace() == null
-              ? kind.withName(copy.getMetadata().getName())
-              : kind.inNamespace(namespace).withName(copy.getMetadata().getName());
-      LoopbackWebhooks.admitted(
-          () ->
-              object.patch(
-                  PatchContext.of(PatchType.JSON_MERGE),
-                  "{\"metadata\":{\"annotations\":{\""
-                      + InClusterApi.DELETE_FOR_MOVE_ANNOTATION
-                      + "\":\"\"},\"finalizers\":[]}}"));
-      LoopbackWebhooks.admitted(object::delete);
+      KubernetesClient client, String namespace, List<List<GenericKubernetesResource>> groups)
+      throws Exception {
+    for (int i = groups.size() - 1; i >= 0; i--) {
+      MoveWrites.inParallel(
+          groups.get(i),
+          copy -> {
+            var kind = client.genericKubernetesResources(copy.getApiVersion(), copy.getKind());
+            Resource<GenericKubernetesResource> object =
+                copy.getMetadata().getNamespace() == null
+                    ? kind.withName(copy.getMetadata().getName())
+                    : kind.inNamespace(namespace).withName(copy.getMetadata().getName());
+            markDeleteForMove(object, ",\"finalizers\":[]");
+            LoopbackWebhooks.admitted(object::delete);
+          });
     }
   }
 }

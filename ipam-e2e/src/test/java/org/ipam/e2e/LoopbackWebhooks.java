@@ -214,8 +214,27 @@ final class LoopbackWebhooks {
 
   /** Removes the configurations {@link #register} made under {@code name}. */
   static void unregister(KubernetesClient client, String name) {
-    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).delete();
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).delete();
+    // Tried again for a minute while the API server does not answer: a configuration left behind
+    // fails every later write of its kinds (failurePolicy Fail).
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      try {
+        client
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withName(name)
+            .delete();
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).delete();
+        return;
+      } catch (KubernetesClientException e) {
+        boolean passing = e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
+        if (!passing || System.nanoTime() > deadline) {
+          throw e;
+        }
+        ControllerProcess.sleep(Duration.ofSeconds(1));
+      }
+    }
   }
 
   private static <T> T shipped(KubernetesClient client, String file, Class<T> kind) {

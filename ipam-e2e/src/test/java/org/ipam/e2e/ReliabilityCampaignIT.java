@@ -98,7 +98,10 @@ class ReliabilityCampaignIT {
       if (dialect.namespaced()) {
         flags.add("--namespaces=" + namespace);
       }
-      String webhooks = "rel-" + namespace;
+      // One name for every run: a configuration a failed run left is removed before any other
+      // run creates anything (it would send the dialect's writes to a controller that is gone).
+      String webhooks = "reliability-campaign";
+      LoopbackWebhooks.unregister(client, webhooks);
       LoopbackWebhooks.Serving serving = null;
       if (scenario.webhooks()) {
         serving = LoopbackWebhooks.prepare(E2eSettings.logDirectory().resolve(webhooks + "-tls"));
@@ -126,11 +129,11 @@ class ReliabilityCampaignIT {
         System.out.println(result.line());
         assertHolds(result);
       } finally {
+        if (serving != null) {
+          // Before the cleanup: the controller that answered them is gone (failurePolicy Fail).
+          LoopbackWebhooks.unregister(client, webhooks);
+        }
         try {
-          if (serving != null) {
-            // Before the cleanup: the controller that answered them is gone (failurePolicy Fail).
-            LoopbackWebhooks.unregister(client, webhooks);
-          }
           client.namespaces().withName(namespace).delete();
           dialect.cleanUp(client, namespace, pool);
         } catch (RuntimeException e) {
@@ -334,8 +337,11 @@ class ReliabilityCampaignIT {
     }
     if (CampaignScenario.valueOf(result.scenario().toUpperCase(java.util.Locale.ROOT)).badInput()) {
       soft.assertThat(result.badInput().attempted())
-          .as("invalid objects tried (%s)", result.badInput().failed())
+          .as("invalid objects tried")
           .isGreaterThanOrEqualTo(CampaignBadInput.MIN_PER_KIND);
+      soft.assertThat(result.badInput().failed())
+          .as("invalid objects neither stored nor refused (a webhook that did not answer, say)")
+          .isEmpty();
     }
     soft.assertAll();
     // RECREATE's last incarnation is a claim of its own.
