@@ -262,13 +262,24 @@ final class CampaignFaults implements AutoCloseable {
   }
 
   /**
+   * Marks when bad input would have come, and brings none: the baseline the bad input runs' serve
+   * times, before and after, are compared with ({@link CampaignScenario#BASELINE}).
+   */
+  void noBadInput() {
+    badInputStartedNanos = System.nanoTime();
+  }
+
+  /**
    * What the API server answered to the bad input; {@link CampaignBadInput.Outcome#NONE} if none.
    */
   CampaignBadInput.Outcome badInputOutcome() {
     return badInput;
   }
 
-  /** When the bad input began ({@link System#nanoTime}), 0 when there was none. */
+  /**
+   * When the bad input began, or would have ({@link #noBadInput}), as {@link System#nanoTime}; 0
+   * when neither.
+   */
   long badInputStartedNanos() {
     return badInputStartedNanos;
   }

@@ -81,6 +81,19 @@ enum CampaignScenario {
     }
   },
   /**
+   * No fault and no bad input: the same workload on one controller, its serve times split where
+   * {@link #BADINPUT} brings its bad input (a third of the creates answered). Later claims wait
+   * longer than early ones in any run (a backlog builds while they come faster than they are
+   * served), so the bad input runs' "after" is compared with this run's.
+   */
+  BASELINE(false, CampaignFaults.Controllers.ONE) {
+    @Override
+    void inject(CampaignFaults faults, CampaignWorkload workload, int claims) {
+      awaitThird(workload, claims);
+      faults.noBadInput();
+    }
+  },
+  /**
    * Bad input with webhooks off (the campaign's controllers run without them): once a third of the
    * creates are answered, the dialect's invalid objects ({@link CampaignDialect#invalidObjects})
    * are created at once beside the pool. One controller, nothing killed: it must not crash, and the
@@ -165,7 +178,15 @@ enum CampaignScenario {
   static List<CampaignScenario> named(String names) {
     if (names.equals("all")) {
       return List.of(
-          KILL9, APISERVER, ETCD, SPLITBRAIN, FAILOVER, RECREATE, BADINPUT, BADINPUT_WEBHOOKS);
+          KILL9,
+          APISERVER,
+          ETCD,
+          SPLITBRAIN,
+          FAILOVER,
+          RECREATE,
+          BASELINE,
+          BADINPUT,
+          BADINPUT_WEBHOOKS);
     }
     return Arrays.stream(names.split(","))
         .map(name -> CampaignScenario.valueOf(name.trim().toUpperCase(Locale.ROOT)))
