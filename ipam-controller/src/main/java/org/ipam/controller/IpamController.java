@@ -505,15 +505,7 @@ public final class IpamController implements Callable<Integer> {
     if (adapters != null) {
       adapters.forEach(name -> named.add(name.trim()));
     }
-    Map<String, String> notRun = new java.util.LinkedHashMap<>();
-    DialectSelection.all()
-        .forEach(
-            (name, dialect) -> {
-              if (!served.contains(name) && !named.contains(name)) {
-                dialect.webhookPaths(client).forEach(path -> notRun.putIfAbsent(path, name));
-              }
-            });
-    return notRun;
+    return DialectSelection.notRunWebhooks(DialectSelection.all(), served, named, client);
   }
 
   private Map<String, DialectModule> selectDialects() {

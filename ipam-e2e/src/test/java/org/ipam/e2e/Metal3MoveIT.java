@@ -41,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 class Metal3MoveIT {
   private static final String NAMESPACE = "e2e-move";
 
-  /** Threads that send the creates: one after another, 2,000 claims would take minutes. */
-
   /** How many claims the test moves, read once per test. */
   private final int claims = Integer.getInteger("ipam.e2e.move.claims", 20);
 

@@ -84,7 +84,11 @@ class ReliabilityCampaignIT {
     Path kubeconfig = external ? E2eSettings.externalKubeconfig().get() : plane().kubeconfig();
     String namespace = "rel-" + dialect.name() + "-" + UUID.randomUUID().toString().substring(0, 6);
     String pool = namespace + "-pool";
+    // One name for every run: a configuration a failed run left is removed before this run creates
+    // anything (it would send the dialect's writes to a controller that is gone).
+    String webhooks = "reliability-campaign";
     try (KubernetesClient client = new TargetCluster.Cluster(kubeconfig).newClient()) {
+      LoopbackWebhooks.unregister(client, webhooks);
       dialect.installCrds(client);
       client
           .namespaces()
@@ -98,10 +102,6 @@ class ReliabilityCampaignIT {
       if (dialect.namespaced()) {
         flags.add("--namespaces=" + namespace);
       }
-      // One name for every run: a configuration a failed run left is removed before any other
-      // run creates anything (it would send the dialect's writes to a controller that is gone).
-      String webhooks = "reliability-campaign";
-      LoopbackWebhooks.unregister(client, webhooks);
       LoopbackWebhooks.Serving serving = null;
       if (scenario.webhooks()) {
         serving = LoopbackWebhooks.prepare(E2eSettings.logDirectory().resolve(webhooks + "-tls"));
@@ -129,11 +129,12 @@ class ReliabilityCampaignIT {
         System.out.println(result.line());
         assertHolds(result);
       } finally {
-        if (serving != null) {
-          // Before the cleanup: the controller that answered them is gone (failurePolicy Fail).
-          LoopbackWebhooks.unregister(client, webhooks);
-        }
         try {
+          if (serving != null) {
+            // Before the cleanup: the controller that answered them is gone (failurePolicy Fail).
+            // If this fails, the next run removes them before it starts.
+            LoopbackWebhooks.unregister(client, webhooks);
+          }
           client.namespaces().withName(namespace).delete();
           dialect.cleanUp(client, namespace, pool);
         } catch (RuntimeException e) {

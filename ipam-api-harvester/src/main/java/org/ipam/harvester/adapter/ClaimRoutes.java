@@ -114,7 +114,7 @@ final class ClaimRoutes {
         ledgerSeen(pool.getMetadata().getName(), Set.of());
       }
       rerouteAll();
-      wakeRefused(null); // the other group's pool of its name too: no longer shadowed
+      wakeRefused(null); // the other group's pool of its name too: it serves the name now
     }
   }
 
@@ -126,7 +126,7 @@ final class ClaimRoutes {
   private void wakeRefused(String except) {
     pools.forEach(
         (name, groups) -> {
-          if (!name.equals(except) && groups.values().stream().anyMatch(PoolCandidate::refused)) {
+          if (!name.equals(except) && serving(groups).refused()) {
             wake(name);
           }
         });

@@ -129,8 +129,8 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       // deleted, it goes at once.
       routes.poolSeen(pool, true);
       if (pool.getMetadata().getDeletionTimestamp() != null) {
+        known.gone(pool); // first: the refused pools poolGone wakes are judged without it
         routes.poolGone(pool);
-        known.gone(pool);
         ObjectWrites.removeFinalizer(client, pool, HarvesterApi.IP_POOL_FINALIZER);
       }
       return UpdateControl.noUpdate();
