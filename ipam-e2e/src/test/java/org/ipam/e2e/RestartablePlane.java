@@ -132,29 +132,10 @@ final class RestartablePlane implements AutoCloseable {
       }
     }
     Map<String, String> replaced = new java.util.HashMap<>();
-    int candidate = BELOW_EPHEMERAL_FROM;
     for (String number : old) {
-      while (!bindable(candidate)) {
-        candidate++;
-      }
-      replaced.put(number, Integer.toString(candidate++));
+      replaced.put(number, Integer.toString(LocalPorts.next()));
     }
     return replaced;
-  }
-
-  /**
-   * Where the plane's ports are looked for: below Linux's default ephemeral range (32768-60999).
-   */
-  private static final int BELOW_EPHEMERAL_FROM =
-      20_000 + (int) (ProcessHandle.current().pid() % 100) * 100;
-
-  private static boolean bindable(int port) {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-      socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (IOException taken) {
-      return false;
-    }
   }
 
   /** The words with every port of {@code ports} replaced (as {@code :port} or a whole word). */

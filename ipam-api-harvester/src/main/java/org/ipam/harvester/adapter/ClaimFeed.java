@@ -53,11 +53,41 @@ final class ClaimFeed<R extends HasMetadata, P extends HasMetadata>
    */
   @Override
   public synchronized void start() {
-    List<HarvesterIPPool> pools = PoolListing.all(client);
+    List<HarvesterIPPool> pools = listPoolsAtStart();
     known.seenAll(pools);
     routes.seed(pools, known::refuses);
     super.start();
     list(object -> true).forEach(object -> routes.claimSeen(asClaim.apply(object)));
+  }
+
+  /** How long a start waits for the API server to answer the list of pools. */
+  private static final java.time.Duration START_LIST_PATIENCE = java.time.Duration.ofSeconds(60);
+
+  /**
+   * The pools, tried again (1 s doubling to 8 s, for {@link #START_LIST_PATIENCE}) while the API
+   * server does not answer, is overloaded or fails (no code, 429, 5xx): one dropped connection at
+   * start must not stop the controller (it did, under load, in a full test run).
+   */
+  private List<HarvesterIPPool> listPoolsAtStart() {
+    long deadline = System.nanoTime() + START_LIST_PATIENCE.toNanos();
+    long delayMillis = 1_000;
+    while (true) {
+      try {
+        return PoolListing.all(client);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        boolean passing = e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
+        if (!passing || System.nanoTime() + delayMillis * 1_000_000 > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        delayMillis = Math.min(delayMillis * 2, 8_000);
+      }
+    }
   }
 
   @Override
