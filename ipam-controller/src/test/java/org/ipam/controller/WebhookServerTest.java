@@ -183,18 +183,8 @@ class WebhookServerTest {
   @Test
   void beforeTheWebhooksAreServedAReviewIsNotAnswered() throws Exception {
     try (WebhookServer starting = WebhookServer.bind(InetAddress.getLoopbackAddress(), 0, tls)) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "https://127.0.0.1:"
-                              + starting.port()
-                              + "/validate-ipam-metal3-io-v1alpha1-ipclaim"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(send(starting, "/validate-ipam-metal3-io-v1alpha1-ipclaim", "{}").statusCode())
+          .isEqualTo(404);
     }
   }
 
@@ -212,8 +202,12 @@ class WebhookServerTest {
   }
 
   private HttpResponse<String> send(String path, String body) throws Exception {
+    return send(server, path, body);
+  }
+
+  private HttpResponse<String> send(WebhookServer to, String path, String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + to.port() + path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),

@@ -149,9 +149,7 @@ final class CampaignWorkload {
           return;
         }
         boolean passing =
-            e.getCode() <= 0
-                || e.getCode() == 429
-                || e.getCode() >= 500
+            org.ipam.core.engine.ApiFailures.passing(e)
                 // A Service's ClusterIP is allocated in etcd: while etcd is away the API server
                 // answers its create 422, "failed to allocate IP: rpc error: code = Unavailable".
                 || (e.getCode() == 422 && String.valueOf(e.getMessage()).contains("Unavailable"));

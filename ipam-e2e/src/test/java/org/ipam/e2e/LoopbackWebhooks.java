@@ -228,8 +228,7 @@ final class LoopbackWebhooks {
         client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).delete();
         return;
       } catch (KubernetesClientException e) {
-        boolean passing = e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
-        if (!passing || System.nanoTime() > deadline) {
+        if (!org.ipam.core.engine.ApiFailures.passing(e) || System.nanoTime() > deadline) {
           throw e;
         }
         ControllerProcess.sleep(Duration.ofSeconds(1));

@@ -2,6 +2,7 @@ package org.ipam.harvester.adapter;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -9,6 +10,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.ipam.core.engine.ApiFailures;
+import org.ipam.core.engine.Backoff;
 import org.ipam.harvester.model.HarvesterIPPool;
 
 /**
@@ -63,29 +66,31 @@ final class ClaimFeed<R extends HasMetadata, P extends HasMetadata>
   /** How long a start waits for the API server to answer the list of pools. */
   private static final java.time.Duration START_LIST_PATIENCE = java.time.Duration.ofSeconds(60);
 
+  /** Between two tries of that list: 1 s, doubling to 8 s. */
+  private static final Backoff START_LIST_BACKOFF =
+      new Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(8));
+
   /**
-   * The pools, tried again (1 s doubling to 8 s, for {@link #START_LIST_PATIENCE}) while the API
-   * server does not answer, is overloaded or fails (no code, 429, 5xx): one dropped connection at
-   * start must not stop the controller (it did, under load, in a full test run).
+   * The pools, tried again ({@link #START_LIST_BACKOFF}, for {@link #START_LIST_PATIENCE}) while
+   * the failure passes ({@link ApiFailures#passing}): one dropped connection at start must not stop
+   * the controller (it did, under load, in a full test run).
    */
   private List<HarvesterIPPool> listPoolsAtStart() {
     long deadline = System.nanoTime() + START_LIST_PATIENCE.toNanos();
-    long delayMillis = 1_000;
-    while (true) {
+    for (int failures = 1; ; failures++) {
       try {
         return PoolListing.all(client);
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        boolean passing = e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
-        if (!passing || System.nanoTime() + delayMillis * 1_000_000 > deadline) {
+      } catch (KubernetesClientException e) {
+        long delayNanos = START_LIST_BACKOFF.delay(failures).toNanos();
+        if (!ApiFailures.passing(e) || System.nanoTime() + delayNanos > deadline) {
           throw e;
         }
         try {
-          Thread.sleep(delayMillis);
+          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(delayNanos);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;
         }
-        delayMillis = Math.min(delayMillis * 2, 8_000);
       }
     }
   }

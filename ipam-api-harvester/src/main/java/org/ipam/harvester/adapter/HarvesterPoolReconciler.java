@@ -122,7 +122,6 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
     // Known to the pools' rules before selection hears of it: the refused pools it wakes are
     // judged against it as it is now.
     known.seen(pool);
-    routes.poolSeen(pool);
     if (routes.shadowed(pool)) {
       // Its name is served by the loadbalancer.harvesterhci.io pool: this one hands out nothing,
       // and what its status held went with the name (the engine's pool is the other one's). Being
@@ -135,6 +134,7 @@ abstract class HarvesterPoolReconciler<P extends HarvesterIPPool> implements Rec
       }
       return UpdateControl.noUpdate();
     }
+    routes.poolSeen(pool);
     // Judged, and selection told: a pool that hands out nothing new is passed over (PoolSelector).
     known.listOnceFor(pool, () -> PoolListing.all(client));
     PoolRanges ranges = known.judged(pool, PoolRanges.of(pool));

@@ -68,7 +68,7 @@ public final class LatestFirst<V> implements AutoCloseable {
       tries.remove(key);
     } catch (KubernetesClientException e) {
       int tried = tries.merge(key, 1, Integer::sum);
-      if (!passing(e) && tried >= OTHER_TRIES) {
+      if (!ApiFailures.passing(e) && tried >= OTHER_TRIES) {
         tries.remove(key);
         LOG.warn("{}: given up after {} tries: {}", key, tried, e.toString());
         return;
@@ -88,14 +88,6 @@ public final class LatestFirst<V> implements AutoCloseable {
   private Duration backoff(int tried) {
     Duration delay = retryAfter.multipliedBy(1L << Math.min(tried - 1, 10));
     return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
-  }
-
-  /**
-   * No answer (fabric8 gives -1 or 0), 429 or a 5xx: the API server unreachable, overloaded or
-   * failing, tried again as long as it lasts.
-   */
-  private static boolean passing(KubernetesClientException e) {
-    return e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
   }
 
   /** How many keys wait (for tests). */
