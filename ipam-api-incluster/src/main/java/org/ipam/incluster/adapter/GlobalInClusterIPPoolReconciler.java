@@ -21,7 +21,11 @@ public final class GlobalInClusterIPPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterIPPool> {
   @Inject
   public GlobalInClusterIPPoolReconciler(
-      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
+      AllocationEngine engine,
+      Clock clock,
+      WatchFilter watchFilter,
+      SharedWatches watches,
+      ClusterView clusterView) {
     super(
         engine,
         clock,
@@ -29,6 +33,7 @@ public final class GlobalInClusterIPPoolReconciler
         InClusterApi.GLOBAL_IN_CLUSTER_IP_POOL,
         pool -> InClusterPoolSpec.of(pool, pool.getSpec()),
         watchFilter,
-        watches);
+        watches,
+        clusterView);
   }
 }

@@ -21,7 +21,11 @@ public final class GlobalInClusterPrefixPoolReconciler
     extends InClusterPoolReconciler<GlobalInClusterPrefixPool> {
   @Inject
   public GlobalInClusterPrefixPoolReconciler(
-      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
+      AllocationEngine engine,
+      Clock clock,
+      WatchFilter watchFilter,
+      SharedWatches watches,
+      ClusterView clusterView) {
     super(
         engine,
         clock,
@@ -29,6 +33,7 @@ public final class GlobalInClusterPrefixPoolReconciler
         InClusterApi.GLOBAL_IN_CLUSTER_PREFIX_POOL,
         pool -> InClusterPoolSpec.ofPrefixPool(pool, pool.getSpec()),
         watchFilter,
-        watches);
+        watches,
+        clusterView);
   }
 }

@@ -5,9 +5,15 @@ import com.google.inject.multibindings.Multibinder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.Crds;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.core.webhook.AdmissionValidator;
+import org.ipam.core.webhook.ClaimFinalizerWebhook;
 import org.ipam.core.webhook.ConversionHandler;
 import org.ipam.incluster.conversion.IPPoolConversionHandler;
 import org.ipam.incluster.model.InClusterApi;
@@ -21,6 +27,9 @@ import org.ipam.incluster.webhook.LiveLookups;
  * KubernetesClient}, an {@code AllocationEngine} and a {@code Clock} from the parent injector.
  */
 public final class InClusterDialectModule extends DialectModule {
+  /** Shared by this module's reconcilers and its claim finalizer webhook. */
+  private final ClusterView clusterView = new ClusterView();
+
   @Override
   public String name() {
     return "incluster";
@@ -66,6 +75,7 @@ public final class InClusterDialectModule extends DialectModule {
 
   @Override
   protected void configure() {
+    bind(ClusterView.class).toInstance(clusterView);
     var reconcilers = Multibinder.newSetBinder(binder(), new TypeLiteral<Reconciler<?>>() {});
     reconcilers.addBinding().to(InClusterIPPoolReconciler.class);
     reconcilers.addBinding().to(GlobalInClusterIPPoolReconciler.class);
@@ -94,5 +104,39 @@ public final class InClusterDialectModule extends DialectModule {
   @Override
   public List<ConversionHandler> conversions() {
     return List.of(new IPPoolConversionHandler());
+  }
+
+  /**
+   * The finalizer on a Cluster API claim of an in-cluster pool as it is created, when this process
+   * serves the pool, the watch filter admits the claim and the pause contract does not hold it back
+   * (the rules the reconcilers apply before they add it themselves).
+   */
+  @Override
+  public List<ClaimFinalizerWebhook> finalizerWebhooks(
+      Predicate<PoolKey> servedPools, WatchFilter watchFilter) {
+    return List.of(
+        new ClaimFinalizerWebhook(
+            name(),
+            new AdmissionValidator.Target(
+                IPAddressClaim.GROUP, IPAddressClaim.VERSION, "ipaddressclaims", "IPAddressClaim"),
+            InClusterApi.RELEASE_ADDRESS_FINALIZER,
+            (namespace, json) ->
+                ClaimFinalizerWebhook.typed(json, namespace, IPAddressClaim.class)
+                    .filter(watchFilter::admits)
+                    .filter(claim -> servedPoolOf(claim, servedPools))
+                    .filter(clusterView::admitsFinalizer)
+                    .isPresent()));
+  }
+
+  /** The Clusters this module's reconcilers see (tests of the webhook fill it in). */
+  ClusterView clusterView() {
+    return clusterView;
+  }
+
+  private static boolean servedPoolOf(IPAddressClaim claim, Predicate<PoolKey> servedPools) {
+    return InClusterApi.POOL_KINDS.stream()
+        .map(kind -> InClusterRecords.poolOf(claim, kind))
+        .flatMap(Optional::stream)
+        .anyMatch(servedPools);
   }
 }

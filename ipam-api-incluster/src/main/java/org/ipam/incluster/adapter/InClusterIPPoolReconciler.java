@@ -22,7 +22,11 @@ import org.ipam.incluster.model.v1alpha2.InClusterIPPool;
 public final class InClusterIPPoolReconciler extends InClusterPoolReconciler<InClusterIPPool> {
   @Inject
   public InClusterIPPoolReconciler(
-      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
+      AllocationEngine engine,
+      Clock clock,
+      WatchFilter watchFilter,
+      SharedWatches watches,
+      ClusterView clusterView) {
     super(
         engine,
         clock,
@@ -30,6 +34,7 @@ public final class InClusterIPPoolReconciler extends InClusterPoolReconciler<InC
         InClusterApi.IN_CLUSTER_IP_POOL,
         pool -> InClusterPoolSpec.of(pool, pool.getSpec()),
         watchFilter,
-        watches);
+        watches,
+        clusterView);
   }
 }

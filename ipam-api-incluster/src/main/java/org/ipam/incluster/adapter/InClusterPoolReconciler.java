@@ -70,6 +70,7 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
   private final Function<P, InClusterPoolSpec> translation;
   private final WatchFilter watchFilter;
   private final SharedWatches watches;
+  private final ClusterView clusterView;
 
   /** Cluster API's Clusters, for the pause contract; null where Cluster API is not installed. */
   private volatile InformerEventSource<GenericKubernetesResource, P> clusters;
@@ -88,9 +89,11 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
       String poolKind,
       Function<P, InClusterPoolSpec> translation,
       WatchFilter watchFilter,
-      SharedWatches watches) {
+      SharedWatches watches,
+      ClusterView clusterView) {
     this.engine = engine;
     this.watches = watches;
+    this.clusterView = clusterView;
     this.clock = clock;
     this.ledgers = new LedgerFeed(engine);
     this.poolType = poolType;
@@ -128,6 +131,7 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
                       context);
               sources.add(clusters);
             });
+    clusterView.known(clusters());
     return sources;
   }
 

@@ -22,7 +22,11 @@ public final class InClusterPrefixPoolReconciler
     extends InClusterPoolReconciler<InClusterPrefixPool> {
   @Inject
   public InClusterPrefixPoolReconciler(
-      AllocationEngine engine, Clock clock, WatchFilter watchFilter, SharedWatches watches) {
+      AllocationEngine engine,
+      Clock clock,
+      WatchFilter watchFilter,
+      SharedWatches watches,
+      ClusterView clusterView) {
     super(
         engine,
         clock,
@@ -30,6 +34,7 @@ public final class InClusterPrefixPoolReconciler
         InClusterApi.IN_CLUSTER_PREFIX_POOL,
         pool -> InClusterPoolSpec.ofPrefixPool(pool, pool.getSpec()),
         watchFilter,
-        watches);
+        watches,
+        clusterView);
   }
 }

@@ -50,6 +50,12 @@ final class PoolState<C> {
 
     Instant notBefore = Instant.MIN;
 
+    /**
+     * Its allocation was written and reported: until then a view that does not show it yet is
+     * waited for, not reported again ({@link AllocationEngine#VIEW_CATCH_UP}).
+     */
+    Instant reportedUntil = Instant.MIN;
+
     /** The last failure reported to the claim, so that it is reported once. */
     String lastFailure;
 

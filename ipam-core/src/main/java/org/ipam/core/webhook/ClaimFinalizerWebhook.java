@@ -1,8 +1,13 @@
 package org.ipam.core.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiPredicate;
 
 /**
@@ -31,6 +36,9 @@ public record ClaimFinalizerWebhook(
     AdmissionValidator.Target target,
     String finalizer,
     BiPredicate<String, JsonNode> serves) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** {@code finalize.<dialect>.<plural>.<group>}: unique per dialect and resource. */
   public String name() {
@@ -62,5 +70,24 @@ public record ClaimFinalizerWebhook(
         .fields()
         .forEachRemaining(label -> labels.put(label.getKey(), label.getValue().asText()));
     return labels;
+  }
+
+  /**
+   * The claim as its typed class, in the review's namespace (a create's object may carry none), so
+   * that a dialect asks the questions its reconcilers ask; empty when it does not read as one (the
+   * webhook then adds nothing, and the API server's own checks judge the object).
+   */
+  public static <T extends HasMetadata> Optional<T> typed(
+      JsonNode object, String namespace, Class<T> type) {
+    try {
+      T typed = JSON.treeToValue(object, type);
+      if (typed == null || typed.getMetadata() == null) {
+        return Optional.empty();
+      }
+      typed.getMetadata().setNamespace(namespace);
+      return Optional.of(typed);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -70,6 +70,40 @@ class AllocationEngineTest {
         .isEmpty();
   }
 
+  // ---------------------------------------------------------------- a view behind its own report
+
+  @Test
+  void
+      aServedClaimWhoseStatusTheCacheDoesNotShowYetIsNotReportedAgainUntilTheViewHadTimeToCatchUp() {
+    Writer writer = writer(v4("10.0.0.1", "10.0.0.10"));
+    api.createClaim(IPCLAIM, "a");
+    writer.informer.flushClaims();
+    writer.pass();
+    assertThat(writer.binding.calls("reportAllocated")).hasSize(1);
+
+    // The address object's event arrives and wakes the claim; its status write is not in the
+    // cache yet. Reporting now would write the object and the status a second time.
+    writer.informer.flushObjects();
+    writer.pass();
+    assertThat(writer.binding.calls("commit")).hasSize(1);
+    assertThat(writer.binding.calls("reportAllocated")).hasSize(1);
+
+    // A view that has not caught up after that is reported again: nothing waits on the cache.
+    clock.advance(AllocationEngine.VIEW_CATCH_UP);
+    writer.pass();
+    assertThat(writer.binding.calls("reportAllocated")).hasSize(2);
+
+    // Once the cache shows it, nothing more.
+    int before = writer.binding.writeCalls();
+    writer.flushAndPass();
+    assertThat(
+            writer.binding.calls().subList(before, writer.binding.writeCalls()).stream()
+                .filter(c -> !c.method().equals("reportPool")))
+        .isEmpty();
+    assertThat(addressShown(IPCLAIM, "a")).isEqualTo("10.0.0.1");
+    assertEveryClaimShowsOnlyItsOwnObject();
+  }
+
   // ---------------------------------------------------------------- a lost create response
 
   @Test
