@@ -234,8 +234,13 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
   }
 
   private UpdateControl<P> reconcilePool(P pool, Context<P> context) {
-    if (engine.isFenced() || !watchFilter.admits(pool)) {
-      // Fenced: this process lost its Lease. Not admitted: --watch-filter leaves it to another.
+    if (engine.isFenced()) {
+      return UpdateControl.noUpdate(); // this process lost its Lease
+    }
+    if (!watchFilter.admits(pool)) {
+      // --watch-filter leaves it to another: no longer served, so the claim finalizer webhook adds
+      // no finalizer that no pass of this process would remove.
+      engine.forget(keyOf(pool));
       return UpdateControl.noUpdate();
     }
     KubernetesClient client = context.getClient();
@@ -252,6 +257,9 @@ abstract class InClusterPoolReconciler<P extends CustomResource<?, PoolStatus>>
       return UpdateControl.<P>noUpdate().rescheduleAfter(PAUSED_RECHECK);
     }
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
+    if (deleting) {
+      engine.closing(key); // the claim finalizer webhook adds none for it from now on
+    }
     if (!deleting
         && !ObjectWrites.addFinalizer(client, pool, InClusterApi.PROTECT_POOL_FINALIZER)) {
       return UpdateControl.noUpdate();

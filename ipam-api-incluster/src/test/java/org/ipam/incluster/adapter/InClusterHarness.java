@@ -62,6 +62,11 @@ final class InClusterHarness implements AutoCloseable {
     return new InClusterHarness(client, watchFilter);
   }
 
+  /** Whether the engine serves the pool now (what the claim finalizer webhook asks). */
+  boolean serves(org.ipam.core.engine.PoolKey pool) {
+    return engine.serves(pool);
+  }
+
   @Override
   public void close() {
     operator.stop();

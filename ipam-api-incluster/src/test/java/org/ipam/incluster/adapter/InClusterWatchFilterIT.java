@@ -105,4 +105,50 @@ class InClusterWatchFilterIT {
         .as("a pool without the label is not touched")
         .doesNotContain(InClusterApi.PROTECT_POOL_FINALIZER);
   }
+
+  /**
+   * Cold review (helper-50): a pool whose label is removed after it was served is no longer served,
+   * so the claim finalizer webhook puts no finalizer on its new claims that no pass of this process
+   * would remove; labelled again, it is served again.
+   */
+  @Test
+  void aPoolWhoseLabelIsRemovedIsNoLongerServed(KubernetesClient client) {
+    InClusterHarness.createNamespace(client, "relabelled");
+    InClusterIPPool pool = pool("moving", "10.62.0.1-10.62.0.9", TEAM_A);
+    pool.getMetadata().setNamespace("relabelled");
+    client.resource(pool).create();
+    IPAddressClaim claim =
+        client
+            .resource(
+                labelled(
+                    claim("relabelled", "first", InClusterApi.IN_CLUSTER_IP_POOL, "moving"),
+                    TEAM_A))
+            .create();
+    org.ipam.core.engine.PoolKey key =
+        InClusterRecords.poolKey(InClusterApi.IN_CLUSTER_IP_POOL, "relabelled", "moving");
+    eventually().untilAsserted(() -> assertThat(addressOf(client, claim)).isNotNull());
+    assertThat(harness.serves(key)).isTrue();
+
+    client
+        .resources(InClusterIPPool.class)
+        .inNamespace("relabelled")
+        .withName("moving")
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().remove(WatchFilter.LABEL);
+              return p;
+            });
+    eventually().untilAsserted(() -> assertThat(harness.serves(key)).isFalse());
+
+    client
+        .resources(InClusterIPPool.class)
+        .inNamespace("relabelled")
+        .withName("moving")
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().put(WatchFilter.LABEL, "team-a");
+              return p;
+            });
+    eventually().untilAsserted(() -> assertThat(harness.serves(key)).isTrue());
+  }
 }

@@ -1342,6 +1342,7 @@ public final class AllocationEngine implements AutoCloseable {
       int failures = entry.failures;
       settleCommit(state, entry, commit, notShown.committed(), now, tally);
       entry.failures = failures;
+      entry.reportedUntil = Instant.MIN; // its report failed: the backoff alone decides the retry
       return retryLater(state, entry, now);
     } else if (plan instanceof Commit<C> commit) {
       return settleCommit(state, entry, commit, (CommitOutcome) outcome, now, tally);
