@@ -4,4 +4,7 @@
 FROM eclipse-temurin:17-jre
 COPY ipam-controller/target/ipam-controller.jar /opt/ipam/ipam-controller.jar
 USER 65532:65532
-ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ipam/ipam-controller.jar"]
+# Two malloc arenas, not 8 per core: the JVM's own allocations are few, and every arena a thread touches stays
+# resident (docs/performance.md, "Memory").
+ENV MALLOC_ARENA_MAX=2
+ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx112m", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ipam/ipam-controller.jar"]

@@ -50,9 +50,13 @@ final class ControllerProcess implements AutoCloseable {
     return start(name, USER_JVM_OPTIONS, flags);
   }
 
-  /** The JVM options README.md and the Deployment run the controller with. */
+  /**
+   * The JVM options README.md, the image and the Deployment run the controller with (C1 only, the
+   * serial collector, a 112 MiB heap: docs/performance.md).
+   */
   static final List<String> USER_JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+      List.of(
+          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx112m", "-XX:+ExitOnOutOfMemoryError");
 
   /** As {@link #start(String, List)}, with JVM options before {@code -jar}. */
   static ControllerProcess start(String name, List<String> jvmOptions, List<String> flags) {
@@ -69,12 +73,14 @@ final class ControllerProcess implements AutoCloseable {
     try {
       Files.createDirectories(E2eSettings.logDirectory());
       Path log = E2eSettings.logDirectory().resolve(name + ".log");
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(E2eSettings.repositoryRoot().toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              .redirectOutput(log.toFile());
+      // As the image and the Deployment run it (docs/performance.md, "Memory").
+      builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+      Process process = builder.start();
       ControllerProcess started =
           new ControllerProcess(name, process, log, healthPort, metricsPort);
       STARTED.add(started);
