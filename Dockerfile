@@ -5,6 +5,9 @@ FROM eclipse-temurin:17-jre
 COPY ipam-controller/target/ipam-controller.jar /opt/ipam/ipam-controller.jar
 USER 65532:65532
 # Two malloc arenas, not 8 per core: the JVM's own allocations are few, and every arena a thread touches stays
-# resident (docs/performance.md, "Memory").
+# resident. The JVM's options in JAVA_TOOL_OPTIONS, not on the command line (which would win over them), so that
+# the Deployment's JAVA_TOOL_OPTIONS replaces them as a whole: C1 only, the serial collector, a heap for about
+# 10,000 claims (docs/performance.md, "Memory"), exit when out of memory.
 ENV MALLOC_ARENA_MAX=2
-ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx112m", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ipam/ipam-controller.jar"]
+ENV JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx160m -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/opt/ipam/ipam-controller.jar"]

@@ -18,7 +18,7 @@
 # label), THROUGHPUT_REBUILD=1 (rebuild the controller jar even when it exists), THROUGHPUT_OUT=dir (instead of
 # target/throughput, e.g. for experiments), THROUGHPUT_JAR=file (run that controller jar, not a copy of the one built),
 # THROUGHPUT_CONTROLLER_JVM_OPTIONS="-X..." (JVM options for the controller, an experiment: by default it runs with
-# the options it ships with, -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx112m; "none" for none).
+# the options it ships with, -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx160m; "none" for none).
 # Builds offline (mvn -o) what is missing. Before a run it waits until no other test JVM (surefire, failsafe) runs:
 # on a shared machine the figures are only worth something when nothing else does.
 set -euo pipefail

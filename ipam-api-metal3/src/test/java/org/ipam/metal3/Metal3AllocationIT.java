@@ -98,18 +98,7 @@ class Metal3AllocationIT {
                     .anySatisfy(owner -> assertThat(owner.getKind()).isEqualTo("Cluster")));
     assertThat(addressesOf(client, ns)).isEmpty();
 
-    client
-        .genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Cluster")
-        .inNamespace(ns)
-        .withName("c1")
-        .edit(
-            c -> {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> clusterSpec =
-                  (Map<String, Object>) c.getAdditionalProperties().get("spec");
-              clusterSpec.put("paused", false);
-              return c;
-            });
+    setPaused(client, ns, "c1", false);
     org.awaitility.Awaitility.await()
         .atMost(Metal3Harness.AT_ONCE)
         .pollInterval(Duration.ofMillis(100))
@@ -118,6 +107,68 @@ class Metal3AllocationIT {
             () ->
                 assertThat(claimNamed(client, ns, "waits").getStatus().getAddress().getName())
                     .isEqualTo("held-10-70-0-1"));
+  }
+
+  /**
+   * Cold review (helper-52): a served pool whose Cluster is paused is no longer served (the claim
+   * finalizer webhooks put no finalizer on a claim made meanwhile, as upstream adds none while the
+   * pool is paused), and is served again once unpaused, its allocations kept.
+   */
+  @Test
+  void aPoolIsNotServedWhileItsClusterIsPaused(KubernetesClient client) {
+    String ns = "paused-later";
+    createNamespace(client, ns);
+    client
+        .resource(
+            Serialization.unmarshal(
+                "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: c2\n"
+                    + "  namespace: "
+                    + ns
+                    + "\nspec:\n  paused: false\n",
+                GenericKubernetesResource.class))
+        .create();
+    client
+        .resource(
+            pool(
+                ns,
+                "toggled",
+                "clusterName: c2\nnamePrefix: toggled\npools:\n  - start: 10.71.0.1\n"
+                    + "    end: 10.71.0.9\n"))
+        .create();
+    client.resource(claim(ns, "before", "toggled", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "before").getStatus().getAddress().getName())
+                    .isEqualTo("toggled-10-71-0-1"));
+    assertThat(harness.serves(ns, "toggled")).isTrue();
+
+    setPaused(client, ns, "c2", true);
+    eventually().untilAsserted(() -> assertThat(harness.serves(ns, "toggled")).isFalse());
+
+    setPaused(client, ns, "c2", false);
+    client.resource(claim(ns, "after", "toggled", null)).create();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(claimNamed(client, ns, "after").getStatus().getAddress().getName())
+                    .isEqualTo("toggled-10-71-0-2"));
+    assertThat(harness.serves(ns, "toggled")).isTrue();
+  }
+
+  private static void setPaused(KubernetesClient client, String ns, String name, boolean paused) {
+    client
+        .genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Cluster")
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            c -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> clusterSpec =
+                  (Map<String, Object>) c.getAdditionalProperties().get("spec");
+              clusterSpec.put("paused", paused);
+              return c;
+            });
   }
 
   @AfterAll

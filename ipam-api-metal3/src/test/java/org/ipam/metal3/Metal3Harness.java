@@ -127,6 +127,11 @@ final class Metal3Harness implements AutoCloseable {
     return Serialization.unmarshal(yaml, IPPool.class);
   }
 
+  /** Whether the engine serves the pool now (what the claim finalizer webhooks ask). */
+  boolean serves(String namespace, String pool) {
+    return engine.serves(org.ipam.metal3.adapter.Metal3Records.poolKey(namespace, pool));
+  }
+
   /** A minimal Cluster API Cluster CRD, so that pools with a clusterName can be paused. */
   static void installClusterCrd(KubernetesClient client) {
     org.ipam.core.testing.ClusterApiCrd.install(client);

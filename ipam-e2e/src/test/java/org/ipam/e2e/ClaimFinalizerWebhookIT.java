@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.ipam.core.capi.IPAddressClaim;
+import org.ipam.core.capi.IPAddressClaimSpec;
+import org.ipam.core.capi.PoolReference;
 import org.ipam.core.testing.ApiWrites;
 import org.ipam.mandelsoft.model.IPAMRequest;
 import org.ipam.metal3.model.IPAddress;
@@ -24,11 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The claim finalizer webhooks (issue 12) on a real API server, registered as the deploy manifests
- * register them: a Metal3 IPClaim and a kubipam IPAMRequest of a pool the controller serves come
- * back from their create with the dialect's finalizer already on, so that the controller serves
- * each with its commit and the claim's status and no finalizer patch, counted by the API server. A
- * claim no reconciler of the controller would release gets nothing (of a pool or range that does
- * not exist, in a namespace it does not watch); everything deleted goes: nothing sticks.
+ * register them: a Metal3 IPClaim, a Cluster API IPAddressClaim of a Metal3 pool and a kubipam
+ * IPAMRequest of a pool the controller serves come back from their create with the dialect's
+ * finalizer already on, so that the controller serves each with its commit and the claim's status
+ * and no finalizer patch, counted by the API server. A claim no reconciler of the controller would
+ * release gets nothing (of a pool or range that does not exist, in a namespace it does not watch);
+ * everything deleted goes: nothing sticks.
  */
 @ExtendWith({TargetCluster.class, ControllerLogsOnFailure.class})
 class ClaimFinalizerWebhookIT {
@@ -129,26 +133,33 @@ class ClaimFinalizerWebhookIT {
     for (int i = 0; i < CLAIMS; i++) {
       IPClaim claim = create(client, ipClaim(client, namespace, "c" + i, "pool"));
       assertThat(claim.getMetadata().getFinalizers()).containsExactly(IPClaim.FINALIZER);
+      IPAddressClaim capi = create(client, capiClaim(namespace, "k" + i, "pool"));
+      assertThat(capi.getMetadata().getFinalizers())
+          .containsExactly("ipam.metal3.io/ipaddressclaim");
       IPAMRequest request = create(client, request(client, namespace, "r" + i, "range"));
       assertThat(request.getMetadata().getFinalizers()).containsExactly("mandelsoft.org/ipam");
     }
-    await().atMost(Duration.ofMinutes(2)).until(() -> served(client, namespace) == 2 * CLAIMS);
+    await().atMost(Duration.ofMinutes(2)).until(() -> served(client, namespace) == 3 * CLAIMS);
     Map<String, Long> delta = ApiWrites.now(client).since(before);
-    double perClaim = (ApiWrites.total(delta) - 2.0 * CLAIMS) / (2.0 * CLAIMS);
+    double perClaim = (ApiWrites.total(delta) - 3.0 * CLAIMS) / (3.0 * CLAIMS);
     System.out.printf(
-        "WRITES claim finalizer webhooks: %d IPClaims and %d IPAMRequests, writes by resource %s,"
-            + " %.2f controller writes per claim%n",
-        CLAIMS, CLAIMS, delta, perClaim);
+        "WRITES claim finalizer webhooks: %d IPClaims, %d Cluster API claims and %d IPAMRequests,"
+            + " writes by resource %s, %.2f controller writes per claim%n",
+        CLAIMS, CLAIMS, CLAIMS, delta, perClaim);
     // The claims' main resources were written only by their creates: no finalizer patch.
     assertThat(delta).containsEntry("ipclaims", (long) CLAIMS);
+    assertThat(delta).containsEntry("ipaddressclaims", (long) CLAIMS);
     assertThat(delta).containsEntry("ipamrequests", (long) CLAIMS);
-    // IPClaim: the IPAddress and the status (2); IPAMRequest: the status, plus the range's
-    // ledger and its coalesced event once per pass. Other tests' controllers are stopped.
-    assertThat(perClaim).isLessThanOrEqualTo(2.5);
+    // IPClaim: the IPAddress and the status (2); Cluster API claim: the Metal3 IPAddress that
+    // locks the address, the Cluster API IPAddress and the status (3); IPAMRequest: the status,
+    // plus the range's ledger and its coalesced event once per pass. Other tests' controllers are
+    // stopped.
+    assertThat(perClaim).isLessThanOrEqualTo(2.75);
 
     // Everything deleted goes, the probes of a pool that never existed too.
     for (int i = 0; i < CLAIMS; i++) {
       client.resources(IPClaim.class).inNamespace(namespace).withName("c" + i).delete();
+      client.resources(IPAddressClaim.class).inNamespace(namespace).withName("k" + i).delete();
       client.resources(IPAMRequest.class).inNamespace(namespace).withName("r" + i).delete();
     }
     probes.forEach(probe -> client.resource(probe).delete());
@@ -160,6 +171,13 @@ class ClaimFinalizerWebhookIT {
         .untilAsserted(
             () -> {
               assertThat(client.resources(IPClaim.class).inNamespace(namespace).list().getItems())
+                  .isEmpty();
+              assertThat(
+                      client
+                          .resources(IPAddressClaim.class)
+                          .inNamespace(namespace)
+                          .list()
+                          .getItems())
                   .isEmpty();
               assertThat(
                       client.resources(IPAMRequest.class).inNamespace(namespace).list().getItems())
@@ -203,6 +221,16 @@ class ClaimFinalizerWebhookIT {
         served++;
       }
     }
+    for (IPAddressClaim claim :
+        client.resources(IPAddressClaim.class).inNamespace(namespace).list().getItems()) {
+      // Served: its status names the Cluster API IPAddress (named after the pool's prefix and the
+      // address, as upstream names it).
+      if (claim.getMetadata().getName().startsWith("k")
+          && claim.getStatus() != null
+          && claim.getStatus().getAddressRef() != null) {
+        served++;
+      }
+    }
     for (IPAMRequest request :
         client.resources(IPAMRequest.class).inNamespace(namespace).list().getItems()) {
       if (request.getStatus() != null
@@ -227,6 +255,19 @@ class ClaimFinalizerWebhookIT {
             "apiVersion: ipam.metal3.io/v1alpha1\nkind: IPClaim\nmetadata:\n  name: %s\n  namespace: %s\n  labels:\n    %s: %s\nspec:\n  pool:\n    name: %s\n"
                 .formatted(name, namespace, LABEL, namespace.replaceAll("-x$", ""), pool),
             IPClaim.class);
+  }
+
+  /** A Cluster API claim of a Metal3 pool, labelled for the webhooks. */
+  private static IPAddressClaim capiClaim(String namespace, String name, String pool) {
+    IPAddressClaim claim = new IPAddressClaim();
+    claim.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(namespace)
+            .addToLabels(LABEL, namespace)
+            .build());
+    claim.setSpec(new IPAddressClaimSpec(new PoolReference("ipam.metal3.io", "IPPool", pool)));
+    return claim;
   }
 
   private static IPAMRequest request(

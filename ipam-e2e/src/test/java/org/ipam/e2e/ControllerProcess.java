@@ -52,11 +52,11 @@ final class ControllerProcess implements AutoCloseable {
 
   /**
    * The JVM options README.md, the image and the Deployment run the controller with (C1 only, the
-   * serial collector, a 112 MiB heap: docs/performance.md).
+   * serial collector, a 160 MiB heap: docs/performance.md).
    */
   static final List<String> USER_JVM_OPTIONS =
       List.of(
-          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx112m", "-XX:+ExitOnOutOfMemoryError");
+          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
 
   /** As {@link #start(String, List)}, with JVM options before {@code -jar}. */
   static ControllerProcess start(String name, List<String> jvmOptions, List<String> flags) {

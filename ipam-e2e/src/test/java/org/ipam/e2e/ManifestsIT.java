@@ -156,7 +156,7 @@ class ManifestsIT {
                         .finalizerWebhooks(pool -> true, org.ipam.core.engine.WatchFilter.NONE)
                         .stream())
             .toList();
-    assertThat(served).hasSize(3);
+    assertThat(served).hasSize(4);
     var registered =
         io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 mutating,

@@ -38,8 +38,9 @@ import org.ipam.core.testing.LocalControlPlane;
  *   <li>one pool of N + {@value #SINGLE_CLAIMS} + 16 addresses, and an informer on the claims of
  *       the namespace (the harness sees a claim served from its watch events, no polling);
  *   <li>the packaged controller ({@code ipam-controller.jar}) started as its own process, {@code
- *       java -jar} without JVM options (as the README runs it), {@code --kubeconfig}, the dialect's
- *       {@code --adapters}, {@code --namespaces} of the run, {@code --no-leader-elect} and {@code
+ *       java -jar} with the JVM options the README runs it with ({@link
+ *       ControllerProcess#USER_JVM_OPTIONS}), {@code --kubeconfig}, the dialect's {@code
+ *       --adapters}, {@code --namespaces} of the run, {@code --no-leader-elect} and {@code
  *       --webhook-port=0} (as the e2e tests run it); ready, then left until the API server has seen
  *       no write for 3 s;
  *   <li>the burst: N claims created at once by CONCURRENCY workers; {@code seconds} runs from the

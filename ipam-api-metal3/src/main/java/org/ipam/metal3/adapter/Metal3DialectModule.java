@@ -1,13 +1,18 @@
 package org.ipam.metal3.adapter;
 
 import com.google.inject.Provides;
+import com.google.inject.Singleton;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
+import java.util.function.Predicate;
+import org.ipam.core.capi.IPAddressClaim;
 import org.ipam.core.engine.DialectModule;
+import org.ipam.core.engine.PoolKey;
+import org.ipam.core.engine.WatchFilter;
 import org.ipam.core.webhook.AdmissionValidator;
 import org.ipam.core.webhook.ClaimFinalizerWebhook;
 import org.ipam.metal3.webhook.IPAddressValidator;
@@ -49,10 +54,24 @@ public final class Metal3DialectModule extends DialectModule {
     reconcilers.addBinding().to(Metal3PoolReconciler.class);
   }
 
+  /**
+   * Whether the pool reconciler watches Cluster API claims, decided once at its start: the claim
+   * finalizer webhook puts the finalizer only on claims a pass of this process looks at.
+   */
+  private volatile boolean capiClaimsWatched;
+
   @Provides
+  @Singleton
   @CapiClaims
   boolean capiClaimsInstalled(KubernetesClient client) {
-    return client.resources(CustomResourceDefinition.class).withName(CAPI_CLAIMS_CRD).get() != null;
+    return watchCapiClaims(
+        client.resources(CustomResourceDefinition.class).withName(CAPI_CLAIMS_CRD).get() != null);
+  }
+
+  /** Records the start's decision (tests of the webhook make it too). */
+  boolean watchCapiClaims(boolean installed) {
+    capiClaimsWatched = installed;
+    return installed;
   }
 
   /**
@@ -75,15 +94,14 @@ public final class Metal3DialectModule extends DialectModule {
   }
 
   /**
-   * The IPClaim finalizer, put on a claim of a pool this process serves as it is created (a pool
-   * serves claims of its own namespace). Cluster API claims get theirs from the controller: whether
-   * this process watches them is decided at its start, and a finalizer on one it does not watch
-   * would stay.
+   * The claim finalizers, put on a claim of a pool this process serves as it is created (a pool
+   * serves claims of its own namespace): the IPClaim's, and the Cluster API claim's when its {@code
+   * poolRef} names a Metal3 IPPool and the pool reconciler watches Cluster API claims (decided at
+   * its start: a finalizer on a claim it does not watch would stay).
    */
   @Override
   public List<ClaimFinalizerWebhook> finalizerWebhooks(
-      java.util.function.Predicate<org.ipam.core.engine.PoolKey> servedPools,
-      org.ipam.core.engine.WatchFilter watchFilter) {
+      Predicate<PoolKey> servedPools, WatchFilter watchFilter) {
     return List.of(
         new ClaimFinalizerWebhook(
             name(),
@@ -92,6 +110,17 @@ public final class Metal3DialectModule extends DialectModule {
             (namespace, claim) -> {
               String pool = ClaimFinalizerWebhook.text(claim, "spec", "pool", "name");
               return !pool.isEmpty() && servedPools.test(Metal3Records.poolKey(namespace, pool));
-            }));
+            }),
+        new ClaimFinalizerWebhook(
+            name(),
+            new AdmissionValidator.Target(
+                IPAddressClaim.GROUP, IPAddressClaim.VERSION, "ipaddressclaims", "IPAddressClaim"),
+            Metal3Claim.Capi.FINALIZER,
+            (namespace, json) ->
+                capiClaimsWatched
+                    && ClaimFinalizerWebhook.typed(json, namespace, IPAddressClaim.class)
+                        .flatMap(Metal3Records::poolOf)
+                        .filter(servedPools)
+                        .isPresent()));
   }
 }

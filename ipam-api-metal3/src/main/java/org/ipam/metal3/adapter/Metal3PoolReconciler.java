@@ -255,6 +255,11 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
           "IPPool {}/{} is paused",
           pool.getMetadata().getNamespace(),
           pool.getMetadata().getName());
+      // Not served while paused, as upstream serves no claim then: the claim finalizer webhooks
+      // put no finalizer on a claim made meanwhile (deleted before the pool is unpaused, it goes
+      // at once, as there). What its objects hold stays known; the pass after the pause rebuilds
+      // the pool's allocator from them.
+      engine.forget(key);
       return UpdateControl.<IPPool>noUpdate().rescheduleAfter(PAUSED_RECHECK);
     }
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;
