@@ -257,9 +257,8 @@ public final class Metal3PoolReconciler implements Reconciler<IPPool> {
           pool.getMetadata().getName());
       // Not served while paused, as upstream serves no claim then: the claim finalizer webhooks
       // put no finalizer on a claim made meanwhile (deleted before the pool is unpaused, it goes
-      // at once, as there). What its objects hold stays known; the pass after the pause rebuilds
-      // the pool's allocator from them.
-      engine.forget(key);
+      // at once, as there). Its state, status and metrics stay; its next pass ends the pause.
+      engine.paused(key);
       return UpdateControl.<IPPool>noUpdate().rescheduleAfter(PAUSED_RECHECK);
     }
     boolean deleting = pool.getMetadata().getDeletionTimestamp() != null;

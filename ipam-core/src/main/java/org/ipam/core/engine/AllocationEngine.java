@@ -314,6 +314,7 @@ public final class AllocationEngine implements AutoCloseable {
       state = (PoolState<C>) states.computeIfAbsent(pool, PoolState::new);
       flight.state = state;
       state.follow(binding.spec(), binding.roundRobinCursor());
+      state.resumed();
       wake = earliest(wake, state.expire(now, PATIENCE).orElse(null));
       java.util.function.Predicate<String> watched = kind -> watches(binding, kind);
       flight.orphans.addAll(state.orphansDue(now, orphanGrace, watched));
@@ -1534,6 +1535,16 @@ public final class AllocationEngine implements AutoCloseable {
    */
   public void closing(PoolKey pool) {
     underLock(pool, PoolState::closing);
+  }
+
+  /**
+   * The pool is paused (Cluster API's pause contract): {@link #serves} says no until its next pass
+   * (a claim made meanwhile gets no finalizer from the claim finalizer webhooks, as upstream adds
+   * none to the claims of a paused pool). Everything else is kept: its allocations, its claims, its
+   * status and its metrics.
+   */
+  public void paused(PoolKey pool) {
+    underLock(pool, PoolState::paused);
   }
 
   /**

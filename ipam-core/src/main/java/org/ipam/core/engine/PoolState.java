@@ -1154,9 +1154,25 @@ final class PoolState<C> {
 
   private volatile boolean closing;
 
-  /** Whether a pass has followed the pool's spec since it was created (or last gone). */
+  /** Paused since the last pass ({@link AllocationEngine#paused}). */
+  private volatile boolean paused;
+
+  /**
+   * Whether a pass has followed the pool's spec since it was created (or last gone), and it is
+   * neither being deleted nor paused.
+   */
   boolean serving() {
-    return spec != null && !closing;
+    return spec != null && !closing && !paused;
+  }
+
+  /** The pool is paused: not served until its next pass. */
+  void paused() {
+    paused = true;
+  }
+
+  /** A pass runs: a pause is over. */
+  void resumed() {
+    paused = false;
   }
 
   /** The pool is being deleted. */

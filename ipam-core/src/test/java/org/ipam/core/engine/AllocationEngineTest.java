@@ -697,7 +697,8 @@ class AllocationEngineTest {
 
   /**
    * What the claim finalizer webhook asks: a pool is served once a pass has followed its spec, and
-   * no longer once it is being deleted, forgotten, or the process is fenced.
+   * no longer once it is being deleted, forgotten, or the process is fenced; not while it is paused
+   * (until its next pass).
    */
   @Test
   void aPoolIsServedFromItsFirstPassUntilItClosesGoesOrTheProcessIsFenced() {
@@ -705,6 +706,10 @@ class AllocationEngineTest {
     assertThat(writer.engine.serves(Writer.POOL)).as("before any pass").isFalse();
     writer.pass();
     assertThat(writer.engine.serves(Writer.POOL)).isTrue();
+    writer.engine.paused(Writer.POOL);
+    assertThat(writer.engine.serves(Writer.POOL)).as("paused").isFalse();
+    writer.pass();
+    assertThat(writer.engine.serves(Writer.POOL)).as("its next pass ends the pause").isTrue();
     writer.engine.closing(Writer.POOL);
     writer.pass();
     assertThat(writer.engine.serves(Writer.POOL)).as("being deleted").isFalse();
