@@ -117,8 +117,7 @@ public final class InClusterDialectModule extends DialectModule {
     return List.of(
         new ClaimFinalizerWebhook(
             name(),
-            new AdmissionValidator.Target(
-                IPAddressClaim.GROUP, IPAddressClaim.VERSION, "ipaddressclaims", "IPAddressClaim"),
+            IPAddressClaim.ADMISSION_TARGET,
             InClusterApi.RELEASE_ADDRESS_FINALIZER,
             (namespace, json) ->
                 ClaimFinalizerWebhook.typed(json, namespace, IPAddressClaim.class)

@@ -24,8 +24,7 @@ public final class CapiClaimValidator implements AdmissionValidator<IPAddressCla
 
   @Override
   public Target target() {
-    return new Target(
-        IPAddressClaim.GROUP, IPAddressClaim.VERSION, "ipaddressclaims", "IPAddressClaim");
+    return IPAddressClaim.ADMISSION_TARGET;
   }
 
   @Override

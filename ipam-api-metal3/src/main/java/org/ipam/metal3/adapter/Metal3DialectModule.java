@@ -113,8 +113,7 @@ public final class Metal3DialectModule extends DialectModule {
             }),
         new ClaimFinalizerWebhook(
             name(),
-            new AdmissionValidator.Target(
-                IPAddressClaim.GROUP, IPAddressClaim.VERSION, "ipaddressclaims", "IPAddressClaim"),
+            IPAddressClaim.ADMISSION_TARGET,
             Metal3Claim.Capi.FINALIZER,
             (namespace, json) ->
                 capiClaimsWatched

@@ -38,6 +38,11 @@ public class IPAddressClaim extends CustomResource<IPAddressClaimSpec, IPAddress
   public static final String GROUP = "ipam.cluster.x-k8s.io";
   public static final String VERSION = "v1beta2";
 
+  /** The resource as admission webhooks name it (the validating one and the claim finalizers). */
+  public static final org.ipam.core.webhook.AdmissionValidator.Target ADMISSION_TARGET =
+      new org.ipam.core.webhook.AdmissionValidator.Target(
+          GROUP, VERSION, "ipaddressclaims", "IPAddressClaim");
+
   /**
    * The spec is immutable, as Cluster API's own webhook enforces; here the API server checks it
    * with CEL.

@@ -62,12 +62,7 @@ class AllocationEngineTest {
     assertEveryClaimShowsOnlyItsOwnObject();
 
     // Once the cache catches up, nothing is written again.
-    int before = writer.binding.writeCalls();
-    writer.flushAndPass();
-    assertThat(
-            writer.binding.calls().subList(before, writer.binding.writeCalls()).stream()
-                .filter(c -> !c.method().equals("reportPool")))
-        .isEmpty();
+    assertNothingWrittenOnceTheCacheCatchesUp(writer);
   }
 
   // ---------------------------------------------------------------- a view behind its own report
@@ -94,12 +89,7 @@ class AllocationEngineTest {
     assertThat(writer.binding.calls("reportAllocated")).hasSize(2);
 
     // Once the cache shows it, nothing more.
-    int before = writer.binding.writeCalls();
-    writer.flushAndPass();
-    assertThat(
-            writer.binding.calls().subList(before, writer.binding.writeCalls()).stream()
-                .filter(c -> !c.method().equals("reportPool")))
-        .isEmpty();
+    assertNothingWrittenOnceTheCacheCatchesUp(writer);
     assertThat(addressShown(IPCLAIM, "a")).isEqualTo("10.0.0.1");
     assertEveryClaimShowsOnlyItsOwnObject();
   }
@@ -724,6 +714,16 @@ class AllocationEngineTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The cache catches up and a pass runs: it writes nothing but the pool's status. */
+  private static void assertNothingWrittenOnceTheCacheCatchesUp(Writer writer) {
+    int before = writer.binding.writeCalls();
+    writer.flushAndPass();
+    assertThat(
+            writer.binding.calls().subList(before, writer.binding.writeCalls()).stream()
+                .filter(c -> !c.method().equals("reportPool")))
+        .isEmpty();
+  }
 
   private Writer writer(PoolSpec spec) {
     Writer writer = new Writer(api, clock, spec);
